@@ -1,0 +1,188 @@
+"""Parsers for the values found in Finnish exports. Each returns None for an empty cell and
+raises ValueError (with a Finnish message) for a value it cannot read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from numbers import Number
+
+_EMPTY = {"", "-", "–", ".", "..", "…", "nan", "none"}
+_CURRENCY = re.compile(r"(€|eur(?:oa)?|e)$", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_BUSINESS_ID = re.compile(r"^(?:FI)?(\d{6,7})-?(\d)$")
+_BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+_TRUE = {"kyllä", "k", "x", "true", "1", "on", "joo", "yes", "rekisteröity"}
+_FALSE = {"ei", "e", "false", "0", "no", "puuttuu"}
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip().casefold() in _EMPTY
+
+
+def parse_finnish_number(value: object) -> float | None:
+    """'1 234,50 €' -> 1234.5; also '1.234,50', '-12,5', '1234.5' and numeric cells.
+
+    >>> parse_finnish_number("1 234,50 €")
+    1234.5
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' ei ole luku")
+    if isinstance(value, Number):
+        return float(value)  # type: ignore[arg-type]
+    text = _SPACES.sub("", str(value)).replace("\u2212", "-")
+    text = _CURRENCY.sub("", text)
+    if not text:
+        return None
+    if "," in text:
+        # Finnish decimal comma; dots are then thousand separators.
+        if text.count(",") > 1:
+            raise ValueError(f"'{value}' ei ole luku (useita pilkkuja)")
+        text = text.replace(".", "").replace(",", ".")
+    elif text.count(".") > 1 or re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")  # '1.234.567' or '12.500' written with dot groups
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        raise ValueError(f"'{value}' ei ole luku")
+    return float(text)
+
+
+def parse_finnish_date(value: object) -> dt.date | None:
+    """'15.3.2023' -> date(2023, 3, 15); also ISO dates and Excel date cells.
+
+    >>> parse_finnish_date("15.3.2023")
+    datetime.date(2023, 3, 15)
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()  # type: ignore[union-attr]
+    text = str(value).strip().rstrip(".") if str(value).count(".") > 2 else str(value).strip()
+    if match := _FI_DATE.match(text):
+        day, month, year = (int(g) for g in match.groups())
+        if year < 100:
+            year += 2000
+    elif match := _ISO_DATE.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        raise ValueError(f"'{value}' ei ole päivämäärä (muoto p.k.vvvv, esim. 15.3.2023)")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{value}' ei ole olemassa oleva päivämäärä") from None
+
+
+def business_id_check_digit(body: str) -> int | None:
+    """Check digit of a 7-digit Y-tunnus body, or None when no valid check digit exists."""
+    remainder = sum(int(d) * w for d, w in zip(body, _BUSINESS_ID_WEIGHTS)) % 11
+    if remainder == 0:
+        return 0
+    if remainder == 1:
+        return None
+    return 11 - remainder
+
+
+def normalise_business_id(value: object) -> str | None:
+    """'FI20774740', '2077474-0', '207747-0'... -> '2077474-0' (format only, not the checksum).
+
+    >>> normalise_business_id("FI20774740")
+    '2077474-0'
+    """
+    if is_blank(value):
+        return None
+    text = _SPACES.sub("", str(value)).upper()
+    match = _BUSINESS_ID.match(text)
+    if not match:
+        raise ValueError(f"'{value}' ei ole Y-tunnus (muoto 1234567-8)")
+    body, check = match.groups()
+    return f"{body.zfill(7)}-{check}"
+
+
+def is_valid_business_id(business_id: str) -> bool:
+    """True when a normalised Y-tunnus has the right check digit."""
+    body, check = business_id.split("-")
+    return business_id_check_digit(body) == int(check)
+
+
+def normalise_association_reg_no(value: object) -> str | None:
+    """'123.456' or '123456' -> '123456'; 1 to 6 digits, no checksum."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _SPACES.sub("", str(value)).replace(".", "")
+    if not re.fullmatch(r"\d{1,6}", text):
+        raise ValueError(f"'{value}' ei ole yhdistysrekisterinumero (1–6 numeroa, esim. 123.456)")
+    return text
+
+
+def parse_yes_no(value: object) -> bool | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"'{value}' ei ole kyllä/ei-arvo")
+
+
+def parse_municipality(value: object, lookup: dict[str, str], known_codes: set[str]) -> str | None:
+    """'  KAJAANI ', 'KU205', '205 Kajaani', 205 -> '205'."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).split())
+    code_match = re.match(r"^(?:KU)?(\d{1,3})\b\s*(.*)$", text, re.IGNORECASE)
+    if code_match:
+        code = code_match.group(1).zfill(3)
+        if code in known_codes:
+            return code
+        raise ValueError(f"kuntakoodi '{value}' ei ole Kainuun kunta")
+    code = lookup.get(text.casefold())
+    if code is None:
+        raise ValueError(f"'{value}' ei ole Kainuun kunta")
+    return code
+
+
+def parse_year(value: object) -> int | None:
+    number = parse_finnish_number(value)
+    if number is None:
+        return None
+    if not number.is_integer() or not 1900 <= number <= 2100:
+        raise ValueError(f"'{value}' ei ole vuosiluku")
+    return int(number)
+
+
+def parse_period(value: object) -> tuple[dt.date, dt.date] | None:
+    """Agreement period: '2024–2026', '1.1.2024–31.12.2026' or '2024-2026' -> (start, end)."""
+    if is_blank(value):
+        return None
+    text = " ".join(str(value).split())
+    parts = re.split(r"\s*(?:–|—|-(?!\d{2}-)|\bsaakka\b|/)\s*", text, maxsplit=1)
+    if len(parts) == 2 and all(re.fullmatch(r"\d{4}", p) for p in parts):
+        start, end = dt.date(int(parts[0]), 1, 1), dt.date(int(parts[1]), 12, 31)
+    elif len(parts) == 2:
+        start, end = parse_finnish_date(parts[0]), parse_finnish_date(parts[1])
+    elif re.fullmatch(r"\d{4}", text):
+        start, end = dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)
+    else:
+        raise ValueError(f"'{value}' ei ole sopimuskausi (esim. 2024–2026 tai 1.1.2024–31.12.2026)")
+    if start is None or end is None or end < start:
+        raise ValueError(f"'{value}' ei ole sopimuskausi (loppu ennen alkua)")
+    return start, end
