@@ -19,7 +19,9 @@ SKIP_KINDS = {
     "blank": "tyhjä rivi",
     "totals": "yhteensä-rivi",
     "footnote": "alaviite",
-    "duplicate": "toisen tiedoston kanssa samansisältöinen rivi",
+    "duplicate": "sama tieto on jo luettu toisesta tiedostosta",
+    "out_of_scope": "alue tai vuosi ei kuulu seurantaan",
+    "missing_value": "lähteessä ei arvoa ('.' tai '..')",
 }
 
 
@@ -74,20 +76,23 @@ def account_for(
     sheet: str,
     sha256: str,
     rows_read: int,
-    cleaned: pd.DataFrame,
-    rejected: pd.DataFrame,
-    skipped: pd.DataFrame,
+    cleaned: int,
+    rejected: int,
+    skipped: int,
 ) -> FileAccount:
-    """Build the account of one sheet; raises if any row is unaccounted for (a bug, not bad input)."""
+    """Build the account of one sheet; raises if any row is unaccounted for (a bug, not bad input).
+
+    A "row" is the unit the cleaner reads: a physical row for long tables, one value cell for
+    wide tables (years as columns) and one value for JSON-stat."""
     account = FileAccount(
         dataset=dataset,
         source_file=source_file,
         sheet=sheet,
         sha256=sha256,
         rows_read=rows_read,
-        cleaned=len(cleaned),
-        rejected=rejected_row_count(rejected),
-        skipped=len(skipped),
+        cleaned=cleaned,
+        rejected=rejected,
+        skipped=skipped,
     )
     if not account.balanced:
         raise AssertionError(f"Row accounting does not balance for {source_file}/{sheet}: {account}")
