@@ -104,6 +104,7 @@ class ColumnMapping:
     required: tuple[str, ...]
     lookup: dict[str, str]  # normalised source header -> canonical column
     ignored: frozenset[str]
+    labels: dict[str, str]  # canonical column -> its first listed spelling, for messages
     config_file: Path
 
     def canonical(self, header: str) -> str | None:
@@ -124,5 +125,6 @@ def load_column_mapping(dataset: str, config_dir: Path = CONFIG_DIR) -> ColumnMa
         required=tuple(spec.get("required", [])),
         lookup=_alias_lookup(spec["columns"]),
         ignored=frozenset(normalise_key(h) for h in spec.get("ignore", [])),
+        labels={column: (aliases or [column])[0] for column, aliases in spec["columns"].items()},
         config_file=config_dir / "columns.yaml",
     )

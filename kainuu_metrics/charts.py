@@ -1,0 +1,337 @@
+"""Chart theme, plotly renderer and Finnish formatting for the report notebooks.
+
+Imported inside notebook kernels, so it depends on plotly, pandas and IPython only. Call
+`setup_plotly()` in the first code cell of every report notebook: under papermill plotly's
+default renderer emits a mimetype that nbconvert drops, and the charts would silently vanish.
+
+The "kainuu" renderer emits a bare ``<div>`` + ``<script>`` without plotly.js; the page
+template (html_export) embeds plotly.js once. In a live JupyterLab session the charts are
+therefore blank; use ``pio.renderers.default = "notebook"`` there when drafting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import itertools
+import math
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.io.base_renderers import MimetypeRenderer
+
+MISSING = "–"  # en dash, shown for a missing value
+MINUS = "\u2212"  # typographic minus sign
+NBSP = "\u00a0"
+
+# Okabe & Ito (2008) palette, ordered so the first colours have the best contrast on white.
+OKABE_ITO = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+FONT_STACK = (
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+    '"Noto Sans", "Liberation Sans", sans-serif'
+)
+TEXT_COLOUR = "#1a1a1a"
+GRID_COLOUR = "#d9dde3"
+AXIS_COLOUR = "#5f6b7a"
+
+PLOTLY_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True, "locale": "fi"}
+DEFAULT_HEIGHT_PX = 450
+
+_figure_numbers = itertools.count(1)
+
+
+def _next_figure_id() -> str:
+    """'kuvio-1', 'kuvio-2', ... counting per process (one kernel per notebook)."""
+    return f"kuvio-{next(_figure_numbers)}"
+
+
+def kainuu_template() -> go.layout.Template:
+    """The plotly template: Okabe–Ito colours, system fonts, white background, Finnish separators."""
+    axis = {
+        "showgrid": True,
+        "gridcolor": GRID_COLOUR,
+        "zeroline": True,
+        "zerolinecolor": AXIS_COLOUR,
+        "linecolor": AXIS_COLOUR,
+        "showline": True,
+        "ticks": "outside",
+        "tickcolor": AXIS_COLOUR,
+        "separatethousands": True,
+        "exponentformat": "none",
+        "automargin": True,
+        "title": {"standoff": 12},
+    }
+    return go.layout.Template(
+        layout={
+            "colorway": OKABE_ITO,
+            "font": {"family": FONT_STACK, "size": 14, "color": TEXT_COLOUR},
+            "title": {"font": {"size": 18}, "x": 0, "xanchor": "left", "xref": "paper"},
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "separators": ", ",
+            "xaxis": {**axis, "showgrid": False},
+            "yaxis": axis,
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+            "hoverlabel": {"font": {"family": FONT_STACK, "size": 14}, "namelength": -1},
+            "margin": {"l": 64, "r": 24, "t": 56, "b": 56},
+            "colorscale": {"sequential": "cividis", "sequentialminus": "cividis"},
+            "bargap": 0.25,
+        }
+    )
+
+
+def figure_div(fig: go.Figure | dict[str, Any], div_id: str | None = None) -> str:
+    """The figure as a ``<div>`` + ``<script>`` needing plotly.js from the page; no CDN, no MathJax."""
+    return pio.to_html(
+        fig,
+        full_html=False,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        div_id=div_id or _next_figure_id(),
+        config=PLOTLY_CONFIG,
+        default_width="100%",
+        default_height=f"{DEFAULT_HEIGHT_PX}px",
+        validate=False,
+    )
+
+
+class KainuuRenderer(MimetypeRenderer):
+    """Emits text/html only (no plotly mimetype), with deterministic div ids."""
+
+    def to_mimebundle(self, fig_dict: dict[str, Any]) -> dict[str, str]:
+        return {"text/html": figure_div(fig_dict)}
+
+
+def setup_plotly() -> None:
+    """Register and select the "kainuu" template and renderer."""
+    pio.templates["kainuu"] = kainuu_template()
+    pio.templates.default = "kainuu"
+    pio.renderers["kainuu"] = KainuuRenderer()
+    pio.renderers.default = "kainuu"
+
+
+# --- Finnish number formatting ---------------------------------------------------------
+
+
+def _to_decimal(value: object) -> Decimal | None:
+    """A finite Decimal from the shortest repr of the value, or None for missing/invalid."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        if pd.isna(value):  # type: ignore[arg-type]
+            return None
+    except (TypeError, ValueError):
+        return None
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        try:
+            number = Decimal(repr(float(value))) if not isinstance(value, int) else Decimal(value)
+        except (TypeError, ValueError, InvalidOperation):
+            return None
+    return number if number.is_finite() else None
+
+
+def _format_decimal(number: Decimal, decimals: int, *, sign: bool = False) -> str:
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "−0,0"
+    text = f"{abs(rounded):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    if rounded < 0:
+        return MINUS + text
+    if sign and rounded > 0:
+        return "+" + text
+    return text
+
+
+def format_number(value: object, decimals: int = 0) -> str:
+    """Finnish number: decimal comma, no-break space between thousands, minus sign U+2212.
+
+    Rounds half away from zero, as people do by hand.
+
+    >>> format_number(1234.5, 1) == "1\\u00a0234,5"
+    True
+    >>> format_number(2.5)
+    '3'
+    >>> format_number(None)
+    '–'
+    """
+    number = _to_decimal(value)
+    return MISSING if number is None else _format_decimal(number, decimals)
+
+
+def format_eur(value: object, decimals: int = 0) -> str:
+    """'1 234 €' (no-break space between thousands).
+
+    >>> format_eur(1234.5, 2) == "1\\u00a0234,50 €"
+    True
+    """
+    number = _to_decimal(value)
+    return MISSING if number is None else f"{_format_decimal(number, decimals)} €"
+
+
+def format_percent(ratio: object, decimals: int = 1) -> str:
+    """A ratio as a Finnish percentage: 0.125 -> '12,5 %'.
+
+    >>> format_percent(0.125)
+    '12,5 %'
+    """
+    number = _to_decimal(ratio)
+    return MISSING if number is None else f"{_format_decimal(number * 100, decimals)} %"
+
+
+def format_change(ratio: object, decimals: int = 1) -> str:
+    """A relative change with its sign: 0.125 -> '+12,5 %', -0.03 -> '−3,0 %', 0 -> '0,0 %'.
+
+    >>> format_change(0.125), format_change(-0.03)
+    ('+12,5 %', '−3,0 %')
+    """
+    number = _to_decimal(ratio)
+    return MISSING if number is None else f"{_format_decimal(number * 100, decimals, sign=True)} %"
+
+
+def format_date(value: object) -> str:
+    """'15.3.2024' (Finnish date without leading zeros); missing -> '–'."""
+    if value is None:
+        return MISSING
+    try:
+        if pd.isna(value):  # type: ignore[arg-type]
+            return MISSING
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return f"{value.day}.{value.month}.{value.year}"
+    return str(value)
+
+
+# --- HTML building blocks ----------------------------------------------------------------
+
+
+def _decimals_needed(values: pd.Series, limit: int = 2) -> int:
+    """The fewest decimals (0..limit) that show every value of a float column exactly."""
+    finite = [float(v) for v in values.dropna() if math.isfinite(float(v))]
+    for decimals in range(limit + 1):
+        if all(abs(v - round(v, decimals)) < 1e-9 for v in finite):
+            return decimals
+    return limit
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _default_formatter(series: pd.Series) -> Callable[[Any], str]:
+    if pd.api.types.is_bool_dtype(series):
+        return lambda v: "kyllä" if v else "ei"
+    if pd.api.types.is_integer_dtype(series):
+        return lambda v: format_number(v, 0)
+    if _is_numeric(series):
+        decimals = _decimals_needed(series)
+        return lambda v: format_number(v, decimals)
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return format_date
+    return lambda v: format_date(v) if isinstance(v, (dt.date, pd.Timestamp)) else str(v)
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def table_html(
+    df: pd.DataFrame,
+    *,
+    caption: str,
+    formats: dict[str, Callable[[Any], str]] | None = None,
+    css_class: str = "taulukko",
+) -> str:
+    """A Finnish-formatted, accessible HTML table (caption, th scope, numbers right-aligned).
+
+    A meaningful index (named, or not a plain 0..n-1 range) is shown as the first column.
+    Missing values show as '–'; `formats` maps a column to a function of one non-missing value.
+    """
+    if df.index.name is not None or not isinstance(df.index, pd.RangeIndex):
+        df = df.reset_index()
+    formats = formats or {}
+    columns = [str(c) for c in df.columns]
+    numeric = [_is_numeric(df[c]) for c in df.columns]
+    formatters = [formats.get(str(c)) or _default_formatter(df[c]) for c in df.columns]
+    row_header = bool(columns) and not numeric[0]
+
+    def cls(i: int) -> str:
+        return ' class="luku"' if numeric[i] else ""
+
+    parts = [f'<table class="{html.escape(css_class)}">', f"<caption>{html.escape(caption)}</caption>"]
+    parts.append("<thead><tr>")
+    parts += [f'<th scope="col"{cls(i)}>{html.escape(c)}</th>' for i, c in enumerate(columns)]
+    parts.append("</tr></thead><tbody>")
+    for row in df.itertuples(index=False, name=None):
+        parts.append("<tr>")
+        for i, value in enumerate(row):
+            text = MISSING if _is_missing(value) else formatters[i](value)
+            cell = html.escape(str(text))
+            if i == 0 and row_header:
+                parts.append(f'<th scope="row"{cls(i)}>{cell}</th>')
+            else:
+                parts.append(f"<td{cls(i)}>{cell}</td>")
+        parts.append("</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def figure_html(fig: go.Figure, *, alt_text: str, data: pd.DataFrame | None = None) -> str:
+    """The figure in a <figure> with a caption and, when given, its data as a table."""
+    div_id = _next_figure_id()
+    caption_id = f"{div_id}-kuvaus"
+    parts = [
+        f'<figure class="kuvio" aria-labelledby="{caption_id}">',
+        figure_div(fig, div_id),
+        f'<figcaption id="{caption_id}">{html.escape(alt_text)}</figcaption>',
+    ]
+    if data is not None:
+        parts += [
+            '<details class="kuvion-tiedot">',
+            "<summary>Kuvion tiedot taulukkona</summary>",
+            table_html(data, caption=f"Kuvion tiedot: {alt_text}"),
+            "</details>",
+        ]
+    parts.append("</figure>")
+    return "".join(parts)
+
+
+def _display_html(markup: str) -> None:
+    from IPython.display import display
+
+    display({"text/html": markup}, raw=True)
+
+
+def show_figure(fig: go.Figure, *, alt_text: str, data: pd.DataFrame | None = None) -> None:
+    """Display the figure with a text alternative and, when given, its data as a table."""
+    _display_html(figure_html(fig, alt_text=alt_text, data=data))
+
+
+def show_table(
+    df: pd.DataFrame, *, caption: str, formats: dict[str, Callable[[Any], str]] | None = None
+) -> None:
+    """Display a Finnish-formatted HTML table (see `table_html`)."""
+    _display_html(f'<div class="taulukko-kehys">{table_html(df, caption=caption, formats=formats)}</div>')

@@ -1,0 +1,92 @@
+"""Command line: `kainuu-metrics run | validate | fetch-population` (messages in Finnish)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .errors import ConfigError, InputFileError
+from .paths import Layout
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kainuu-metrics",
+        description="Kainuun hyvinvointialueen järjestöyhteistyön seuranta: aineistojen siivous, "
+        "laaduntarkistus, tunnusluvut ja HTML-raportit.",
+    )
+    parser.add_argument("--debug", action="store_true", help="näytä odottamattomien virheiden tekninen jäljitys")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="KOMENTO")
+
+    def folders(sub: argparse.ArgumentParser, reports: bool = True) -> None:
+        sub.add_argument("--data", type=Path, default=Path("data"), help="aineistokansio (oletus: data)")
+        if reports:
+            sub.add_argument("--reports", type=Path, default=Path("reports"), help="raporttikansio (oletus: reports)")
+
+    run = commands.add_parser("run", help="koko vuosiajo: siivous, tarkistukset, tunnusluvut ja raportit")
+    run.add_argument("--year", type=int, action="append", help="raportoitava vuosi (voi toistaa); oletus: kaikki vuodet")
+    folders(run)
+    validate = commands.add_parser("validate", help="vain siivous ja laaduntarkistus")
+    folders(validate)
+    fetch = commands.add_parser("fetch-population", help="hae väestötiedot Tilastokeskuksen rajapinnasta")
+    folders(fetch, reports=False)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .pipeline import run
+
+    layout = Layout(args.data, args.reports)
+    result = run(layout, args.year, publish=args.command == "run")
+    for message in result.messages:
+        if message:
+            print(message, file=sys.stderr if result.exit_code else sys.stdout)
+    if result.index is not None:
+        print(f"Valmis. Raporttien etusivu: {result.index.resolve()}")
+    elif result.exit_code == 0:
+        print("Valmis. Tiedot on siivottu ja tarkistettu.")
+    return result.exit_code
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from .pxweb import fetch_population
+
+    path = fetch_population(Layout(args.data, Path("reports")).raw)
+    print(f"Väestötiedot tallennettu: {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _fetch(args) if args.command == "fetch-population" else _run(args)
+    except InputFileError as error:
+        print(f"VIRHE AINEISTOSSA\n{error.message}", file=sys.stderr)
+        return 2
+    except ConfigError as error:
+        print(f"VIRHE ASETUKSISSA\n{error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Keskeytetty.", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug, not bad input: say so plainly, trace only on request
+        from .pxweb import FetchError
+
+        if isinstance(error, FetchError):
+            print(f"VIRHE\n{error}", file=sys.stderr)
+            return 2
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"ODOTTAMATON VIRHE: {type(error).__name__}: {error}\n"
+            "Tämä on todennäköisesti ohjelmavirhe eikä aineiston vika. Aja komento uudelleen "
+            "valitsimella --debug (kainuu-metrics --debug run) ja toimita tuloste ylläpidolle.",
+            file=sys.stderr,
+        )
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

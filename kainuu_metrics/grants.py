@@ -1,0 +1,269 @@
+"""Grant-decision exports -> the canonical grant table (one row per application)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import parsing
+from .accounting import (
+    FLAGGED_COLUMNS,
+    REJECTED_COLUMNS,
+    SKIPPED_COLUMNS,
+    CleaningResult,
+    account_for,
+    combine,
+    file_sha256,
+)
+from .config import ColumnMapping, Domain, load_column_mapping, load_domain, normalise_key
+from .paths import Layout
+from .readers import RawSheet, list_raw_files, read_grids
+from .schemas import GRANTS, conform
+from .tabular import map_sheet
+
+DATASET = "grants"
+
+FLAG_REASONS = {
+    "flag_granted_exceeds_applied": "myönnetty summa on suurempi kuin haettu",
+    "flag_not_in_lahella": "avustuksen saaja ei ole rekisteröitynyt Lähellä.fi-palveluun",
+    "flag_invalid_business_id": "Y-tunnus on virheellinen (tarkistenumero tai muoto)",
+    "flag_operating_and_partnership": (
+        "sama järjestö sai samana vuonna samaan tarkoitukseen sekä toiminta- että kumppanuusavustuksen"
+    ),
+}
+
+
+class RowProblem(Exception):
+    """A value that makes a row unusable; carries the canonical column and a Finnish reason."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        self.column = column
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _lookup(value: object, table: dict[str, str], column: str, what: str, config_hint: str) -> str | None:
+    if parsing.is_blank(value):
+        return None
+    found = table.get(normalise_key(str(value)))
+    if found is None:
+        raise RowProblem(column, f"tuntematon {what} '{value}'. Lisää kirjoitusasu tiedostoon {config_hint}")
+    return found
+
+
+_FIXES = {
+    "applied_eur": "Kirjoita summa pelkkinä numeroina, esim. 1 234,50.",
+    "granted_eur": "Kirjoita summa pelkkinä numeroina, esim. 1 234,50.",
+    "decision_date": "Kirjoita päivämäärä muodossa p.k.vvvv, esim. 15.3.2023.",
+    "year": "Kirjoita vuosi neljällä numerolla, esim. 2024.",
+    "municipality": "Kirjoita järjestön kotikunnaksi jokin Kainuun kunnista (Hyrynsalmi, Kajaani, Kuhmo, "
+    "Paltamo, Puolanka, Ristijärvi, Sotkamo, Suomussalmi).",
+    "lahella_registered": "Kirjoita 'kyllä' tai 'ei'.",
+    "agreement_period": "Kirjoita sopimuskausi muodossa 2024–2026 tai 1.1.2024–31.12.2026.",
+}
+
+
+def _parse(column: str, parser: Callable[[object], Any], value: object) -> Any:
+    try:
+        return parser(value)
+    except ValueError as exc:
+        raise RowProblem(column, f"{exc}. {_FIXES.get(column, '')}".strip()) from None
+
+
+def _text(value: object) -> str | None:
+    return None if parsing.is_blank(value) else " ".join(str(value).split())
+
+
+def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[str, Any], list[RowProblem]]:
+    """Parse one application. Returns the canonical values and the problems that reject it."""
+    problems: list[RowProblem] = []
+
+    def attempt(column: str, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except RowProblem as problem:
+            problems.append(problem)
+            return None
+
+    get = record.get
+    hint = "kainuu_metrics/config/domain.yaml"
+    organisation = _text(get("organisation"))
+    if organisation is None:
+        problems.append(RowProblem("organisation", "järjestön nimi puuttuu; täydennä hakijan nimi"))
+
+    grant_type = attempt("grant_type", lambda: _lookup(get("grant_type"), domain.grant_types, "grant_type", "avustuslaji", f"{hint} kohtaan grant_types"))
+    if grant_type is None and not any(p.column == "grant_type" for p in problems):
+        problems.append(RowProblem("grant_type", "avustuslaji puuttuu (toiminta-, kumppanuus- tai kerta-avustus)"))
+
+    applied = attempt("applied_eur", lambda: _parse("applied_eur", parsing.parse_finnish_number, get("applied_eur")))
+    granted = attempt("granted_eur", lambda: _parse("granted_eur", parsing.parse_finnish_number, get("granted_eur")))
+    for column, amount in (("applied_eur", applied), ("granted_eur", granted)):
+        if amount is not None and amount < 0:
+            problems.append(RowProblem(column, f"summa {amount:g} on negatiivinen; korjaa summa"))
+    granted_missing = granted is None and not any(p.column == "granted_eur" for p in problems)
+    granted = 0.0 if granted_missing else granted
+
+    decision_date = attempt("decision_date", lambda: _parse("decision_date", parsing.parse_finnish_date, get("decision_date")))
+    year = attempt("year", lambda: _parse("year", parsing.parse_year, get("year")))
+    if year is None and decision_date is not None:
+        year = decision_date.year
+    if year is None and not any(p.column in {"year", "decision_date"} for p in problems):
+        problems.append(RowProblem("decision_date", "vuosi puuttuu: täydennä päätöspäivä tai vuosi"))
+
+    decision = attempt("decision", lambda: _lookup(get("decision"), domain.decisions, "decision", "päätös", f"{hint} kohtaan decisions"))
+    if decision is None and granted is not None:
+        decision = "myönnetty" if granted > 0 else "hylätty"
+    if decision == "hylätty" and granted:
+        problems.append(RowProblem("decision", f"päätös on 'hylätty', mutta myönnetty summa on {granted:g} €"))
+
+    municipality = attempt(
+        "municipality",
+        lambda: _parse(
+            "municipality",
+            lambda v: parsing.parse_municipality(v, domain.municipality_lookup, set(domain.municipalities)),
+            get("municipality"),
+        ),
+    )
+    network = attempt("network", lambda: _lookup(get("network"), domain.networks, "network", "kumppanuusverkosto", f"{hint} kohtaan partnership_networks"))
+    lahella = attempt("lahella_registered", lambda: _parse("lahella_registered", parsing.parse_yes_no, get("lahella_registered")))
+    linked = attempt("linked_funding", lambda: _lookup(get("linked_funding"), domain.linked_funding, "linked_funding", "rahoituslähde", f"{hint} kohtaan linked_funding"))
+    period = attempt("agreement_period", lambda: _parse("agreement_period", parsing.parse_period, get("agreement_period")))
+
+    business_id, business_id_valid = None, None
+    if not parsing.is_blank(get("business_id")):
+        try:
+            business_id = parsing.normalise_business_id(get("business_id"))
+            business_id_valid = parsing.is_valid_business_id(business_id)
+        except ValueError:
+            business_id_valid = False  # kept and flagged: a wrong identifier does not void a decision
+    try:
+        reg_no = parsing.normalise_association_reg_no(get("association_reg_no"))
+    except ValueError:
+        reg_no = _text(get("association_reg_no"))
+
+    term = None
+    if decision_date is not None:
+        term = next((t.id for t in domain.council_terms if t.contains(decision_date)), None)
+
+    values = {
+        "year": year,
+        "decision_date": decision_date,
+        "council_term": term,
+        "organisation": organisation,
+        "business_id": business_id,
+        "business_id_valid": business_id_valid,
+        "association_reg_no": reg_no,
+        "grant_type": grant_type,
+        "purpose": _text(get("purpose")),
+        "applied_eur": applied,
+        "granted_eur": granted,
+        "decision": decision,
+        "municipality_code": municipality,
+        "service_area": _text(get("service_area")),
+        "network": network,
+        "lahella_registered": lahella,
+        "linked_funding": linked,
+        "agreement_start": period[0] if period else None,
+        "agreement_end": period[1] if period else None,
+    }
+    return values, problems
+
+
+def clean_grant_sheet(sheet: RawSheet, *, source_file: str, sha256: str, domain: Domain, mapping: ColumnMapping) -> CleaningResult:
+    """One sheet of one export -> cleaned rows, rejected rows with reasons, skipped rows."""
+    mapped = map_sheet(sheet, mapping, source_file)
+    cleaned_rows, rejected_rows = [], []
+    for record in mapped.records.to_dict("records"):
+        values, problems = clean_grant_record(record, domain)
+        if problems:
+            for problem in problems:
+                raw = record.get(problem.column)
+                rejected_rows.append({
+                    "dataset": DATASET,
+                    "source_file": source_file,
+                    "sheet": sheet.name,
+                    "source_row": record["source_row"],
+                    "column": mapped.headers.get(problem.column, mapping.labels.get(problem.column, problem.column)),
+                    "value": "" if parsing.is_blank(raw) else str(raw),
+                    "reason": problem.reason,
+                })
+        else:
+            cleaned_rows.append({**values, "source_file": source_file, "sheet": sheet.name, "source_row": record["source_row"]})
+    rejected = pd.DataFrame(rejected_rows, columns=REJECTED_COLUMNS)
+    skipped = pd.DataFrame(
+        [{"dataset": DATASET, "source_file": source_file, "sheet": sheet.name, "source_row": n, "kind": k} for n, k in mapped.skipped],
+        columns=SKIPPED_COLUMNS,
+    )
+    account = account_for(
+        dataset=DATASET,
+        source_file=source_file,
+        sheet=sheet.name,
+        sha256=sha256,
+        rows_read=len(sheet.rows),
+        cleaned=len(cleaned_rows),
+        rejected=rejected["source_row"].nunique(),
+        skipped=len(skipped),
+    )
+    return CleaningResult(cleaned=pd.DataFrame(cleaned_rows), rejected=rejected, skipped=skipped, accounts=[account])
+
+
+def add_flags(grants: pd.DataFrame) -> pd.DataFrame:
+    """Flag usable but suspicious rows (kept in the table, listed on the quality page)."""
+    out = grants.copy()
+    out["flag_granted_exceeds_applied"] = (out["granted_eur"] > out["applied_eur"]).fillna(False).astype(bool)
+    out["flag_not_in_lahella"] = ((out["lahella_registered"] == False) & (out["granted_eur"] > 0)).fillna(False).astype(bool)  # noqa: E712
+    out["flag_invalid_business_id"] = (out["business_id_valid"] == False).fillna(False).astype(bool)  # noqa: E712
+    org_key = out["business_id"].where(out["business_id"].notna(), out["organisation"].map(normalise_key))
+    purpose_key = out["purpose"].map(lambda p: normalise_key(p) if isinstance(p, str) else "")
+    key = out["year"].astype(str) + "|" + org_key.astype(str) + "|" + purpose_key
+    types_per_key = out.groupby(key)["grant_type"].agg(lambda s: set(s))
+    both = types_per_key[types_per_key.map(lambda s: {"toiminta", "kumppanuus"} <= s)].index
+    out["flag_operating_and_partnership"] = key.isin(both) & out["grant_type"].isin(["toiminta", "kumppanuus"])
+    return out
+
+
+def flagged_rows(grants: pd.DataFrame) -> pd.DataFrame:
+    """One line per flag raised, for the quality page."""
+    lines = []
+    for flag, reason in FLAG_REASONS.items():
+        for row in grants.loc[grants[flag]].itertuples():
+            lines.append({
+                "dataset": DATASET,
+                "source_file": row.source_file,
+                "sheet": row.sheet,
+                "source_row": row.source_row,
+                "year": row.year,
+                "flag": flag,
+                "reason": f"{reason} ({row.organisation})",
+            })
+    return pd.DataFrame(lines, columns=FLAGGED_COLUMNS)
+
+
+def clean_grants(paths: list[Path], layout: Layout, domain: Domain | None = None) -> CleaningResult:
+    """Read and clean every grant export (I/O edge)."""
+    domain = domain or load_domain()
+    mapping = load_column_mapping(DATASET)
+    results = []
+    for path in paths:
+        source_file = layout.relative_to_data(path)
+        sha256 = file_sha256(path)
+        for sheet in read_grids(path):
+            if not sheet.rows:
+                continue
+            results.append(clean_grant_sheet(sheet, source_file=source_file, sha256=sha256, domain=domain, mapping=mapping))
+    combined = combine(results)
+    grants = add_flags(conform(combined.cleaned, GRANTS))
+    return CleaningResult(
+        cleaned=grants,
+        rejected=combined.rejected,
+        skipped=combined.skipped,
+        flagged=flagged_rows(grants),
+        accounts=combined.accounts,
+    )
+
+
+def grant_files(layout: Layout) -> list[Path]:
+    return list_raw_files(layout.raw_dir(DATASET))

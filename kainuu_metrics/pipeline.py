@@ -1,0 +1,246 @@
+"""The annual run, wired together: raw exports -> cleaned tables -> checks -> indicators ->
+notebooks -> HTML. Each stage lives in its own module; this one only connects them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import grants as grants_module
+from . import population as population_module
+from .accounting import CleaningResult
+from .config import load_domain
+from .errors import InputFileError
+from .indicators import grant_indicators
+from .paths import Layout
+from .quality_model import QualityReport
+from .readers import list_raw_files
+from .store import accounts_frame, write_cleaning, write_csv, write_indicators
+
+SAMPLE_MARKER = "ESIMERKKIAINEISTO.txt"
+
+
+@dataclass
+class Cleaned:
+    """Every dataset's cleaning result plus the tables derived from them."""
+
+    results: dict[str, CleaningResult]
+    indicators: pd.DataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # what the checks validate
+
+    @property
+    def accounts(self):
+        return [a for r in self.results.values() for a in r.accounts]
+
+    def concat(self, attribute: str) -> pd.DataFrame:
+        frames = [getattr(r, attribute) for r in self.results.values() if not getattr(r, attribute).empty]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    @property
+    def grant_years(self) -> list[int]:
+        grants = self.results["grants"].cleaned
+        return sorted(int(y) for y in grants["year"].unique()) if not grants.empty else []
+
+
+def is_sample_data(layout: Layout) -> bool:
+    return (layout.raw / SAMPLE_MARKER).exists()
+
+
+def clean_inputs(layout: Layout) -> Cleaned:
+    """Read and clean every raw dataset, then compute the indicators (raises InputFileError)."""
+    domain = load_domain()
+    grant_paths = list_raw_files(layout.raw_dir("grants"))
+    if not grant_paths:
+        raise InputFileError(
+            layout.raw_dir("grants"),
+            "kansiossa ei ole yhtään avustustiedostoa (.xlsx tai .csv)",
+            "Tallenna avustuspäätösten vienti kansioon data/raw/grants/.",
+        )
+    population_paths = list_raw_files(layout.raw_dir("population"), {".csv", ".xlsx", ".json", ".txt"})
+    if not population_paths:
+        raise InputFileError(
+            layout.raw_dir("population"),
+            "kansiossa ei ole väestötiedostoa",
+            "Hae väestötiedot komennolla 'kainuu-metrics fetch-population' tai tallenna Tilastokeskuksen "
+            "taulukon 11ra vienti kansioon data/raw/population/.",
+        )
+    grants = grants_module.clean_grants(grant_paths, layout, domain)
+    population = population_module.clean_population(population_paths, layout, domain)
+    indicators, denominators = grant_indicators(grants.cleaned, population.cleaned, domain)
+    return Cleaned(
+        results={"grants": grants, "population": population},
+        indicators=indicators,
+        tables={"grants": grants.cleaned, "population": population.cleaned, "denominators": denominators},
+    )
+
+
+def write_processed(layout: Layout, cleaned: Cleaned) -> Path:
+    """Cleaned tables (Parquet), set-aside rows (CSV), row accounting and indicators."""
+    for name, result in cleaned.results.items():
+        write_cleaning(layout.processed, name, result)
+    for name, table in cleaned.tables.items():
+        if name not in cleaned.results:
+            table.to_parquet(layout.processed / f"{name}.parquet", index=False)
+    write_csv(accounts_frame(cleaned.accounts), layout.processed / "row_accounting.csv")
+    return write_indicators(layout.processed, cleaned.indicators)
+
+
+def check(cleaned: Cleaned, layout: Layout) -> tuple[QualityReport, Path]:
+    from .quality import run_checks, save_report
+
+    report = run_checks(cleaned.tables)
+    return report, save_report(report, layout.quality_runs)
+
+
+def now_text() -> str:
+    return dt.datetime.now().astimezone().strftime("%-d.%-m.%Y klo %H.%M")
+
+
+def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport, years: list[int], context_for: Callable) -> list[Path]:
+    from .pages import render_quality_page
+
+    pages = []
+    for year in years:
+        pages.append(
+            render_quality_page(
+                layout.year_reports(year) / "quality.html",
+                year=year,
+                report=report,
+                accounts=cleaned.accounts,
+                rejected=cleaned.concat("rejected"),
+                flagged=cleaned.concat("flagged"),
+                skipped=cleaned.concat("skipped"),
+                context=context_for(year, "Tietojen laatu"),
+            )
+        )
+    return pages
+
+
+class Progress:
+    """Numbered steps with elapsed time, in Finnish, on standard output."""
+
+    def __init__(self, steps: int, echo: Callable[[str], None] = print) -> None:
+        self.steps, self.current, self.echo = steps, 0, echo
+        self.started = dt.datetime.now()
+
+    def step(self, text: str) -> None:
+        self.current += 1
+        elapsed = (dt.datetime.now() - self.started).total_seconds()
+        self.echo(f"[{self.current}/{self.steps}] {text}  ({format_seconds(elapsed)})")
+
+    def detail(self, text: str) -> None:
+        self.echo(f"      {text}")
+
+
+def format_seconds(seconds: float) -> str:
+    return f"{seconds:.1f} s".replace(".", ",")
+
+
+def describe_accounts(cleaned: Cleaned) -> list[str]:
+    return [
+        f"{a.source_file}{' / ' + a.sheet if a.sheet else ''}: luettu {a.rows_read}, hyväksytty {a.cleaned}, "
+        f"hylätty {a.rejected}, ohitettu {a.skipped}"
+        for a in cleaned.accounts
+    ]
+
+
+def describe_failures(report: QualityReport) -> list[str]:
+    return [f"ESTÄVÄ VIRHE ({c.dataset}): {c.description_fi} – {c.observed_fi}" for c in report.blocking_failures] + [
+        f"varoitus ({c.dataset}): {c.description_fi} – {c.observed_fi}" for c in report.warnings
+    ]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    exit_code: int
+    index: Path | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+def _select_years(requested: list[int] | None, available: list[int]) -> list[int]:
+    if not requested:
+        return available
+    missing = sorted(set(requested) - set(available))
+    if missing:
+        raise InputFileError(
+            "data/raw/grants/",
+            f"vuodelta {', '.join(map(str, missing))} ei ole avustusaineistoa (aineistoa on vuosilta {', '.join(map(str, available))})",
+            "Tallenna vuoden avustusvienti kansioon data/raw/grants/ tai valitse toinen vuosi.",
+        )
+    return sorted(set(requested))
+
+
+def page_nav(specs) -> list[tuple[str, str]]:
+    return [("Kaikki raportit", "../index.html"), *[(s.title, s.page) for s in specs], ("Tietojen laatu", "quality.html")]
+
+
+def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print) -> RunResult:
+    """The whole annual run. Returns the exit code: 0 ok, 1 blocking data-quality failure or a
+    failed notebook. Raises InputFileError for a raw file that is wrong as a whole."""
+    from .html_export import PageContext
+    from .reporting import PageJob, load_notebook_specs, run_notebooks
+
+    progress = Progress(5 if publish else 3, echo)
+    progress.step("Luetaan ja siivotaan raakatiedostot")
+    cleaned = clean_inputs(layout)
+    for line in describe_accounts(cleaned):
+        progress.detail(line)
+    write_processed(layout, cleaned)
+    selected = _select_years(years, cleaned.grant_years)
+
+    progress.step("Tarkistetaan tietojen laatu (Great Expectations)")
+    report, report_path = check(cleaned, layout)
+    for line in describe_failures(report):
+        progress.detail(line)
+    progress.detail(f"Tarkistuksia {len(report.checks)}, estäviä virheitä {len(report.blocking_failures)}, varoituksia {len(report.warnings)}; tulokset: {report_path}")
+
+    sample = is_sample_data(layout)
+    generated = now_text()
+    specs = load_notebook_specs()
+
+    def context_for(year: int, title: str) -> PageContext:
+        return PageContext(title=f"{title} {year}", year=year, sample_data=sample, nav=page_nav(specs), generated_at=generated)
+
+    progress.step("Kirjoitetaan laatusivut")
+    quality_pages = render_quality_pages(layout, cleaned, report, selected, context_for)
+    if not publish:
+        return RunResult(0 if report.passed else 1, None, [f"Laatusivu: {quality_pages[-1]}" if quality_pages else ""])
+    if not report.passed:
+        return RunResult(1, None, ["Ajo keskeytyi estäviin laatuvirheisiin; raportteja ei päivitetty.", f"Katso laatusivu: {quality_pages[-1]}"])
+
+    jobs = [PageJob(spec, year) for year in selected for spec in specs]
+    progress.step(f"Ajetaan {len(jobs)} muistiota ja tehdään HTML-sivut")
+    outcomes = run_notebooks(
+        jobs,
+        layout,
+        lambda job: context_for(job.year, job.spec.title),
+        on_done=lambda o: progress.detail(f"{o.job.year} {o.job.spec.page}: " + ("valmis" if o.error is None else f"VIRHE: {o.error}")),
+    )
+    progress.step("Kirjoitetaan raporttien etusivu")
+    index = write_index(layout, specs, report, sample, generated)
+    failures = [o for o in outcomes if o.error]
+    messages = [f"Muistion {o.job.spec.notebook} ajo vuodelle {o.job.year} epäonnistui: {o.error}" for o in failures]
+    return RunResult(1 if failures else 0, index, messages)
+
+
+def write_index(layout: Layout, specs, report: QualityReport, sample: bool, generated: str) -> Path:
+    """reports/index.html listing every year folder that has pages."""
+    from .pages import render_index
+
+    years: dict[int, list[tuple[str, str]]] = {}
+    for folder in sorted(p for p in layout.reports.iterdir() if p.is_dir() and p.name.isdigit()):
+        year = int(folder.name)
+        links = [(s.title, f"{year}/{s.page}") for s in specs if (folder / s.page).exists()]
+        links.append(("Tietojen laatu", f"{year}/quality.html"))
+        years[year] = links
+    return render_index(
+        layout.reports / "index.html",
+        years=years,
+        quality_status={year: report.passed for year in years},
+        last_run=generated,
+        sample_data=sample,
+    )

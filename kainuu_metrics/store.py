@@ -1,0 +1,72 @@
+"""Processed data (I/O edge): the canonical tables everything downstream reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .accounting import CleaningResult, FileAccount
+
+INDICATORS_CSV = "indicators.csv"
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What notebooks read: cleaned tables and indicators of one data folder."""
+
+    grants: pd.DataFrame
+    population: pd.DataFrame
+    denominators: pd.DataFrame
+    indicators: pd.DataFrame
+    tables: dict[str, pd.DataFrame]  # every parquet table by name
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """CSV that Finnish Excel opens correctly: UTF-8 with BOM, ';' separator."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    return path
+
+
+def accounts_frame(accounts: list[FileAccount]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{**a.__dict__, "balanced": a.balanced} for a in accounts],
+        columns=["dataset", "source_file", "sheet", "sha256", "rows_read", "cleaned", "rejected", "skipped", "balanced"],
+    )
+
+
+def write_cleaning(processed: Path, name: str, result: CleaningResult) -> None:
+    """The cleaned table as Parquet; rejected, skipped and flagged rows as CSV for auditors."""
+    processed.mkdir(parents=True, exist_ok=True)
+    result.cleaned.to_parquet(processed / f"{name}.parquet", index=False)
+    write_csv(result.rejected, processed / "rejected" / f"{name}.csv")
+    write_csv(result.skipped, processed / "skipped" / f"{name}.csv")
+    write_csv(result.flagged, processed / "flagged" / f"{name}.csv")
+
+
+def write_indicators(processed: Path, indicators: pd.DataFrame) -> Path:
+    """indicators.csv (plain, machine-readable: ',' separator, '.' decimals) and the same as .xlsx."""
+    processed.mkdir(parents=True, exist_ok=True)
+    path = processed / INDICATORS_CSV
+    indicators.to_csv(path, index=False, encoding="utf-8")
+    indicators.to_excel(processed / "indicators.xlsx", index=False, sheet_name="indikaattorit")
+    return path
+
+
+def read_indicators(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"indicator": str, "period": str, "area": str, "unit": str}, keep_default_na=False, na_values=[""])
+
+
+def load_processed(data_dir: str | Path) -> Processed:
+    processed = Path(data_dir) / "processed"
+    tables = {p.stem: pd.read_parquet(p) for p in sorted(processed.glob("*.parquet"))}
+    empty = pd.DataFrame()
+    return Processed(
+        grants=tables.get("grants", empty),
+        population=tables.get("population", empty),
+        denominators=tables.get("denominators", empty),
+        indicators=read_indicators(processed / INDICATORS_CSV),
+        tables=tables,
+    )
