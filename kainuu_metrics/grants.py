@@ -116,7 +116,7 @@ def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[
     decision = attempt("decision", lambda: _lookup(get("decision"), domain.decisions, "decision", "päätös", f"{hint} kohtaan decisions"))
     if decision is None and granted is not None:
         decision = "myönnetty" if granted > 0 else "hylätty"
-    if decision == "hylätty" and granted:
+    if decision == "hylätty" and granted and granted > 0:
         problems.append(RowProblem("decision", f"päätös on 'hylätty', mutta myönnetty summa on {granted:g} €"))
 
     municipality = attempt(

@@ -1,0 +1,136 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from kainuu_metrics.config import load_domain
+from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.grants import clean_grant_record, clean_grants
+from kainuu_metrics.paths import Layout
+
+DOMAIN = load_domain()
+
+CSV_2024 = (
+    '"Kainuun hyvinvointialue - avustukset 2024"\r\n'
+    "\r\n"
+    '"Järjestön nimi";"Ytunnus";"Avustustyyppi";"Tarkoitus";"Haettu summa";"Myönnetty summa";"Päätöspvm";"Kunta";"Lähellä.fi"\r\n'
+    '"Kajaanin Seura ry";"2077474-0";"Toiminta-avustus";"Kerhot";"1 500,00 €";"1 200,00 €";"14.3.2024";"  KAJAANI";"kyllä"\r\n'
+    '"Kajaanin Seura ry";"FI20774740";"kumppanuus";"kerhot";"5 000";"5 000";"14.3.2024";"Kajaani";"kyllä"\r\n'
+    ";;;;;;;;\r\n"
+    '"Oulun Seura";"";"TA";"x";"100";"50";"14.3.2024";"Oulu";"ei"\r\n'
+    '"";"";"TA";"x";"noin 500";"50";"14.3.2024";"Kuhmo";"ei"\r\n'
+    '"Kuhmon ry";"1234567-2";"TA";"x";"100";"150";"14.3.2024";"kuhmo";"ei"\r\n'
+    '"Yhteensä";"";"";"";"";"6 400";"";"";""\r\n'
+)
+
+
+@pytest.fixture
+def layout(tmp_path):
+    (tmp_path / "raw" / "grants").mkdir(parents=True)
+    return Layout(tmp_path, tmp_path / "reports")
+
+
+def write_csv(layout, name, text, encoding="cp1252"):
+    path = layout.raw / "grants" / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_csv_export_every_row_accounted_for(layout):
+    result = clean_grants([write_csv(layout, "a.csv", CSV_2024)], layout, DOMAIN)
+    [account] = result.accounts
+    assert (account.rows_read, account.cleaned, account.rejected, account.skipped) == (10, 3, 2, 5)
+    assert account.source_file == "raw/grants/a.csv"
+    assert result.skipped["kind"].tolist() == ["title", "blank", "header", "blank", "totals"]
+    cleaned = result.cleaned
+    assert cleaned["source_row"].tolist() == [4, 5, 9]
+    assert cleaned["granted_eur"].tolist() == [1200.0, 5000.0, 150.0]
+    assert cleaned["applied_eur"].tolist() == [1500.0, 5000.0, 100.0]
+    assert cleaned["municipality_code"].tolist() == ["205", "205", "290"]
+    assert cleaned["grant_type"].tolist() == ["toiminta", "kumppanuus", "toiminta"]
+    assert cleaned["business_id"].tolist() == ["2077474-0", "2077474-0", "1234567-2"]
+    assert cleaned["decision_date"].tolist() == [dt.datetime(2024, 3, 14)] * 3
+    assert cleaned["council_term"].tolist() == ["2022-2025"] * 3
+    assert cleaned["year"].tolist() == [2024] * 3
+
+
+def test_rejected_rows_name_column_value_and_fix(layout):
+    result = clean_grants([write_csv(layout, "a.csv", CSV_2024)], layout, DOMAIN)
+    rejected = result.rejected.set_index(["source_row", "column"])
+    assert rejected.loc[(7, "Kunta"), "value"] == "Oulu"
+    assert "ei ole Kainuun kunta" in rejected.loc[(7, "Kunta"), "reason"]
+    assert "Kirjoita järjestön kotikunnaksi" in rejected.loc[(7, "Kunta"), "reason"]
+    assert rejected.loc[(8, "Järjestön nimi"), "reason"].startswith("järjestön nimi puuttuu")
+    assert rejected.loc[(8, "Haettu summa"), "value"] == "noin 500"
+    assert "esim. 1 234,50" in rejected.loc[(8, "Haettu summa"), "reason"]
+    assert set(result.rejected["sheet"]) == {""}
+
+
+def test_suspicious_rows_are_kept_and_flagged(layout):
+    result = clean_grants([write_csv(layout, "a.csv", CSV_2024)], layout, DOMAIN)
+    g = result.cleaned.set_index("source_row")
+    assert g.loc[9, "flag_granted_exceeds_applied"] and g.loc[9, "flag_not_in_lahella"]
+    assert g.loc[9, "flag_invalid_business_id"]  # 1234567-2: the check digit should be 1
+    assert g.loc[4, "flag_operating_and_partnership"] and g.loc[5, "flag_operating_and_partnership"]
+    assert not g.loc[4, "flag_invalid_business_id"]
+    assert sorted(zip(result.flagged["source_row"], result.flagged["flag"])) == [
+        (4, "flag_operating_and_partnership"), (5, "flag_operating_and_partnership"),
+        (9, "flag_granted_exceeds_applied"), (9, "flag_invalid_business_id"), (9, "flag_not_in_lahella"),
+    ]
+
+
+def test_xlsx_with_title_rows_native_cells_and_totals(layout):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Päätökset 2023"
+    ws.append(["Kainuun hyvinvointialue – järjestöavustukset 2023"])
+    ws.append([])
+    ws.append(["Hakija", "Avustuslaji", "Haettu €", "Myönnetty €", "Päätöspäivä", "Kotikunta", "Kumppanuusverkosto", "Liittyvä rahoitus", "Sopimuskausi"])
+    ws.append(["Kainuun Muistiyhdistys ry", "Kumppanuusavustus", 25000, 21000, dt.datetime(2023, 3, 15), "Kajaani", "ikäverkosto", "STEA", "2023–2025"])
+    ws.append(["Nuorten Ystävät ry", "kumppanuus", "21 000,00 €", "21 000,00 €", "15.3.2023", "KAJAANI ", "LNP", "esr", "1.1.2023–31.12.2024"])
+    ws.append(["Sotkamon Kerho ry", "kerta-avustus", 500, None, "15.3.2023", "Sotkamo", None, None, None])
+    ws.append(["Yhteensä", None, 46500, 42000])
+    path = layout.raw / "grants" / "b.xlsx"
+    wb.save(path)
+    result = clean_grants([path], layout, DOMAIN)
+    [account] = result.accounts
+    assert (account.sheet, account.rows_read, account.cleaned, account.rejected, account.skipped) == ("Päätökset 2023", 7, 3, 0, 4)
+    g = result.cleaned
+    assert g["granted_eur"].tolist() == [21000.0, 21000.0, 0.0]
+    assert g["decision"].tolist() == ["myönnetty", "myönnetty", "hylätty"]
+    assert g["network"].tolist()[:2] == ["Ikäverkosto", "Lapset, nuoret ja perheet"]
+    assert g["linked_funding"].tolist()[:2] == ["STEA", "ESR"]
+    assert g["agreement_start"].tolist()[:2] == [dt.datetime(2023, 1, 1)] * 2
+    assert g["agreement_end"].tolist()[:2] == [dt.datetime(2025, 12, 31), dt.datetime(2024, 12, 31)]
+    assert g["year"].tolist() == [2023] * 3
+
+
+def test_unknown_header_stops_with_finnish_message(layout):
+    path = write_csv(layout, "c.csv", '"Hakija";"Avustuslaji";"Myönnetty €";"Rahaa"\n"A";"TA";"1";"2"\n', "utf-8")
+    with pytest.raises(InputFileError) as caught:
+        clean_grants([path], layout, DOMAIN)
+    assert "raw/grants/c.csv" in caught.value.message and "'Rahaa'" in caught.value.message
+
+
+def test_unreadable_xlsx_is_a_clear_error(layout):
+    path = layout.raw / "grants" / "broken.xlsx"
+    path.write_bytes(b"not a workbook")
+    with pytest.raises(InputFileError, match="Excel-tiedostoa ei voitu avata"):
+        clean_grants([path], layout, DOMAIN)
+
+
+@pytest.mark.parametrize(
+    "record, column, reason",
+    [
+        ({"organisation": "A", "grant_type": "avustus?", "granted_eur": "1", "year": 2024}, "grant_type", "tuntematon avustuslaji"),
+        ({"organisation": "A", "grant_type": "TA", "granted_eur": "-200", "year": "2025"}, "granted_eur", "negatiivinen"),
+        ({"organisation": "A", "grant_type": "TA", "granted_eur": "1", "decision_date": "31.2.2025"}, "decision_date", "ei ole olemassa oleva päivämäärä"),
+        ({"organisation": "A", "grant_type": "TA", "granted_eur": "100", "decision": "hylätty", "year": 2024}, "decision", "'hylätty'"),
+        ({"organisation": "A", "grant_type": "TA", "granted_eur": "100"}, "decision_date", "vuosi puuttuu"),
+    ],
+)
+def test_record_level_rejections(record, column, reason):
+    _, problems = clean_grant_record(record, DOMAIN)
+    assert [p.column for p in problems] == [column]
+    assert reason in problems[0].reason

@@ -1,0 +1,165 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kainuu_metrics import parsing
+from kainuu_metrics.config import load_domain
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1 234,50 €", 1234.5),
+        ("1\u00a0234,50\u00a0€", 1234.5),
+        ("25 000", 25000.0),
+        ("1.234,50", 1234.5),
+        ("12.500", 12500.0),
+        ("1234.5", 1234.5),
+        ("-200", -200.0),
+        ("\u2212200,5 e", -200.5),
+        ("500 EUR", 500.0),
+        (1200, 1200.0),
+        (0.5, 0.5),
+        ("", None),
+        ("  ", None),
+        ("-", None),
+        (None, None),
+    ],
+)
+def test_parse_finnish_number(text, expected):
+    assert parsing.parse_finnish_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["noin 500", "1,2,3", "12 kpl", "abc"])
+def test_parse_finnish_number_rejects_text(text):
+    with pytest.raises(ValueError, match="ei ole luku"):
+        parsing.parse_finnish_number(text)
+
+
+@given(st.integers(min_value=-10**9, max_value=10**9), st.integers(min_value=0, max_value=99))
+def test_finnish_number_round_trip(whole, cents):
+    sign = "-" if whole < 0 else ""
+    grouped = f"{abs(whole):,}".replace(",", "\u00a0")
+    text = f"{sign}{grouped},{cents:02d} €"
+    expected = abs(whole) + cents / 100
+    assert parsing.parse_finnish_number(text) == pytest.approx(-expected if whole < 0 else expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("15.3.2023", dt.date(2023, 3, 15)),
+        ("01.06.2025", dt.date(2025, 6, 1)),
+        ("1.6.25", dt.date(2025, 6, 1)),
+        ("2024-03-14", dt.date(2024, 3, 14)),
+        ("2024-03-14 00:00:00", dt.date(2024, 3, 14)),
+        (dt.datetime(2023, 3, 15, 0, 0), dt.date(2023, 3, 15)),
+        ("", None),
+    ],
+)
+def test_parse_finnish_date(text, expected):
+    assert parsing.parse_finnish_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["31.2.2025", "15/3/2023", "maaliskuu"])
+def test_parse_finnish_date_rejects(text):
+    with pytest.raises(ValueError, match="päivämäärä"):
+        parsing.parse_finnish_date(text)
+
+
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_finnish_date_round_trip(day):
+    assert parsing.parse_finnish_date(f"{day.day}.{day.month}.{day.year}") == day
+    assert parsing.parse_finnish_date(f"{day.day:02d}.{day.month:02d}.{day.year}") == day
+
+
+@pytest.mark.parametrize(
+    "text, normalised, valid",
+    [
+        ("2077474-0", "2077474-0", True),  # DOMAIN.md's example
+        ("FI20774740", "2077474-0", True),
+        ("2077474-1", "2077474-1", False),
+        ("0737546-2", "0737546-2", True),  # 0*7+7*9+3*10+7*5+5*8+4*4+6*2 = 196, 196 % 11 = 9 -> 2
+        ("737546-2", "0737546-2", True),  # old 6-digit body, left-padded
+    ],
+)
+def test_business_id(text, normalised, valid):
+    assert parsing.normalise_business_id(text) == normalised
+    assert parsing.is_valid_business_id(normalised) is valid
+
+
+def test_business_id_remainder_one_has_no_valid_check_digit():
+    # 1000004: 1*7 + 4*2 = 15, 15 % 11 = 4 -> 7; 0000030: 3*4 = 12 -> remainder 1 -> invalid body
+    assert parsing.business_id_check_digit("1000004") == 7
+    assert parsing.business_id_check_digit("0000030") is None
+
+
+@given(st.integers(min_value=0, max_value=9_999_999))
+def test_generated_check_digits_validate(body_number):
+    body = f"{body_number:07d}"
+    check = parsing.business_id_check_digit(body)
+    if check is not None:
+        assert parsing.is_valid_business_id(f"{body}-{check}")
+        assert not parsing.is_valid_business_id(f"{body}-{(check + 1) % 10}")
+
+
+def test_business_id_bad_format():
+    with pytest.raises(ValueError, match="Y-tunnus"):
+        parsing.normalise_business_id("12345")
+
+
+@pytest.mark.parametrize("text, expected", [("123.456", "123456"), ("12", "12"), (123456.0, "123456")])
+def test_association_reg_no(text, expected):
+    assert parsing.normalise_association_reg_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("  KAJAANI ", "205"), ("kajaani", "205"), ("KU205", "205"), ("205 Kajaani", "205"), (205, "205"),
+     ("Ristijarvi", "697"), ("Ristijärvi", "697"), ("105", "105"), ("Suomussalmi", "777")],
+)
+def test_parse_municipality(text, expected):
+    domain = load_domain()
+    assert parsing.parse_municipality(text, domain.municipality_lookup, set(domain.municipalities)) == expected
+
+
+@pytest.mark.parametrize("text", ["Oulu", "564", "KU785 Vaala"])
+def test_parse_municipality_outside_kainuu(text):
+    domain = load_domain()
+    with pytest.raises(ValueError, match="Kainuun kunta"):
+        parsing.parse_municipality(text, domain.municipality_lookup, set(domain.municipalities))
+
+
+@given(st.sampled_from(["Hyrynsalmi", "Kajaani", "Kuhmo", "Paltamo", "Puolanka", "Ristijärvi", "Sotkamo", "Suomussalmi"]),
+       st.text(alphabet=" \u00a0", max_size=3), st.booleans())
+def test_municipality_names_in_any_case_and_spacing(name, pad, upper):
+    domain = load_domain()
+    text = pad + (name.upper() if upper else name.lower()) + pad
+    code = parsing.parse_municipality(text, domain.municipality_lookup, set(domain.municipalities))
+    assert domain.municipalities[code] == name
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2024–2026", (dt.date(2024, 1, 1), dt.date(2026, 12, 31))),
+        ("2024-2026", (dt.date(2024, 1, 1), dt.date(2026, 12, 31))),
+        ("1.1.2025–31.12.2027", (dt.date(2025, 1, 1), dt.date(2027, 12, 31))),
+        ("1.1.2025 - 31.12.2027", (dt.date(2025, 1, 1), dt.date(2027, 12, 31))),
+        ("2025", (dt.date(2025, 1, 1), dt.date(2025, 12, 31))),
+    ],
+)
+def test_parse_period(text, expected):
+    assert parsing.parse_period(text) == expected
+
+
+def test_parse_period_end_before_start():
+    with pytest.raises(ValueError, match="sopimuskausi"):
+        parsing.parse_period("2026–2024")
+
+
+@pytest.mark.parametrize("text, expected", [("kyllä", True), ("Ei", False), ("x", True), ("", None)])
+def test_parse_yes_no(text, expected):
+    assert parsing.parse_yes_no(text) is expected

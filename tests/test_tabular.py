@@ -1,0 +1,68 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kainuu_metrics.config import load_column_mapping
+from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.readers import RawSheet
+from kainuu_metrics.tabular import map_sheet
+
+MAPPING = load_column_mapping("grants")
+HEADER = ("Hakija", "Avustuslaji", "Haettu €", "Myönnetty €", "Lisätiedot")
+
+
+def sheet(*rows):
+    return RawSheet(name="Päätökset", rows=tuple((i, tuple(r)) for i, r in enumerate(rows, start=1)))
+
+
+def test_title_header_blank_totals_and_footnote_rows_are_sorted_out():
+    mapped = map_sheet(
+        sheet(
+            ("Kainuun hyvinvointialue – avustukset 2023", None, None, None, None),
+            (None, None, None, None, None),
+            HEADER,
+            ("MLL Kainuun piiri", "Toiminta-avustus", "30 000", "25 000", None),
+            (None, None, None, None, None),
+            ("Nuorten Ystävät", "Kumppanuusavustus", 21000, 21000, "huom"),
+            ("Yhteensä", None, "51 000", "46 000", None),
+            ("Lähde: avustusjärjestelmä", None, None, None, None),
+        ),
+        MAPPING,
+        "raw/grants/a.xlsx",
+    )
+    assert mapped.skipped == [(1, "title"), (2, "blank"), (3, "header"), (5, "blank"), (7, "totals"), (8, "footnote")]
+    assert mapped.records["source_row"].tolist() == [4, 6]
+    assert mapped.records["organisation"].tolist() == ["MLL Kainuun piiri", "Nuorten Ystävät"]
+    assert mapped.records["granted_eur"].tolist() == ["25 000", 21000]
+    assert "Lisätiedot" not in mapped.records.columns
+    assert mapped.headers["granted_eur"] == "Myönnetty €"
+
+
+def test_unknown_header_names_the_file_row_column_and_the_config_line():
+    with pytest.raises(InputFileError) as caught:
+        map_sheet(sheet(("Hakija", "Avustuslaji", "Myönnetty €", "Saatu rahaa")), MAPPING, "raw/grants/b.csv")
+    message = caught.value.message
+    assert "raw/grants/b.csv" in message and "rivi 1" in message and "Saatu rahaa" in message
+    assert "columns.yaml" in message and 'granted_eur: [..., "saatu rahaa"]' in message
+
+
+def test_missing_required_column_is_named_in_finnish():
+    with pytest.raises(InputFileError) as caught:
+        map_sheet(sheet(("Hakija", "Haettu €", "Päätöspäivä")), MAPPING, "raw/grants/c.csv")
+    assert "pakollinen sarake puuttuu" in caught.value.message
+    assert "'avustuslaji'" in caught.value.message and "'myönnetty €'" in caught.value.message
+
+
+def test_file_without_any_header_row():
+    with pytest.raises(InputFileError, match="sarakeotsikkoriviä ei löytynyt"):
+        map_sheet(sheet(("a", "b"), ("1", "2")), MAPPING, "raw/grants/d.csv")
+
+
+@given(
+    st.sampled_from(["Myönnetty €", "Myönnetty summa", "MyonnettyAvustus", "myönnetty avustus"]),
+    st.sampled_from(["", " ", "  ", "\u00a0"]),
+    st.sampled_from([str.upper, str.lower, str.title, lambda s: s]),
+)
+def test_header_spellings_map_in_any_case_and_spacing(spelling, pad, case):
+    header = pad + case(spelling).replace(" ", "  ") + pad
+    assert MAPPING.canonical(header) == "granted_eur"
