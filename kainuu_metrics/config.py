@@ -116,15 +116,16 @@ class ColumnMapping:
 
 @cache
 def load_column_mapping(dataset: str, config_dir: Path = CONFIG_DIR) -> ColumnMapping:
-    raw = load_yaml("columns.yaml", config_dir)
-    if dataset not in raw:
-        raise ConfigError(f"Tiedostosta {config_dir / 'columns.yaml'} puuttuu kohta '{dataset}'.")
-    spec = raw[dataset]
+    """The mapping in config/columns/<dataset>.yaml (keys: required, columns, ignore)."""
+    name = f"columns/{dataset}.yaml"
+    if not (config_dir / name).exists():
+        raise ConfigError(f"Sarakemäärittely puuttuu: {config_dir / name}")
+    spec = load_yaml(name, config_dir)
     return ColumnMapping(
         dataset=dataset,
         required=tuple(spec.get("required", [])),
         lookup=_alias_lookup(spec["columns"]),
         ignored=frozenset(normalise_key(h) for h in spec.get("ignore", [])),
         labels={column: (aliases or [column])[0] for column, aliases in spec["columns"].items()},
-        config_file=config_dir / "columns.yaml",
+        config_file=config_dir / name,
     )

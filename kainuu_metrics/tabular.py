@@ -46,7 +46,7 @@ def find_header_row(sheet: RawSheet, mapping: ColumnMapping, file_label: str) ->
             "sarakeotsikkoriviä ei löytynyt" + (f" välilehdeltä '{sheet.name}'" if sheet.name else ""),
             f"Varmista, että tiedostossa on otsikkorivi, jossa on ainakin sarakkeet {required}. "
             f"Jos otsikot on kirjoitettu uudella tavalla, lisää ne tiedostoon {mapping.config_file} "
-            f"kohtaan {mapping.dataset} → columns.",
+            f"kohtaan columns.",
         )
     return scores.index(max(scores))
 
@@ -68,9 +68,9 @@ def map_headers(
             raise InputFileError(
                 file_label,
                 f"sarakeotsikkoa '{text}' ei tunneta",
-                f"Lisää otsikko tiedostoon {mapping.config_file} kohtaan {mapping.dataset} → columns "
+                f"Lisää otsikko tiedostoon {mapping.config_file} kohtaan columns "
                 f"sen sarakkeen luetteloon, jota se tarkoittaa (esim. granted_eur: [..., \"{text.casefold()}\"]), "
-                f"tai kohtaan {mapping.dataset} → ignore, jos saraketta ei käytetä.",
+                f"tai kohtaan ignore, jos saraketta ei käytetä.",
                 row=header_row,
                 column=text,
             )
@@ -92,7 +92,7 @@ def map_headers(
             file_label,
             f"pakollinen sarake puuttuu: {names}",
             f"Lisää sarake tiedostoon tai, jos se on nimetty toisin, lisää sen otsikko tiedostoon "
-            f"{mapping.config_file} kohtaan {mapping.dataset} → columns.",
+            f"{mapping.config_file} kohtaan columns.",
             row=header_row,
         )
     return positions

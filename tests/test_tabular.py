@@ -43,7 +43,7 @@ def test_unknown_header_names_the_file_row_column_and_the_config_line():
         map_sheet(sheet(("Hakija", "Avustuslaji", "Myönnetty €", "Saatu rahaa")), MAPPING, "raw/grants/b.csv")
     message = caught.value.message
     assert "raw/grants/b.csv" in message and "rivi 1" in message and "Saatu rahaa" in message
-    assert "columns.yaml" in message and 'granted_eur: [..., "saatu rahaa"]' in message
+    assert "config/columns/grants.yaml" in message and 'granted_eur: [..., "saatu rahaa"]' in message
 
 
 def test_missing_required_column_is_named_in_finnish():

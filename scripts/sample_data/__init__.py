@@ -25,15 +25,16 @@ SEED = 2023
 MARKER_NAME = "ESIMERKKIAINEISTO.txt"
 MARKER_TEXT = (
     "Tämä aineisto on esimerkkiaineistoa, jonka skripti scripts/generate_sample_data.py on "
-    "tuottanut kiinteällä siemenluvulla 2023 ohjelman kokeilua ja testausta varten. Todelliset "
-    "luvut ja niiden lähteet on lueteltu tiedostossa data/raw/README.md: järjestöavustuksista "
-    "todellisia ovat vain Kainuun hyvinvointialueen julkisen päätöksen 15.3.2023 summat "
-    "(yhteensä 122 200 €, kumppanuusavustukset 75 000 € ja toiminta-avustukset 47 200 €) ja "
-    "siinä nimetyt viisi saajaa. Kaikki muu – muiden järjestöjen nimet, Y-tunnukset, kunnat, "
-    "käyttötarkoitukset ja vuosien 2024 ja 2025 avustukset – on keksittyä, eikä aineistosta "
-    "laskettuja lukuja saa esittää todellisina. Raporttien jokaisella sivulla näkyy "
-    "esimerkkiaineistosta kertova huomautus niin kauan kuin tämä tiedosto on kansiossa "
-    "data/raw; poista se vasta, kun kansiossa on pelkästään oikeita lähdetiedostoja.\n"
+    "tuottanut kiinteällä siemenluvulla 2023 ohjelman kokeilua ja testausta varten. "
+    "Järjestöavustuksista todellisia ovat vain Kainuun hyvinvointialueen julkisen päätöksen "
+    "15.3.2023 summat (yhteensä 122 200 €, kumppanuusavustukset 75 000 € ja toiminta-avustukset "
+    "47 200 €) ja siinä nimetyt viisi saajaa; kaikki muu – muiden järjestöjen nimet, Y-tunnukset, "
+    "kunnat, käyttötarkoitukset ja vuosien 2024 ja 2025 avustukset – on keksittyä. Aineiston "
+    "lähteet sekä todelliset ja keksityt luvut on eritelty tiedostossa data/raw/README.md ja "
+    "aineistokansioiden README-tiedostoissa. Aineistosta laskettuja lukuja ei saa esittää "
+    "todellisina. Raporttien jokaisella sivulla näkyy esimerkkiaineistosta kertova huomautus niin "
+    "kauan kuin tämä tiedosto on kansiossa data/raw; poista se vasta, kun kansiossa on pelkästään "
+    "oikeita lähdetiedostoja.\n"
 )
 
 
