@@ -60,7 +60,7 @@ def clean_inputs(layout: Layout) -> Cleaned:
             "kansiossa ei ole yhtään avustustiedostoa (.xlsx tai .csv)",
             "Tallenna avustuspäätösten vienti kansioon data/raw/grants/.",
         )
-    population_paths = list_raw_files(layout.raw_dir("population"), {".csv", ".xlsx", ".json", ".txt"})
+    population_paths = population_module.list_population_files(layout.raw_dir("population"))
     if not population_paths:
         raise InputFileError(
             layout.raw_dir("population"),
