@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import grants as grants_module
 from . import population as population_module
+from . import premises as premises_module
 from .accounting import CleaningResult
 from .config import load_domain
 from .errors import InputFileError
@@ -70,11 +71,24 @@ def clean_inputs(layout: Layout) -> Cleaned:
         )
     grants = grants_module.clean_grants(grant_paths, layout, domain)
     population = population_module.clean_population(population_paths, layout, domain)
+    premises = premises_module.clean_premises(premises_module.premises_files(layout), layout, domain)
     indicators, denominators = grant_indicators(grants.cleaned, population.cleaned, domain)
+    indicators = pd.concat(
+        [
+            indicators,
+            premises_module.premises_indicators(premises.cleaned, grants.cleaned, indicators, population.cleaned, domain),
+        ],
+        ignore_index=True,
+    )
     return Cleaned(
-        results={"grants": grants, "population": population},
+        results={"grants": grants, "population": population, "premises": premises},
         indicators=indicators,
-        tables={"grants": grants.cleaned, "population": population.cleaned, "denominators": denominators},
+        tables={
+            "grants": grants.cleaned,
+            "population": population.cleaned,
+            "denominators": denominators,
+            "premises": premises.cleaned,
+        },
     )
 
 

@@ -67,9 +67,9 @@ def municipality_table(indicators: pd.DataFrame, year: int, domain: Domain) -> p
 def yearly_series(indicators: pd.DataFrame, indicator: str, area: str, up_to: int | None = None) -> pd.DataFrame:
     """One indicator over the years (periods that are years), with its provisional flag."""
     rows = indicators.loc[(indicators["indicator"] == indicator) & (indicators["area"] == area) & indicators["period"].str.fullmatch(r"\d{4}")]
-    out = pd.DataFrame({"vuosi": rows["period"].astype(int).to_numpy(), "arvo": rows["value"].astype(float).to_numpy(), "ennakollinen": rows["provisional"].to_numpy()})
+    out = pd.DataFrame({"vuosi": rows["period"].to_numpy(), "arvo": rows["value"].astype(float).to_numpy(), "ennakollinen": rows["provisional"].to_numpy()})
     if up_to is not None:
-        out = out.loc[out["vuosi"] <= up_to]
+        out = out.loc[out["vuosi"].astype(int) <= up_to]
     return out.sort_values("vuosi", ignore_index=True)
 
 

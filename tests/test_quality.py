@@ -239,15 +239,24 @@ def test_a_run_writes_nothing_to_stderr(capfd):
 
 
 @pytest.fixture(scope="module")
-def clean_report() -> QualityReport:
-    return run_checks(clean_tables(), run_id="20261129T171200Z")
+def core_suites(tmp_path_factory) -> Path:
+    """Only the grant, population and denominator suites: other datasets have their own tests."""
+    folder = tmp_path_factory.mktemp("core-suites")
+    for name in CORE_DATASETS:
+        shutil.copy(EXPECTATIONS_DIR / f"{name}_cleaned.json", folder)
+    return folder
 
 
 @pytest.fixture(scope="module")
-def bad_run() -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], QualityReport]:
+def clean_report(core_suites) -> QualityReport:
+    return run_checks(clean_tables(), run_id="20261129T171200Z", expectations_dir=core_suites)
+
+
+@pytest.fixture(scope="module")
+def bad_run(core_suites) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], QualityReport]:
     tables = bad_tables()
     copies = {name: frame.copy() for name, frame in tables.items()}
-    return tables, copies, run_checks(tables)
+    return tables, copies, run_checks(tables, expectations_dir=core_suites)
 
 
 @pytest.fixture(scope="module")
@@ -256,8 +265,11 @@ def bad_report(bad_run) -> QualityReport:
 
 
 @pytest.fixture(scope="module")
-def warning_report() -> QualityReport:
-    return run_checks(warning_tables())
+def warning_report(core_suites) -> QualityReport:
+    return run_checks(warning_tables(), expectations_dir=core_suites)
+
+
+CORE_DATASETS = ("grants", "population", "denominators")
 
 
 def test_clean_tables_pass_every_check(clean_report):
@@ -379,8 +391,8 @@ def test_suspicious_rows_only_warn(warning_report):
     assert warned["denominators", "provisional"].unexpected_count == 9
 
 
-def test_missing_tables_fail_and_tables_without_suite_are_ignored():
-    report = run_checks({"premises_unknown": pd.DataFrame({"a": [1]})})
+def test_missing_tables_fail_and_tables_without_suite_are_ignored(core_suites):
+    report = run_checks({"premises_unknown": pd.DataFrame({"a": [1]})}, expectations_dir=core_suites)
     assert {c.dataset for c in report.checks} == {"grants", "population", "denominators"}
     assert all(c.expectation == MISSING_TABLE for c in report.checks)
     assert all(c.blocking and not c.success and c.observed_fi == "taulukko puuttuu" for c in report.checks)

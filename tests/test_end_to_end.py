@@ -1,0 +1,99 @@
+"""The real pipeline on the sample data shipped in data/raw/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from kainuu_metrics.html_export import find_external_references
+
+from .conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.e2e
+YEARS = [2023, 2024, 2025]
+
+
+@pytest.fixture(scope="module")
+def indicators(sample_run):
+    return pd.read_csv(sample_run.data / "processed" / "indicators.csv", dtype={"period": str}, keep_default_na=False)
+
+
+def value(indicators, indicator, period, area="MK18"):
+    hit = indicators.loc[(indicators["indicator"] == indicator) & (indicators["period"] == period) & (indicators["area"] == area)]
+    assert len(hit) == 1, (indicator, period, area)
+    return float(hit["value"].iloc[0]), hit["provisional"].iloc[0] in (True, "True")
+
+
+def test_run_succeeds_and_prints_the_index(sample_run):
+    assert sample_run.returncode == 0, sample_run.stderr
+    assert "Raporttien etusivu:" in sample_run.stdout
+    assert "Traceback" not in sample_run.stderr
+
+
+def test_2023_matches_the_public_decision(indicators):
+    assert value(indicators, "grants_total_eur", "2023") == (122200.0, False)
+    assert value(indicators, "grants_by_type_eur:kumppanuus", "2023")[0] == 75000.0
+    assert value(indicators, "grants_by_type_eur:toiminta", "2023")[0] == 47200.0
+    assert value(indicators, "grants_applications", "2023")[0] == 44
+
+
+def test_per_capita_is_total_over_the_population_used(indicators):
+    for year in ("2023", "2024", "2025"):
+        total, _ = value(indicators, "grants_total_eur", year)
+        population, provisional = value(indicators, "population_used", year)
+        per_capita, per_capita_provisional = value(indicators, "grants_per_capita_eur", year)
+        assert per_capita == pytest.approx(total / population)
+        assert per_capita_provisional == provisional
+    # 2023 divides by the 2023 year-end population; 2025 is not published in the sample -> 2024's, provisional
+    assert value(indicators, "population_used", "2023") == (value(indicators, "population", "2023")[0], False)
+    assert value(indicators, "population_used", "2025") == (value(indicators, "population", "2024")[0], True)
+
+
+def test_every_row_is_accounted_for(sample_run):
+    accounts = pd.read_csv(sample_run.data / "processed" / "row_accounting.csv", sep=";", encoding="utf-8-sig")
+    assert (accounts["rows_read"] == accounts["cleaned"] + accounts["rejected"] + accounts["skipped"]).all()
+    grants = accounts.loc[accounts["dataset"] == "grants"].set_index("source_file")
+    assert grants.loc["raw/grants/avustuspaatokset_2023.xlsx", ["rows_read", "cleaned", "rejected"]].tolist() == [50, 44, 0]
+    rejected = pd.read_csv(sample_run.data / "processed" / "rejected" / "grants.csv", sep=";", encoding="utf-8-sig")
+    assert len(rejected) == 5 and rejected["reason"].str.len().min() > 10
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_year_pages_exist_with_charts_and_nothing_outside(sample_run, year):
+    folder = sample_run.reports / str(year)
+    for page in ("grants.html", "council_term.html", "quality.html"):
+        html = (folder / page).read_text(encoding="utf-8")
+        assert find_external_references(html) == [], page
+        assert 'lang="fi"' in html
+        assert "ESIMERKKIAINEISTO" in html
+        if page != "quality.html":
+            assert html.count("Plotly.newPlot") >= 2, page
+            assert re.search(r'id="kuvio-\d+"', html)
+    assert (folder / "notebooks" / "grants.ipynb").exists()
+
+
+def test_index_links_every_year(sample_run):
+    html = (sample_run.reports / "index.html").read_text(encoding="utf-8")
+    for year in YEARS:
+        assert f'href="{year}/grants.html"' in html and f'href="{year}/quality.html"' in html
+    assert find_external_references(html) == []
+
+
+def test_broken_export_gives_a_finnish_message_and_no_traceback(tmp_path):
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    bad = tmp_path / "data" / "raw" / "grants" / "uusi_2026.csv"
+    bad.write_text('"Hakija";"Avustuslaji";"Myönnetty rahaa"\n"A ry";"TA";"100"\n', encoding="utf-8")
+    result = run_cli("validate", "--data", str(tmp_path / "data"), "--reports", str(tmp_path / "reports"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "raw/grants/uusi_2026.csv" in result.stderr and "Myönnetty rahaa" in result.stderr
+    assert "config/columns/grants.yaml" in result.stderr
+
+
+def test_requesting_a_year_without_data_is_explained(tmp_path):
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    result = run_cli("run", "--year", "2019", "--data", str(tmp_path / "data"), "--reports", str(tmp_path / "reports"))
+    assert result.returncode == 2 and "vuodelta 2019 ei ole avustusaineistoa" in result.stderr

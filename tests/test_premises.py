@@ -1,0 +1,674 @@
+"""Premises bookings: parsers, price list, cleaning with row accounting, networks, indicators
+(hand-computed), report tables, the GX suite and the sample data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import math
+import random
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from kainuu_metrics import premises as pm
+from kainuu_metrics.config import load_domain
+from kainuu_metrics.errors import ConfigError, InputFileError
+from kainuu_metrics.indicators import months_between
+from kainuu_metrics.paths import Layout
+from kainuu_metrics.schemas import GRANTS, PREMISES, conform
+
+DOMAIN = load_domain()
+PROJECT = Path(__file__).resolve().parents[1]
+
+PRICES = pm.parse_price_list(
+    {
+        "premises": [
+            {
+                "name": "Kokoushuone Kaukametsä",
+                "aliases": ["Kaukametsä", "Kajaanin sote-keskus, Kaukametsä"],
+                "rates": [
+                    {"from": dt.date(2025, 1, 1), "eur_per_hour": 28},
+                    {"from": dt.date(2023, 1, 1), "eur_per_hour": 25},
+                ],
+            },
+            {
+                "name": "Kuhmon terveysasema, ryhmätila",
+                "aliases": ["Kuhmon tk, ryhmätila"],
+                "rates": [{"eur_per_hour": 15}, {"from": "1.1.2024", "eur_per_hour": 16}],
+            },
+        ]
+    },
+    Path("premises_prices.yaml"),
+)
+
+
+# --- parsers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("17.00–19.30", (1020, 1170)),
+        ("17:00-19:30", (1020, 1170)),
+        ("klo 9–11.30", (540, 690)),
+        ("  17.00 – 19.30 ", (1020, 1170)),
+        ("8-16", (480, 960)),
+        ("klo 18.00—klo 24.00", (1080, 1440)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_time_ranges(text, expected):
+    assert pm.parse_time_range(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("19.30–17.00", "loppuaika ei ole alkuajan jälkeen"),
+        ("17.00–17.00", "loppuaika ei ole alkuajan jälkeen"),
+        ("17.75–19.00", "ei ole kellonaika"),
+        ("25–26", "ei ole kellonaika"),
+        ("iltapäivä", "ei ole kellonaikaväli"),
+    ],
+)
+def test_bad_time_ranges_say_what_is_wrong(text, message):
+    with pytest.raises(ValueError, match=message):
+        pm.parse_time_range(text)
+
+
+@given(st.integers(0, 23 * 60 + 59), st.integers(1, 24 * 60), st.sampled_from(["–", "-", " - ", "—"]), st.sampled_from([".", ":"]))
+def test_time_range_round_trip(start, length, dash, colon):
+    end = min(start + length, 24 * 60)
+    if end <= start:
+        return
+    text = f"{start // 60}{colon}{start % 60:02d}{dash}{end // 60}{colon}{end % 60:02d}"
+    assert pm.parse_time_range(text) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("17.30", 1050), ("17:30", 1050), ("klo 9", 540), (dt.time(17, 30), 1050), (dt.datetime(1900, 1, 1, 8, 15), 495), (0.75, 1080), (18, 1080), (None, None)],
+)
+def test_clock_values(value, expected):
+    assert pm.parse_clock(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [("2,5", 2.5), ("2,5 h", 2.5), ("3 tuntia", 3.0), ("1:30", 1.5), (2, 2.0), ("", None)])
+def test_hours_values(value, expected):
+    assert pm.parse_hours(value) == expected
+
+
+def test_hours_that_are_not_numbers_are_refused():
+    with pytest.raises(ValueError, match="ei ole tuntimäärä"):
+        pm.parse_hours("iltapäivä")
+
+
+# --- price list --------------------------------------------------------------------------------
+
+
+def test_rate_in_force_on_each_day():
+    kaukametsa = PRICES.find("  KAUKAMETSÄ ")
+    assert kaukametsa is not None and kaukametsa.name == "Kokoushuone Kaukametsä"
+    assert kaukametsa.rate_on(dt.date(2022, 12, 31)) is None  # before the first valid-from
+    assert kaukametsa.rate_on(dt.date(2023, 1, 1)) == 25
+    assert kaukametsa.rate_on(dt.date(2024, 12, 31)) == 25
+    assert kaukametsa.rate_on(dt.date(2025, 1, 1)) == 28
+    kuhmo = PRICES.find("kuhmon tk, ryhmätila")
+    assert kuhmo.rate_on(dt.date(2019, 5, 1)) == 15  # a rate without "from" applies from the beginning
+    assert kuhmo.rate_on(dt.date(2024, 1, 1)) == 16
+    assert PRICES.find("Hyrynsalmen terveysasema") is None
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ([{"name": "A", "rates": []}], "ei ole annettu yhtään hintaa"),
+        ([{"name": "A", "rates": [{"eur_per_hour": -1}]}], "eur_per_hour"),
+        ([{"name": "A", "rates": [{"from": "31.2.2024", "eur_per_hour": 1}]}], "alkupäivä"),
+        ([{"name": "A", "rates": [{"eur_per_hour": 1}, {"eur_per_hour": 2}]}], "samalla alkupäivällä"),
+        ([{"name": "A", "aliases": ["x"], "rates": [{"eur_per_hour": 1}]}, {"name": "B", "aliases": ["X"], "rates": [{"eur_per_hour": 1}]}], "viittaa sekä"),
+        ([{"rates": [{"eur_per_hour": 1}]}], "nimi"),
+    ],
+)
+def test_price_list_mistakes_are_config_errors(entries, message):
+    with pytest.raises(ConfigError, match=message):
+        pm.parse_price_list({"premises": entries}, Path("premises_prices.yaml"))
+
+
+def test_shipped_price_list_loads():
+    prices = pm.load_price_list()
+    assert prices.shown_path == "kainuu_metrics/config/premises_prices.yaml"
+    kaukametsa = prices.find("Kajaanin sosiaali- ja terveyskeskus, kokoushuone Kaukametsä")
+    assert kaukametsa is not None and kaukametsa.rate_on(dt.date(2024, 6, 1)) > 0
+    assert prices.find("Kuhmon terveysasema, ryhmätila") is not None
+
+
+# --- one booking -------------------------------------------------------------------------------
+
+
+def clean(**record):
+    return pm.clean_booking_record(record, DOMAIN, PRICES)
+
+
+def test_price_list_cost_is_hours_times_the_rate_of_the_day():
+    values, problems = clean(organisation="Seura ry", premises="Kaukametsä", booking_date="31.12.2024", time_range="17.00–19.30")
+    assert problems == []
+    assert (values["premises"], values["hours"], values["hourly_rate_eur"], values["cost_eur"], values["cost_source"]) == (
+        "Kokoushuone Kaukametsä", 2.5, 25.0, 62.5, "hinnasto",
+    )
+    assert (values["start_time"], values["end_time"], values["year"], values["council_term"]) == ("17:00", "19:30", 2024, "2022-2025")
+    values, _ = clean(organisation="Seura ry", premises="Kaukametsä", booking_date="1.1.2025", hours="2,5")
+    assert (values["hourly_rate_eur"], values["cost_eur"]) == (28.0, 70.0)
+
+
+def test_stated_cost_wins_over_the_price_list():
+    values, problems = clean(organisation="Seura ry", premises="Kaukametsä", booking_date="5.3.2024", hours=2, stated_cost_eur="40,00 €")
+    assert problems == []
+    assert (values["cost_eur"], values["stated_cost_eur"], values["hourly_rate_eur"], values["cost_source"]) == (40.0, 40.0, 25.0, "ilmoitettu")
+
+
+def test_unlisted_premises_with_a_stated_cost_is_kept_as_written():
+    values, problems = clean(organisation="Seura ry", premises=" Hyrynsalmen  terveysasema ", booking_date="5.3.2024", hours=2, stated_cost_eur=28)
+    assert problems == []
+    assert (values["premises"], values["premises_listed"], values["hourly_rate_eur"], values["cost_eur"]) == (
+        "Hyrynsalmen terveysasema", False, None, 28.0,
+    )
+
+
+def test_unlisted_premises_without_cost_is_rejected_naming_the_config_file():
+    _, [problem] = clean(organisation="Seura ry", premises="Hyrynsalmen terveysasema", booking_date="5.3.2024", hours=2)
+    assert problem.column == "premises"
+    assert "tilaa 'Hyrynsalmen terveysasema' ei ole hinnastossa" in problem.reason
+    assert "premises_prices.yaml" in problem.reason
+    assert "sarakkeessa 'Hinta €'" in problem.reason  # the cost column's label from the column config
+
+
+def test_booking_before_the_first_rate_is_rejected():
+    _, [problem] = clean(organisation="Seura ry", premises="Kaukametsä", booking_date="28.12.2022", hours=2)
+    assert problem.column == "booking_date"
+    assert "hintaa päivälle 28.12.2022" in problem.reason and "1.1.2023 alkaen" in problem.reason
+
+
+@pytest.mark.parametrize(
+    ("record", "column", "text"),
+    [
+        ({"hours": 2, "time_range": "17.00–19.30"}, "hours", "kesto 2 h ei vastaa kellonaikaa 17:00–19:30 (2,5 h)"),
+        ({"hours": 26}, "hours", "kesto 26 h ei ole välillä 0–24 h"),
+        ({"hours": 0}, "hours", "ei ole positiivinen"),
+        ({}, "hours", "käytön kesto puuttuu"),
+        ({"start_time": "17.00"}, "end_time", "loppuaika tai kirjoita kesto"),
+        ({"start_time": "19.00", "end_time": "17.00"}, "end_time", "loppuaika 17:00 ei ole alkuajan 19:00 jälkeen"),
+        ({"hours": 2, "stated_cost_eur": "-5"}, "stated_cost_eur", "negatiivinen"),
+        ({"hours": 2, "stated_cost_eur": "noin 50"}, "stated_cost_eur", "ei ole luku"),
+    ],
+)
+def test_duration_and_cost_problems(record, column, text):
+    _, problems = clean(organisation="Seura ry", premises="Kaukametsä", booking_date="5.3.2024", **record)
+    assert [p.column for p in problems] == [column]
+    assert text in problems[0].reason
+
+
+def test_missing_organisation_premises_and_date_each_reported():
+    _, problems = clean(hours=2)
+    assert sorted(p.column for p in problems) == ["booking_date", "organisation", "premises"]
+
+
+# --- whole files -------------------------------------------------------------------------------
+
+CSV_2024 = (
+    '"Tilojen käyttö 2024 (ESIMERKKI)"\r\n'
+    "\r\n"
+    "Yhdistys;Ytunnus;Toimitila;Pvm;Alkaa;Päättyy;Laskennallinen hinta;Tilaisuus;Yhteyshenkilö\r\n"
+    "Kajaanin Seura ry;2077474-0;Kaukametsä;5.3.2024;17.00;19.30;;Jäsenilta;sihteeri\r\n"
+    "Kajaanin Seura;;kokoushuone kaukametsä;10.4.2024;17:00;19:00;40,00 €;Kokous;\r\n"
+    "Kuhmon Kerho ry;1234567-2;Kuhmon tk, ryhmätila;2.1.2024;10.00;12.00;;Kerho;\r\n"
+    "Hyrynsalmen Kerho;;Hyrynsalmen terveysasema;3.2.2024;12.00;14.00;28,00;Kerho;\r\n"
+    "Puolangan Kerho;;Hyrynsalmen terveysasema;4.2.2024;12.00;14.00;;Kerho;\r\n"
+    "Kajaanin Seura;;Kaukametsä;31.11.2024;17.00;19.00;;;\r\n"
+    "Kajaanin Seura;;Kaukametsä;1.12.2024;17.00;;;;\r\n"
+    ";;;;;;;;\r\n"
+    "Kajaanin Seura ry;2077474-0;Kaukametsä;5.3.2024;17.00;19.30;;Jäsenilta;\r\n"
+    "Yhteensä;;;;;;68,00;;\r\n"
+)
+
+
+@pytest.fixture
+def layout(tmp_path):
+    (tmp_path / "raw" / "premises").mkdir(parents=True)
+    return Layout(tmp_path, tmp_path / "reports")
+
+
+def write(layout, name, text, encoding="cp1252"):
+    path = layout.raw / "premises" / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_csv_every_row_accounted_for(layout):
+    result = pm.clean_premises([write(layout, "a.csv", CSV_2024)], layout, DOMAIN, PRICES)
+    [account] = result.accounts
+    assert (account.rows_read, account.cleaned, account.rejected, account.skipped) == (13, 5, 3, 5)
+    assert account.source_file == "raw/premises/a.csv"
+    assert result.skipped["kind"].tolist() == ["title", "blank", "header", "blank", "totals"]
+    assert result.skipped["source_row"].tolist() == [1, 2, 3, 11, 13]
+    c = result.cleaned
+    assert list(c.columns) == list(PREMISES)
+    assert c["source_row"].tolist() == [4, 5, 6, 7, 12]
+    assert c["hours"].tolist() == [2.5, 2.0, 2.0, 2.0, 2.5]
+    # 2,5 h × 25 €; stated 40 € (not 2 h × 25 €); 2 h × 16 € (the 2024 rate); stated 28 €; 2,5 h × 25 €
+    assert c["cost_eur"].tolist() == [62.5, 40.0, 32.0, 28.0, 62.5]
+    assert c["cost_source"].tolist() == ["hinnasto", "ilmoitettu", "hinnasto", "ilmoitettu", "hinnasto"]
+    assert c["premises"].tolist() == [
+        "Kokoushuone Kaukametsä", "Kokoushuone Kaukametsä", "Kuhmon terveysasema, ryhmätila", "Hyrynsalmen terveysasema", "Kokoushuone Kaukametsä",
+    ]
+    assert c["premises_listed"].tolist() == [True, True, True, False, True]
+    assert c["booking_date"].tolist() == [dt.datetime(2024, 3, 5), dt.datetime(2024, 4, 10), dt.datetime(2024, 1, 2), dt.datetime(2024, 2, 3), dt.datetime(2024, 3, 5)]
+    assert c["council_term"].tolist() == ["2022-2025"] * 5
+    assert c["business_id"].astype(object).where(c["business_id"].notna(), None).tolist() == ["2077474-0", None, "1234567-2", None, "2077474-0"]
+    assert c["business_id_valid"].tolist()[::2] == [True, False, True]
+    assert "Yhteyshenkilö" not in " ".join(map(str, c.columns))  # a contact person is never stored
+
+
+def test_csv_rejected_rows_name_the_header_as_written(layout):
+    result = pm.clean_premises([write(layout, "a.csv", CSV_2024)], layout, DOMAIN, PRICES)
+    rejected = result.rejected.set_index("source_row")
+    assert rejected.loc[8, "column"] == "Toimitila"
+    assert rejected.loc[8, "value"] == "Hyrynsalmen terveysasema"
+    assert "premises_prices.yaml" in rejected.loc[8, "reason"] and "'Laskennallinen hinta'" in rejected.loc[8, "reason"]
+    assert (rejected.loc[9, "column"], rejected.loc[9, "value"]) == ("Pvm", "31.11.2024")
+    assert "ei ole olemassa oleva päivämäärä" in rejected.loc[9, "reason"]
+    assert rejected.loc[10, "column"] == "Päättyy"
+    assert "sarakkeessa 'Alkaa' on kellonaika, mutta sarake 'Päättyy' on tyhjä" in rejected.loc[10, "reason"]
+    assert set(result.rejected["dataset"]) == {"premises"}
+
+
+def test_csv_flags(layout):
+    result = pm.clean_premises([write(layout, "a.csv", CSV_2024)], layout, DOMAIN, PRICES)
+    assert sorted(zip(result.flagged["source_row"], result.flagged["flag"])) == [
+        (4, "flag_possible_duplicate"), (6, "flag_invalid_business_id"), (12, "flag_possible_duplicate"),
+    ]
+    assert result.flagged["year"].tolist() == [2024, 2024, 2024]
+
+
+def test_xlsx_with_time_cells_and_hours(layout):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Varaukset"
+    sheet.append(["ESIMERKKIAINEISTO"])
+    sheet.append(["Varaaja", "Y-tunnus", "Tilan nimi", "Varauspäivä", "Alkaa", "Päättyy", "Tunnit", "Kustannus €", "Lisätiedot"])
+    sheet.append(["Seura ry", "2077474-0", "Kaukametsä", dt.datetime(2025, 6, 2), dt.time(17, 0), dt.time(19, 30), None, None, "avain aulasta"])
+    sheet.append(["Seura ry", None, "Kaukametsä", dt.datetime(2025, 5, 30), None, None, "1,5 h", None, None])
+    sheet.append(["Seura ry", None, "Kaukametsä", dt.datetime(2025, 6, 3), dt.time(17, 0), dt.time(19, 30), 2, None, None])
+    sheet.append([None, None, "Kaukametsä", dt.datetime(2025, 6, 4), None, None, 2, None, None])
+    sheet.append(["Yhteensä", None, None, None, None, None, 6])
+    path = layout.raw / "premises" / "b.xlsx"
+    workbook.save(path)
+    result = pm.clean_premises([path], layout, DOMAIN, PRICES)
+    [account] = result.accounts
+    assert (account.sheet, account.rows_read, account.cleaned, account.rejected, account.skipped) == ("Varaukset", 7, 2, 2, 3)
+    c = result.cleaned
+    assert c["hours"].tolist() == [2.5, 1.5]
+    assert c["cost_eur"].tolist() == [70.0, 42.0]  # the 2025 rate 28 €/h
+    assert c["council_term"].tolist() == ["2025-2029", "2022-2025"]  # the term changes on 1.6.2025
+    rejected = result.rejected.set_index("source_row")
+    assert rejected.loc[5, "column"] == "Tunnit" and "ei vastaa kellonaikaa" in rejected.loc[5, "reason"]
+    assert (rejected.loc[6, "column"], rejected.loc[6, "value"]) == ("Varaaja", "")
+
+
+def test_file_without_any_duration_column_is_refused(layout):
+    path = write(layout, "c.csv", "Järjestö;Tila;Päivämäärä;Hinta €\r\nSeura;Kaukametsä;1.2.2024;50\r\n")
+    with pytest.raises(InputFileError) as error:
+        pm.clean_premises([path], layout, DOMAIN, PRICES)
+    assert "käytön kestoa ei löydy" in error.value.problem and "'Tunnit'" in error.value.problem
+
+
+def test_unknown_header_names_the_premises_column_config(layout):
+    path = write(layout, "d.csv", "Järjestö;Tila;Päivämäärä;Tunnit;Salasana\r\nSeura;Kaukametsä;1.2.2024;2;x\r\n")
+    with pytest.raises(InputFileError) as error:
+        pm.clean_premises([path], layout, DOMAIN, PRICES)
+    assert "Salasana" in error.value.problem
+    assert "columns/premises.yaml" in error.value.fix
+
+
+def test_input_frames_are_not_modified(layout):
+    result = pm.clean_premises([write(layout, "a.csv", CSV_2024)], layout, DOMAIN, PRICES)
+    before = result.cleaned.copy()
+    pm.add_flags(result.cleaned)
+    pm.premises_indicators(result.cleaned, grants_frame(), grant_indicators_frame(), population_frame(), DOMAIN)
+    pd.testing.assert_frame_equal(result.cleaned, before)
+
+
+# --- organisations and networks ----------------------------------------------------------------
+
+
+def bookings_frame() -> pd.DataFrame:
+    """Six bookings, 2024–2025, costs chosen for hand computation."""
+    rows = [
+        # date, organisation, Y-tunnus, premises, hours, cost
+        ("2024-03-05", "Kajaanin Seura ry", "2077474-0", "P1", 2.0, 50.0),
+        ("2024-04-10", "Kajaanin Seura", None, "P1", 3.0, 75.0),
+        ("2024-05-20", "Kuhmon Kerho ry", None, "P2", 1.5, 24.0),
+        ("2025-02-11", "Kajaanin Seura ry", "2077474-0", "P1", 2.0, 56.0),
+        ("2025-06-15", "Kuhmon Kerho", None, "P2", 4.0, 64.0),
+        ("2025-09-01", "Sotkamon VPK ry", "1234567-1", "P3", 2.5, 40.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["booking_date", "organisation", "business_id", "premises", "hours", "cost_eur"])
+    frame["booking_date"] = pd.to_datetime(frame["booking_date"])
+    frame["year"] = frame["booking_date"].dt.year
+    frame["business_id_valid"] = frame["business_id"].notna().map({True: True, False: None})
+    frame["council_term"] = ["2022-2025", "2022-2025", "2022-2025", "2022-2025", "2025-2029", "2025-2029"]
+    frame["cost_source"], frame["premises_listed"] = "ilmoitettu", True
+    frame["source_file"], frame["sheet"], frame["source_row"] = "raw/premises/x.csv", "", range(2, 8)
+    return pm.add_flags(conform(frame, PREMISES))
+
+
+def grants_frame() -> pd.DataFrame:
+    rows = [
+        (2023, "2023-03-15", "2022-2025", "Kajaanin Seura", "2077474-0", "Ikäverkosto", 1000.0),
+        (2024, "2024-03-14", "2022-2025", "Kajaanin Seura ry", "2077474-0", "Lapset, nuoret ja perheet", 2000.0),
+        (2024, "2024-03-14", "2022-2025", "Kuhmon Kerho", None, "Ikäverkosto", 500.0),
+        (2025, "2025-03-13", "2022-2025", "Sotkamon VPK", "7654321-2", "Moniala- ja muut järjestöt", 300.0),
+        (2025, "2025-10-10", "2025-2029", "Kuhmon Kerho", None, None, 200.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["year", "decision_date", "council_term", "organisation", "business_id", "network", "granted_eur"])
+    frame["grant_type"], frame["decision"] = "toiminta", "myönnetty"
+    frame["source_file"], frame["sheet"], frame["source_row"] = "raw/grants/x.csv", "", range(2, 7)
+    return conform(frame, GRANTS)
+
+
+def grant_indicators_frame(years=(2023, 2024, 2025)) -> pd.DataFrame:
+    totals = {2023: 1000.0, 2024: 2500.0, 2025: 500.0}
+    return pd.DataFrame(
+        [{"indicator": "grants_total_eur", "period": str(y), "area": "MK18", "value": totals[y], "unit": "eur", "provisional": False} for y in years]
+        + [{"indicator": "grants_total_eur", "period": "2024", "area": "KU205", "value": 99.0, "unit": "eur", "provisional": False}]
+    )
+
+
+def population_frame() -> pd.DataFrame:
+    return pd.DataFrame({"year": [2023, 2024, 2024], "area_code": ["MK18", "MK18", "KU205"], "area_name": ["Kainuu", "Kainuu", "Kajaani"], "population": [70000, 69000, 36000]})
+
+
+def test_organisation_keys_borrow_the_y_tunnus_of_the_same_name():
+    keys = pm.organisation_keys(bookings_frame())
+    assert keys.tolist() == ["2077474-0", "2077474-0", "kuhmon kerho", "2077474-0", "kuhmon kerho", "1234567-1"]
+
+
+def test_invalid_y_tunnus_is_not_a_key():
+    frame = bookings_frame()
+    frame.loc[3, ["business_id", "business_id_valid"]] = ["2077474-1", False]
+    assert pm.organisation_keys(frame)[3] == "2077474-0"
+
+
+def test_organisation_names_shown_and_slugs():
+    table = pm.organisation_table(bookings_frame())
+    assert table.to_dict("records") == [
+        {"org_key": "1234567-1", "organisation": "Sotkamon VPK ry", "org_slug": "sotkamon_vpk_ry"},
+        {"org_key": "2077474-0", "organisation": "Kajaanin Seura ry", "org_slug": "kajaanin_seura_ry"},  # 2 of 3 rows
+        {"org_key": "kuhmon kerho", "organisation": "Kuhmon Kerho", "org_slug": "kuhmon_kerho"},  # a tie: alphabetical
+    ]
+
+
+def test_same_name_two_organisations_get_distinct_slugs():
+    frame = bookings_frame()
+    frame.loc[5, "organisation"] = "Kajaanin Seura ry"  # another Y-tunnus: another organisation
+    table = pm.organisation_table(frame).set_index("org_key")
+    assert table.loc["2077474-0", "org_slug"] == "kajaanin_seura_ry_2077474_0"
+    assert table.loc["1234567-1", "org_slug"] == "kajaanin_seura_ry_1234567_1"
+
+
+def test_networks_from_the_grant_table():
+    networks = pm.organisation_networks(bookings_frame(), grants_frame())
+    assert networks.tolist() == [
+        "Lapset, nuoret ja perheet",  # by Y-tunnus; the latest grant's network wins over 2023's
+        "Lapset, nuoret ja perheet",  # no Y-tunnus in the row, borrowed from the same name
+        "Ikäverkosto",  # by name ("ry" ignored); the grants give no Y-tunnus for it
+        "Lapset, nuoret ja perheet",
+        "Ikäverkosto",
+        "ei tiedossa",  # same name in the grants, but another Y-tunnus: another organisation
+    ]
+
+
+def test_networks_without_grants_are_unknown():
+    assert set(pm.organisation_networks(bookings_frame(), pd.DataFrame())) == {"ei tiedossa"}
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("Kainuun Muistiyhdistys ry", "kainuun muistiyhdistys"), ("KAINUUN  MUISTIYHDISTYS R.Y.", "kainuun muistiyhdistys"), ("Mieli Kainuun Kriisikeskus", "mieli kainuun kriisikeskus")],
+)
+def test_organisation_name_key(name, key):
+    assert pm.organisation_name_key(name) == key
+
+
+# --- indicators (hand-computed) ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def indicators() -> pd.DataFrame:
+    return pm.premises_indicators(bookings_frame(), grants_frame(), grant_indicators_frame(), population_frame(), DOMAIN)
+
+
+def value(indicators, indicator, period):
+    hit = indicators.loc[(indicators["indicator"] == indicator) & (indicators["period"] == period)]
+    assert len(hit) == 1, (indicator, period, hit)
+    return float(hit["value"].iloc[0]), bool(hit["provisional"].iloc[0]), hit["unit"].iloc[0]
+
+
+def test_every_indicator_row_is_for_the_region(indicators):
+    assert set(indicators["area"]) == {"MK18"}
+    assert list(indicators.columns) == ["indicator", "period", "area", "value", "unit", "provisional"]
+
+
+def test_yearly_in_kind_hours_organisations_bookings(indicators):
+    # 2024: 50 + 75 + 24 €; 2 + 3 + 1,5 h; Kajaanin Seura and Kuhmon Kerho; three bookings.
+    assert value(indicators, "premises_inkind_eur", "2024") == (149.0, False, "eur")
+    assert value(indicators, "premises_hours", "2024") == (6.5, False, "hours")
+    assert value(indicators, "premises_organisations", "2024") == (2.0, False, "count")
+    assert value(indicators, "premises_bookings", "2024") == (3.0, False, "count")
+    # 2025: 56 + 64 + 40 €; 2 + 4 + 2,5 h; three organisations.
+    assert value(indicators, "premises_inkind_eur", "2025") == (160.0, False, "eur")
+    assert value(indicators, "premises_hours", "2025") == (8.5, False, "hours")
+    assert value(indicators, "premises_organisations", "2025") == (3.0, False, "count")
+    assert value(indicators, "premises_bookings", "2025") == (3.0, False, "count")
+
+
+def test_yearly_breakdowns_by_network_and_organisation(indicators):
+    def breakdown(year, prefix):
+        rows = indicators.loc[indicators["indicator"].str.startswith(f"premises_inkind_eur:{prefix}_") & (indicators["period"] == year)]
+        return dict(zip(rows["indicator"].str.split(":").str[1], rows["value"]))
+
+    assert breakdown("2024", "network") == {"network_ikaverkosto": 24.0, "network_lapset_nuoret_ja_perheet": 125.0}
+    assert breakdown("2025", "network") == {"network_ei_tiedossa": 40.0, "network_ikaverkosto": 64.0, "network_lapset_nuoret_ja_perheet": 56.0}
+    assert breakdown("2024", "org") == {"org_kajaanin_seura_ry": 125.0, "org_kuhmon_kerho": 24.0}
+    assert breakdown("2025", "org") == {"org_kajaanin_seura_ry": 56.0, "org_kuhmon_kerho": 64.0, "org_sotkamon_vpk_ry": 40.0}
+
+
+def test_yearly_total_support_and_per_capita(indicators):
+    # grants_total_eur 2024 = 2 500 € -> 2 500 + 149 = 2 649 €; population 31.12.2024 = 69 000.
+    assert value(indicators, "support_total_eur", "2024") == (2649.0, False, "eur")
+    assert value(indicators, "support_total_per_capita_eur", "2024") == (pytest.approx(2649 / 69000), False, "eur_per_inhabitant")
+    # 2025: 500 + 160 = 660 €; no 2025 population yet -> 2024's, provisional.
+    assert value(indicators, "support_total_eur", "2025") == (660.0, False, "eur")
+    assert value(indicators, "support_total_per_capita_eur", "2025") == (pytest.approx(660 / 69000), True, "eur_per_inhabitant")
+    assert indicators.loc[indicators["period"] == "2023"].empty  # no bookings in 2023
+
+
+def test_term_indicators(indicators):
+    # Term 1: bookings of 5.3.2024, 10.4.2024, 20.5.2024 and 11.2.2025.
+    assert value(indicators, "premises_inkind_eur", "2022-2025") == (205.0, False, "eur")
+    # Years with both grants and bookings: 2024–2025 -> term 1 covered 1.1.2024–31.5.2025 = 17 months.
+    assert months_between(dt.date(2024, 1, 1), dt.date(2025, 5, 31)) == 17
+    assert value(indicators, "support_term_months_covered", "2022-2025") == (17.0, False, "months")
+    # Grants of term 1 in 2024–2025: 2 000 + 500 + 300 (the 2023 grant has no bookings beside it).
+    assert value(indicators, "support_total_eur", "2022-2025") == (2800 + 205.0, False, "eur")
+    # Mean year-end population of 2024 and 2025 (2025 falls back to 2024): 69 000; provisional.
+    assert value(indicators, "support_total_per_capita_eur", "2022-2025") == (pytest.approx(3005 / 69000), True, "eur_per_inhabitant")
+    assert value(indicators, "support_total_per_capita_annualised_eur", "2022-2025") == (pytest.approx(3005 / 69000 * 12 / 17), True, "eur_per_inhabitant")
+    # Term 2 from 1.6.2025: bookings 64 + 40 €, one-off grant 200 €, 7 months.
+    assert value(indicators, "premises_inkind_eur", "2025-2029") == (104.0, False, "eur")
+    assert value(indicators, "support_total_eur", "2025-2029") == (304.0, False, "eur")
+    assert value(indicators, "support_term_months_covered", "2025-2029") == (7.0, False, "months")
+    assert value(indicators, "support_total_per_capita_eur", "2025-2029") == (pytest.approx(304 / 69000), True, "eur_per_inhabitant")
+    assert value(indicators, "support_total_per_capita_annualised_eur", "2025-2029") == (pytest.approx(304 / 69000 * 12 / 7), True, "eur_per_inhabitant")
+
+
+def test_indicator_ids_are_exactly_these(indicators):
+    plain = sorted(set(indicators["indicator"].str.split(":").str[0]))
+    assert plain == [
+        "premises_bookings", "premises_hours", "premises_inkind_eur", "premises_organisations",
+        "support_term_months_covered", "support_total_eur", "support_total_per_capita_annualised_eur",
+        "support_total_per_capita_eur",
+    ]
+
+
+def test_year_without_grant_data_has_no_total_support():
+    result = pm.premises_indicators(bookings_frame(), grants_frame(), grant_indicators_frame(years=(2024,)), population_frame(), DOMAIN)
+    assert set(result.loc[result["indicator"] == "support_total_eur", "period"]) == {"2024", "2022-2025", "2025-2029"}
+    assert result.loc[(result["period"] == "2025") & (result["indicator"] == "premises_inkind_eur"), "value"].tolist() == [160.0]
+
+
+def test_without_population_there_is_no_per_capita():
+    empty = pd.DataFrame({"year": pd.Series(dtype="int64"), "area_code": pd.Series(dtype=str), "area_name": pd.Series(dtype=str), "population": pd.Series(dtype="int64")})
+    result = pm.premises_indicators(bookings_frame(), grants_frame(), grant_indicators_frame(), empty, DOMAIN)
+    assert not result["indicator"].str.contains("per_capita").any()
+    assert value(result, "support_total_eur", "2024")[0] == 2649.0
+
+
+def test_no_bookings_no_indicators():
+    result = pm.premises_indicators(bookings_frame().iloc[0:0], grants_frame(), grant_indicators_frame(), population_frame(), DOMAIN)
+    assert result.empty and list(result.columns) == ["indicator", "period", "area", "value", "unit", "provisional"]
+
+
+# --- report tables -----------------------------------------------------------------------------
+
+
+def test_report_tables(indicators):
+    both = pd.concat([grant_indicators_frame(), indicators], ignore_index=True)
+    support = pm.support_series(both, "MK18", up_to=2025)
+    assert support["vuosi"].tolist() == ["2024", "2025"]
+    assert support["avustukset_eur"].tolist() == [2500.0, 500.0]
+    assert support["tilojen_arvo_eur"].tolist() == [149.0, 160.0]
+    assert support["tuki_yhteensä_eur"].tolist() == [2649.0, 660.0]
+    assert support["ennakollinen"].tolist() == [False, True]
+    assert pm.support_series(both, "MK18", up_to=2024)["vuosi"].tolist() == ["2024"]
+    terms = pm.support_term_table(both, DOMAIN)
+    assert terms["Valtuustokausi"].tolist() == ["1. aluevaltuustokausi 2022–2025", "2. aluevaltuustokausi 2025–2029"]
+    assert terms["Tuki yhteensä (€)"].tolist() == [3005.0, 304.0]
+    assert terms["Kuukausia aineistossa"].tolist() == [17.0, 7.0]
+    top = pm.top_organisations(both, bookings_frame(), 2025, "MK18", n=2)
+    assert top.to_dict("list") == {"Järjestö": ["Kuhmon Kerho", "Kajaanin Seura ry"], "Tilojen käytön arvo (€)": [64.0, 56.0]}
+    networks = pm.breakdown_table(both, "network", 2025, "MK18", pm.network_labels(DOMAIN), "Kumppanuusverkosto")
+    assert networks["Kumppanuusverkosto"].tolist() == ["Ikäverkosto", "Lapset, nuoret ja perheet", "ei tiedossa"]
+    figures = dict(pm.key_figures(both, 2025, "MK18").to_numpy())
+    assert figures["Tilojen käytön arvo (luontoissuoritteinen tuki)"] == "160 €"
+    assert figures["Tuki yhteensä (avustukset + tilat)"] == "660 €"
+    assert figures["Tuki yhteensä euroa asukasta kohden"] == "0,01 € *"
+    assert figures["Tilojen osuus tuesta"] == "24,2 %"  # 160 / 660
+    assert pm.has_year(both, 2025, "MK18") and not pm.has_year(both, 2023, "MK18")
+    use = pm.premises_use_table(bookings_frame(), 2024)
+    assert use.to_dict("list") == {"Tila": ["P1", "P2"], "Varauksia": [2, 1], "Tunteja": [5.0, 1.5], "Arvo (€)": [125.0, 24.0]}
+
+
+# --- the GX suite ------------------------------------------------------------------------------
+
+
+def test_suite_council_terms_equal_the_configuration():
+    suite = json.loads((PROJECT / "kainuu_metrics" / "expectations" / "premises_cleaned.json").read_text(encoding="utf-8"))
+    assert suite["name"] == "premises_cleaned"
+    [terms] = [e["kwargs"]["value_set"] for e in suite["expectations"] if e["kwargs"].get("column") == "council_term"]
+    assert terms == [t.id for t in DOMAIN.council_terms]
+
+
+def test_suite_passes_clean_bookings_and_blocks_bad_ones():
+    from kainuu_metrics.quality import run_checks
+
+    good = bookings_frame()
+    bad = good.copy()
+    bad.loc[0, "hours"] = 30.0
+    bad.loc[1, "cost_eur"] = -1.0
+    bad.loc[2, "booking_date"] = pd.Timestamp("2203-01-01")
+    report = run_checks({"premises": good})
+    mine = [c for c in report.checks if c.dataset == "premises"]
+    assert all(c.success for c in mine), [c for c in mine if not c.success]
+    report = run_checks({"premises": bad})
+    failed = {(c.expectation, c.column) for c in report.checks if c.dataset == "premises" and c.blocking and not c.success}
+    assert failed == {
+        ("expect_column_values_to_be_between", "hours"),
+        ("expect_column_values_to_be_between", "cost_eur"),
+        ("expect_column_values_to_be_between", "booking_date"),
+    }
+
+
+# --- sample data -------------------------------------------------------------------------------
+
+
+def _sample_module():
+    scripts = str(PROJECT / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    return importlib.import_module("sample_data.premises")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    module = _sample_module()
+    root = tmp_path_factory.mktemp("sample")
+    layout = Layout(root, root / "reports")
+    first = module.generate(layout.raw_dir("premises"), random.Random(2023))
+    again = module.generate(tmp_path_factory.mktemp("again") / "premises", random.Random(2023))
+    return layout, first, again
+
+
+def test_sample_is_byte_for_byte_reproducible(sample):
+    _, first, again = sample
+    assert [p.name for p in first] == ["tilojen_kaytto_2023.xlsx", "tilavaraukset_2024.csv", "tilavaraukset_2025.xlsx"]
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
+
+
+def test_sample_cleans_with_the_planted_problems(sample):
+    layout, paths, _ = sample
+    result = pm.clean_premises(paths, layout)
+    assert all(a.balanced for a in result.accounts)
+    per_year = result.cleaned.groupby("year").size()
+    assert per_year.index.tolist() == [2023, 2024, 2025]
+    assert all(100 <= n <= 250 for n in per_year)
+    reasons = result.rejected.groupby("source_file")["reason"].apply(list).to_dict()
+    assert len(result.rejected) == 7
+    text_2023 = " ".join(reasons["raw/premises/tilojen_kaytto_2023.xlsx"])
+    assert "ei ole hinnastossa" in text_2023 and "premises_prices.yaml" in text_2023
+    assert "loppuaika ei ole alkuajan jälkeen" in text_2023 and "hintaa päivälle 28.12.2022" in text_2023
+    text_2024 = " ".join(reasons["raw/premises/tilavaraukset_2024.csv"])
+    assert "'31.11.2024' ei ole olemassa oleva päivämäärä" in text_2024 and "sarake 'Päättyy' on tyhjä" in text_2024
+    text_2025 = " ".join(reasons["raw/premises/tilavaraukset_2025.xlsx"])
+    assert "kesto 26 h" in text_2025 and "järjestön nimi puuttuu" in text_2025
+    assert sorted(result.flagged["flag"]) == ["flag_invalid_business_id", "flag_possible_duplicate", "flag_possible_duplicate", "flag_zero_cost"]
+    assert set(result.skipped["kind"]) == {"title", "header", "blank", "totals", "footnote"}
+    assert result.skipped["kind"].tolist().count("totals") == 3
+    assert set(result.cleaned["cost_source"]) == {"ilmoitettu", "hinnasto"}
+    assert not result.cleaned["premises_listed"].all()
+
+
+def test_sample_organisations_overlap_the_grant_sample(sample):
+    layout, paths, _ = sample
+    bookings = pm.clean_premises(paths, layout).cleaned
+    _sample_module()
+    from sample_data import new_rng
+    from sample_data.grants import build_registry
+
+    registry = {name: org.business_id for name, org in build_registry(new_rng()).items()}
+    known = bookings.loc[bookings["business_id"].notna()]
+    names = known["organisation"].astype(object).map(lambda n: n if n in registry else n.removesuffix(" ry"))
+    matched = known.loc[names.map(registry).eq(known["business_id"])]
+    assert matched["organisation"].nunique() >= 20  # same name and Y-tunnus as in the grant sample
+    for name in ("Kainuun Muistiyhdistys", "Mieli Kainuun Kriisikeskus", "Nuorten Ystävät", "Kajaanin Päiväkeskus"):
+        assert name in set(bookings["organisation"])
+    assert "Kainuun Muistiyhdistys ry" in set(bookings["organisation"])  # spelled with "ry" in 2024
+    assert math.isclose(bookings.loc[bookings["year"] == 2025, "council_term"].eq("2025-2029").mean(), 0.5, abs_tol=0.2)
