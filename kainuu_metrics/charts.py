@@ -15,8 +15,9 @@ import datetime as dt
 import html
 import itertools
 import math
+import re
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 import pandas as pd
@@ -47,7 +48,13 @@ TEXT_COLOUR = "#1a1a1a"
 GRID_COLOUR = "#d9dde3"
 AXIS_COLOUR = "#5f6b7a"
 
-PLOTLY_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True, "locale": "fi"}
+# "sendChartToCloud" would upload the data to Plotly's cloud service: never offered.
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "responsive": True,
+    "locale": "fi",
+    "modeBarButtonsToRemove": ["sendChartToCloud", "lasso2d", "select2d"],
+}
 DEFAULT_HEIGHT_PX = 450
 
 _figure_numbers = itertools.count(1)
@@ -78,7 +85,7 @@ def kainuu_template() -> go.layout.Template:
         layout={
             "colorway": OKABE_ITO,
             "font": {"family": FONT_STACK, "size": 14, "color": TEXT_COLOUR},
-            "title": {"font": {"size": 18}, "x": 0, "xanchor": "left", "xref": "paper"},
+            "title": {"font": {"size": 18}, "x": 0, "xanchor": "left", "xref": "container"},
             "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff",
             "separators": ", ",
@@ -95,13 +102,15 @@ def kainuu_template() -> go.layout.Template:
 
 def figure_div(fig: go.Figure | dict[str, Any], div_id: str | None = None) -> str:
     """The figure as a ``<div>`` + ``<script>`` needing plotly.js from the page; no CDN, no MathJax."""
+    div_id = div_id or _next_figure_id()
+    config = {**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": div_id, "scale": 2}}
     return pio.to_html(
         fig,
         full_html=False,
         include_plotlyjs=False,
         include_mathjax=False,
-        div_id=div_id or _next_figure_id(),
-        config=PLOTLY_CONFIG,
+        div_id=div_id,
+        config=config,
         default_width="100%",
         default_height=f"{DEFAULT_HEIGHT_PX}px",
         validate=False,
@@ -147,7 +156,9 @@ def _to_decimal(value: object) -> Decimal | None:
 
 def _format_decimal(number: Decimal, decimals: int, *, sign: bool = False) -> str:
     quantum = Decimal(1).scaleb(-decimals)
-    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = max(28, number.adjusted() + decimals + 2)  # quantize needs every digit
+        rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # no "−0,0"
     text = f"{abs(rounded):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
@@ -232,8 +243,20 @@ def _decimals_needed(values: pd.Series, limit: int = 2) -> int:
     return limit
 
 
+_FORMATTED_NUMBER = re.compile(r"^[+\u2212-]?\d[\d\u00a0 ]*(,\d+)?( ?(€|%|€ ?/ ?asukas))?$")
+
+
 def _is_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _right_aligned(series: pd.Series) -> bool:
+    """Numbers, or text that is all already-formatted numbers ('1 234 €', '12,5 %')."""
+    if _is_numeric(series) or pd.api.types.is_bool_dtype(series):
+        return _is_numeric(series)
+    values = [v for v in series if isinstance(v, str) and v.strip() and v != MISSING]
+    non_text = [v for v in series if not isinstance(v, str) and not _is_missing(v)]
+    return bool(values) and not non_text and all(_FORMATTED_NUMBER.match(v.strip()) for v in values)
 
 
 def _default_formatter(series: pd.Series) -> Callable[[Any], str]:
@@ -274,7 +297,7 @@ def table_html(
         df = df.reset_index()
     formats = formats or {}
     columns = [str(c) for c in df.columns]
-    numeric = [_is_numeric(df[c]) for c in df.columns]
+    numeric = [_right_aligned(df[c]) for c in df.columns]
     formatters = [formats.get(str(c)) or _default_formatter(df[c]) for c in df.columns]
     row_header = bool(columns) and not numeric[0]
 

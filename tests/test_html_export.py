@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from kainuu_metrics.html_export import (
+    SAMPLE_BANNER,
+    PageContext,
+    export_notebook_html,
+    find_external_references,
+    plotly_js,
+    prepare_notebook,
+)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "notebooks" / "chart_and_table.ipynb"
+NAV = [("Etusivu", "../index.html"), ("Avustukset", "grants.html"), ("Tietojen laatu", "quality.html")]
+
+
+def _context(sample_data: bool = True, **changes) -> PageContext:
+    values = dict(
+        title="Avustukset 2025",
+        year=2025,
+        sample_data=sample_data,
+        nav=NAV,
+        generated_at="29.11.2026 klo 19.12",
+    )
+    return PageContext(**{**values, **changes})
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory) -> Path:
+    """The fixture notebook executed once by papermill, as the pipeline does."""
+    import papermill
+
+    folder = tmp_path_factory.mktemp("executed")
+    out = folder / "chart_and_table.ipynb"
+    papermill.execute_notebook(
+        str(FIXTURE), str(out), parameters={"year": 2025}, progress_bar=False, cwd=str(folder)
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def page(executed, tmp_path_factory) -> str:
+    out = tmp_path_factory.mktemp("site") / "2025" / "grants.html"
+    assert export_notebook_html(executed, out, _context()) == out
+    return out.read_text(encoding="utf-8")
+
+
+# --- the exported fixture notebook --------------------------------------------------------------
+
+
+def test_page_contains_the_chart_with_a_deterministic_id(page):
+    assert 'id="kuvio-1"' in page
+    assert 'Plotly.newPlot(                        "kuvio-1"' in page or '"kuvio-1",' in page
+    assert "<figcaption" in page and "Kuvion tiedot taulukkona" in page
+
+
+def test_plotly_js_is_embedded_exactly_once_in_head(page):
+    assert page.count(plotly_js()) == 1
+    head = page.split("</head>", 1)[0]
+    assert plotly_js() in head
+    assert page.count("Plotly.register") == 2  # once inside plotly.js, once for the Finnish locale
+
+
+def test_page_is_self_contained(page):
+    assert "<script src" not in page.lower()
+    assert "<link" not in page.lower()
+    assert find_external_references(page) == []
+
+
+def test_code_is_hidden(page):
+    assert "setup_plotly" not in page
+    assert "SALAINEN_KOODIRIVI" not in page
+    classes = " ".join(re.findall(r'class="([^"]*)"', page))
+    assert "jp-CodeMirrorEditor" not in classes and "highlight" not in classes
+    assert "jp-InputPrompt" not in classes and "jp-OutputPrompt" not in classes
+
+
+def test_stderr_and_removed_cells_are_dropped(page):
+    assert "tätä ei näytetä" not in page
+    assert "SISÄINEN_TARKISTUS" not in page
+
+
+def test_page_is_finnish_with_one_h1_and_chrome(page):
+    assert '<html lang="fi">' in page
+    assert page.count("<h1") == 1
+    assert "<h1>Avustukset 2025</h1>" in page
+    assert '<h2 id="Avustukset-kunnittain">' in page  # the notebook's "# " became <h2>
+    assert "<title>Avustukset 2025 – Kainuun hyvinvointialue – järjestöyhteistyön seuranta</title>" in page
+    assert "Kainuun hyvinvointialue – järjestöyhteistyön seuranta" in page
+    assert '<a aria-current="page" href="grants.html">Avustukset</a>' in page
+    assert "Sivu koottu 29.11.2026 klo 19.12." in page
+    assert SAMPLE_BANNER in page
+
+
+def test_parameters_reach_the_page_and_tables_are_finnish(page):
+    assert "Myönnetyt avustukset kunnittain 2025: Kajaani sai eniten." in page
+    assert "<caption>Myönnetyt avustukset 2025</caption>" in page
+    assert "123\u00a0456,50 €" in page
+
+
+def test_site_css_comes_after_lab_css(page):
+    lab = page.index("--jp-")
+    ours = page.index("body.kainuu-sivu")
+    assert lab < ours
+
+
+def test_no_sample_banner_without_sample_data(executed, tmp_path):
+    out = export_notebook_html(executed, tmp_path / "grants.html", _context(sample_data=False))
+    html = out.read_text(encoding="utf-8")
+    assert SAMPLE_BANNER not in html
+    assert "ESIMERKKIAINEISTO" not in html
+
+
+def test_provisional_note_is_shown(executed, tmp_path):
+    context = _context(provisional_note="Vuoden 2025 luvut täydentyvät helmikuussa.")
+    html = export_notebook_html(executed, tmp_path / "grants.html", context).read_text(encoding="utf-8")
+    assert "<strong>Alustava:</strong> Vuoden 2025 luvut täydentyvät helmikuussa." in html
+
+
+def test_export_is_deterministic_and_safe_from_threads(executed, tmp_path):
+    outputs = [tmp_path / f"{i}" / "grants.html" for i in range(3)]
+    threads = [
+        threading.Thread(target=export_notebook_html, args=(executed, out, _context())) for out in outputs
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    pages = {out.read_text(encoding="utf-8") for out in outputs}
+    assert len(pages) == 1
+
+
+# --- notebooks made in the test (no kernel needed) ------------------------------------------------
+
+
+def _write(tmp_path: Path, cells) -> Path:
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(new_notebook(cells=cells), path)
+    return path
+
+
+def test_notebook_without_charts_gets_no_plotly_js(tmp_path):
+    cell = new_code_cell("print('x')", outputs=[new_output("stream", name="stdout", text="Tulos 42\n")])
+    path = _write(tmp_path, [new_markdown_cell("Teksti"), cell])
+    html = export_notebook_html(path, tmp_path / "out.html", _context()).read_text(encoding="utf-8")
+    assert "Tulos 42" in html
+    assert plotly_js() not in html
+    assert "Plotly.register" not in html
+    assert find_external_references(html) == []
+
+
+def test_chart_without_html_output_is_an_error(tmp_path):
+    output = new_output("display_data", data={"application/vnd.plotly.v1+json": {"data": []}})
+    path = _write(tmp_path, [new_code_cell("fig.show()", outputs=[output])])
+    with pytest.raises(RuntimeError, match="setup_plotly"):
+        export_notebook_html(path, tmp_path / "out.html", _context())
+
+
+def test_prepare_notebook_demotes_headings_outside_code_fences():
+    source = "# Otsikko\n\n## Alaotsikko\n\n```\n# kommentti\n```\n#hashtag"
+    nb = new_notebook(cells=[new_markdown_cell(source), new_code_cell("x = 1")])
+    prepared, has_plotly = prepare_notebook(nb, "Sivu")
+    assert prepared.cells[0].source == "## Otsikko\n\n### Alaotsikko\n\n```\n# kommentti\n```\n#hashtag"
+    assert len(prepared.cells) == 1  # the code cell had no output
+    assert has_plotly is False
+    assert nb.cells[0].source == source  # input untouched
+
+
+def test_prepare_notebook_drops_a_heading_that_repeats_the_page_title():
+    markdown = new_markdown_cell("# Järjestöavustukset\nVuoden avustuspäätökset.")
+    output = new_output("display_data", data={"text/markdown": "## Vuoden 2024 tunnusluvut"})
+    nb = new_notebook(cells=[markdown, new_code_cell("display(...)", outputs=[output])])
+    prepared, _ = prepare_notebook(nb, "Järjestöavustukset 2024")
+    assert prepared.cells[0].source == "Vuoden avustuspäätökset."
+    assert prepared.cells[1].outputs[0].data["text/markdown"] == "## Vuoden 2024 tunnusluvut"
+
+
+def test_prepare_notebook_demotes_markdown_outputs_too():
+    output = new_output("display_data", data={"text/markdown": "# Osa\n\n## Kohta"})
+    nb = new_notebook(cells=[new_markdown_cell("# Johdanto"), new_code_cell("x", outputs=[output])])
+    prepared, _ = prepare_notebook(nb, "Sivu")
+    assert prepared.cells[0].source == "## Johdanto"
+    assert prepared.cells[1].outputs[0].data["text/markdown"] == "## Osa\n\n### Kohta"
+
+
+def test_prepare_notebook_keeps_headings_when_there_is_no_h1():
+    nb = new_notebook(cells=[new_markdown_cell("## Osa\n\n### Kohta")])
+    prepared, _ = prepare_notebook(nb, "Sivu")
+    assert prepared.cells[0].source == "## Osa\n\n### Kohta"
+
+
+# --- find_external_references ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a href="2024/grants.html">Avustukset</a><a href="#kuvio-1">kuvio</a><a href="mailto:x@y.fi">x</a>',
+        '<img src="data:image/png;base64,iVBORw0KGgo=" alt="">',
+        "<p>Lähde: https://pxdata.stat.fi/ (teksti, ei linkki)</p>",
+        "<style>/* see https://github.com/x */ .a { background: url(data:image/svg+xml;base64,AA) }</style>",
+        '<div style="background:url(\'data:image/png;base64,AA\')"></div>',
+        "<script>var u = 'https://plot.ly'; Plotly.newPlot('kuvio-1', [], {});</script>",
+        "<!-- <script src='https://cdn.example/x.js'></script> -->",
+        '<svg><use href="#icon"></use></svg>',
+    ],
+)
+def test_find_external_references_accepts_self_contained_html(html):
+    assert find_external_references(html) == []
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<script src="https://cdn.example/require.js"></script>', 'script src="https://cdn.example/require.js"'),
+        ('<script src="local.js"></script>', 'script src="local.js"'),
+        ('<link rel="stylesheet" href="site.css">', 'link href="site.css"'),
+        ('<link rel="icon" href="https://x.fi/favicon.ico"/>', "favicon.ico"),
+        ('<img src="https://x.fi/logo.png">', "logo.png"),
+        ('<img src="logo.png">', "logo.png"),
+        ('<img srcset="data:image/png;base64,AA 1x, https://x.fi/a.png 2x">', "a.png"),
+        ('<iframe src="//x.fi/embed"></iframe>', "//x.fi/embed"),
+        ("<style>@import url('https://fonts.example/css');</style>", "@import"),
+        ("<style>@font-face { src: url(https://fonts.example/f.woff2) }</style>", "url(https://fonts.example/f.woff2)"),
+        ('<div style="background: url(http://x.fi/bg.png)"></div>', "url(http://x.fi/bg.png)"),
+        ('<script type="module">const m = (await import("https://cdn.example/m.mjs")).default;</script>', "m.mjs"),
+        ('<meta http-equiv="refresh" content="0; url=https://x.fi/">', "refresh"),
+        ('<a href="https://stat.fi/">Tilastokeskus</a>', "https://stat.fi/"),
+    ],
+)
+def test_find_external_references_reports_outside_loads(html, expected):
+    found = find_external_references(html)
+    assert len(found) == 1
+    assert expected in found[0]
+
+
+def test_absolute_links_can_be_allowed():
+    html = '<a href="https://stat.fi/">Tilastokeskus</a><img src="https://x.fi/a.png">'
+    assert find_external_references(html, allow_links=True) == ['<img src="https://x.fi/a.png">']
+
+
+def test_plotly_js_itself_has_no_outside_loads():
+    assert find_external_references(f"<script>{plotly_js()}</script>") == []
+    assert re.match(r"/\*\*\s*\* plotly\.js v\d", plotly_js())
