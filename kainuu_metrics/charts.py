@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import itertools
+import json
 import math
 import re
 from collections.abc import Callable
@@ -349,8 +350,17 @@ def _display_html(markup: str) -> None:
 
 
 def show_figure(fig: go.Figure, *, alt_text: str, data: pd.DataFrame | None = None) -> None:
-    """Display the figure with a text alternative and, when given, its data as a table."""
-    _display_html(figure_html(fig, alt_text=alt_text, data=data))
+    """Display the figure with a text alternative and, when given, its data as a table.
+
+    The plotly mimetype rides along so that the chart is interactive in a live JupyterLab
+    session; exported pages use the text/html part (plotly.js embedded by the page)."""
+    from IPython.display import display
+
+    bundle = {
+        "text/html": figure_html(fig, alt_text=alt_text, data=data),
+        "application/vnd.plotly.v1+json": json.loads(fig.to_json()),
+    }
+    display(bundle, raw=True)
 
 
 def show_table(

@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     from .pipeline import run
 
-    layout = Layout(args.data, args.reports)
+    layout = Layout(args.data.resolve(), args.reports.resolve())
     result = run(layout, args.year, publish=args.command == "run")
     for message in result.messages:
         if message:

@@ -8,6 +8,8 @@ import math
 import re
 from numbers import Number
 
+import pandas as pd
+
 _EMPTY = {"", "-", "–", ".", "..", "…", "nan", "none"}
 _CURRENCY = re.compile(r"(€|eur(?:oa)?|e)$", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
@@ -23,6 +25,8 @@ def is_blank(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NaT or value is pd.NA:
         return True
     return isinstance(value, str) and value.strip().casefold() in _EMPTY
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import experience as experience_module
 from . import grants as grants_module
 from . import population as population_module
 from . import premises as premises_module
@@ -72,24 +73,21 @@ def clean_inputs(layout: Layout) -> Cleaned:
     grants = grants_module.clean_grants(grant_paths, layout, domain)
     population = population_module.clean_population(population_paths, layout, domain)
     premises = premises_module.clean_premises(premises_module.premises_files(layout), layout, domain)
+    experience = experience_module.clean_experience(experience_module.experience_files(layout), layout, domain)
+    assignments, register = experience["experience_assignments"].cleaned, experience["experience_register"].cleaned
+
     indicators, denominators = grant_indicators(grants.cleaned, population.cleaned, domain)
     indicators = pd.concat(
         [
             indicators,
             premises_module.premises_indicators(premises.cleaned, grants.cleaned, indicators, population.cleaned, domain),
+            experience_module.experience_indicators(assignments, register, population.cleaned, domain),
         ],
         ignore_index=True,
     )
-    return Cleaned(
-        results={"grants": grants, "population": population, "premises": premises},
-        indicators=indicators,
-        tables={
-            "grants": grants.cleaned,
-            "population": population.cleaned,
-            "denominators": denominators,
-            "premises": premises.cleaned,
-        },
-    )
+    results = {"grants": grants, "population": population, "premises": premises, **experience}
+    tables = {name: result.cleaned for name, result in results.items()}
+    return Cleaned(results=results, indicators=indicators, tables={**tables, "denominators": denominators})
 
 
 def write_processed(layout: Layout, cleaned: Cleaned) -> Path:

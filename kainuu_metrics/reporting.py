@@ -53,7 +53,10 @@ def _execute(job: PageJob, layout: Layout, context: PageContext, notebooks_dir: 
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            cwd=str(notebooks_dir),
+            # Kernels log a TCP-transport warning and a KeyboardInterrupt on shutdown to our
+            # stderr; neither concerns a user. (No `cwd=`: papermill would chdir the whole
+            # process, which races with the other threads.)
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except papermill.PapermillExecutionError as exc:
         return PageOutcome(job, None, f"{exc.ename}: {exc.evalue} (suoritettu muistio: {executed})")

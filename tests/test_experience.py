@@ -1,0 +1,632 @@
+"""Experience-expert activity: cleaning, identity linking, privacy, indicators, checks, sample data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kainuu_metrics import experience
+from kainuu_metrics.config import load_column_mapping
+from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.experience import (
+    clean_experience,
+    experience_indicators,
+    load_experience_config,
+    name_key,
+    parse_hours,
+    register_id_key,
+)
+from kainuu_metrics.indicators import slug
+from kainuu_metrics.paths import NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, Layout
+from kainuu_metrics.privacy import pseudonymise
+from kainuu_metrics.readers import read_grids
+from kainuu_metrics.schemas import EXPERIENCE_ASSIGNMENTS, EXPERIENCE_REGISTER, POPULATION, conform
+from kainuu_metrics.store import write_cleaning, write_indicators
+
+KEY = bytes(range(32))
+WRONG_KEY = bytes(range(100, 132))
+CONFIG = load_experience_config()
+MT, LNP, IKA, KOKO = (
+    "Mielenterveys- ja päihdepalvelut", "Lasten, nuorten ja perheiden palvelut", "Ikäihmisten palvelut", "Koko hyvinvointialue",
+)
+
+REGISTER_CSV = (
+    "Kokemusasiantuntijarekisteri (testi)\r\n"
+    ";\r\n"
+    "Tunnus;Nimi;Koulutus;Koulutusvuosi;Tila;Liittynyt;Poistunut;Puhelin\r\n"
+    "KE-001;Virtanen Maija;Kokemusasiantuntijakoulutus 2019;2019;aktiivinen;31.5.2019;;040 000 0001\r\n"
+    "KE-002;Korhonen Pekka;Koulutus;2020;Lopettanut;15.11.2020;30.6.2023;\r\n"
+    ";Heikkinen Aino;Kokemusasiantuntijakoulutus 2025;;aktiivinen;;;\r\n"
+    "KE-004;Mäkelä Juha;Koulutus;2021;aktiivinen;31.6.2021;;\r\n"
+    "KE-005;Laine Sari;Koulutus;2021;aktiivinen;1.6.2021;;\r\n"
+    "KE-006;Laine Sari;Koulutus;2022;lopettanut;1.6.2022;;\r\n"
+    "KE-001;Virtanen Maija;Koulutus;2019;tauolla;31.5.2019;;\r\n"
+)
+LOG_CSV = (
+    '"Kokemustoiminnan tehtävät 2024"\r\n'
+    "Pvm;Asiantuntija;Tunnus;Järjestö;Toimiala;Tehtävä;Tuntimäärä;Palkkio (€);Matkakulut;Muut kulut;Vapaaehtoistyö\r\n"
+    "14.3.2024;Maija Virtanen;;Kainuun Omaiset ry;Lapsiperhepalvelut;kouluttaja;2,5;62,50;12,60;;ei\r\n"
+    "15.3.2024;;ke 1;Kainuun Omaiset ry;Koko alue;Vaikuttaminen;3;0;;;kyllä\r\n"
+    "16.3.2024;Sari Laine;;;Vanhuspalvelut;työpari;1:30;30;;;\r\n"
+    "17.3.2024;Elina Puustinen;;;;media;1 h;25;;2,50;\r\n"
+    "18.3.2024;Maija Virtanen ja Pekka Korhonen;;;;kouluttaja;2;50;;;\r\n"
+    "19.3.2024;Pekka Korhonen;;;;tulkkaus;kaksi;-5;;;\r\n"
+    "20.3.2024;Aino Heikkinen;;;;kehittäjä;2;40;;;kyllä\r\n"
+    ";;;;;;;;;;\r\n"
+    "Yhteensä;;;;;;;;;;\r\n"
+)
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> Layout:
+    (tmp_path / "raw" / "experience").mkdir(parents=True)
+    return Layout(tmp_path, tmp_path / "reports")
+
+
+def write(layout: Layout, name: str, text: str, encoding: str = "cp1252") -> Path:
+    path = layout.raw_dir("experience") / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def cleaned(layout: Layout):
+    # Deliberately misleading file names: the kind is read from the headers.
+    paths = [write(layout, "rekisteri.csv", LOG_CSV), write(layout, "tehtavat.csv", REGISTER_CSV, "utf-8-sig")]
+    return clean_experience(paths, layout, key=KEY)
+
+
+def pseudonym(identity: str) -> str:
+    return pseudonymise(identity, KEY)
+
+
+# --- identities and parsers --------------------------------------------------------------------
+
+
+def test_name_and_register_id_keys():
+    assert name_key("Virtanen, Maija") == name_key("  maija   VIRTANEN ") == "maija virtanen"
+    assert name_key("Anna-Liisa Rantanen") == "anna-liisa rantanen"
+    assert name_key("   ") is None
+    assert register_id_key("KE-012") == register_id_key("ke 12") == register_id_key("KE12") == "KE12"
+    assert register_id_key(12.0) == "12"
+
+
+@pytest.mark.parametrize(("text", "hours"), [("2,5", 2.5), ("2,5 h", 2.5), ("1:30", 1.5), ("3 tuntia", 3.0), (4, 4.0), ("", None)])
+def test_parse_hours(text, hours):
+    assert parse_hours(text) == hours
+
+
+@given(st.integers(min_value=0, max_value=2400))
+def test_parse_hours_reads_finnish_decimals(hundredths):
+    text = f"{hundredths / 100:.2f}".replace(".", ",")
+    assert parse_hours(text) == pytest.approx(hundredths / 100)
+
+
+def test_parse_hours_refuses_words():
+    with pytest.raises(ValueError, match="'kaksi' ei ole tuntimäärä"):
+        parse_hours("kaksi")
+
+
+# --- cleaning ----------------------------------------------------------------------------------
+
+
+def test_kinds_are_told_apart_by_headers_and_every_row_is_accounted_for(cleaned):
+    log, register = cleaned["experience_assignments"], cleaned["experience_register"]
+    [log_account] = log.accounts
+    [register_account] = register.accounts
+    assert (log_account.source_file, log_account.dataset) == ("raw/experience/rekisteri.csv", "experience_assignments")
+    assert (log_account.rows_read, log_account.cleaned, log_account.rejected, log_account.skipped) == (11, 5, 2, 4)
+    assert log.skipped["kind"].tolist() == ["title", "header", "blank", "totals"]
+    assert (register_account.source_file, register_account.dataset) == ("raw/experience/tehtavat.csv", "experience_register")
+    assert (register_account.rows_read, register_account.cleaned, register_account.rejected, register_account.skipped) == (10, 5, 2, 3)
+
+
+def test_assignment_values(cleaned):
+    a = cleaned["experience_assignments"].cleaned.set_index("source_row")
+    assert list(cleaned["experience_assignments"].cleaned.columns) == list(EXPERIENCE_ASSIGNMENTS)
+    assert a.index.tolist() == [3, 4, 5, 6, 9]
+    assert a["year"].tolist() == [2024] * 5
+    assert a.loc[3, "date"] == pd.Timestamp(2024, 3, 14)
+    assert a["role"].tolist() == ["kokemuskouluttaja", "vaikuttamistoiminta", "tyopari", "media", "kehittaja"]
+    assert a["service_area"].tolist()[:3] == [LNP, KOKO, IKA]
+    assert a["service_area"].isna().tolist() == [False, False, False, True, True]
+    assert a["hours"].tolist() == [2.5, 3.0, 1.5, 1.0, 2.0]
+    assert a["fee_eur"].tolist() == [62.5, 0.0, 30.0, 25.0, 40.0]
+    assert a["costs_eur"].tolist() == [12.6, 0.0, 0.0, 2.5, 0.0]
+    assert a["fee_waived"].tolist() == [False, True, False, False, True]
+    assert a.loc[3, "organisation"] == "Kainuun Omaiset ry"
+
+
+def test_names_are_linked_to_register_ids(cleaned):
+    a = cleaned["experience_assignments"].cleaned.set_index("source_row")
+    r = cleaned["experience_register"].cleaned.set_index("source_row")
+    maija = pseudonym("tunnus:KE1")
+    # By name in the log, by id "ke 1" in the log, by id "KE-001" in the register: one person.
+    assert a.loc[3, "expert_pseudonym"] == a.loc[4, "expert_pseudonym"] == r.loc[4, "expert_pseudonym"] == maija
+    assert a.loc[3, "identity_basis"] == "name_via_register" and a.loc[4, "identity_basis"] == "register_id"
+    # Aino has no id in the register: her name, written last-first there, is the identity.
+    assert a.loc[9, "expert_pseudonym"] == r.loc[6, "expert_pseudonym"] == pseudonym("nimi:aino heikkinen")
+    assert (a.loc[9, "identity_basis"], r.loc[6, "identity_basis"]) == ("name", "name")
+    assert r.loc[6, "training_year"] == 2025  # read from the course name
+
+
+def test_flags(cleaned):
+    a = cleaned["experience_assignments"].cleaned.set_index("source_row")
+    assert a["flag_ambiguous_name"].tolist() == [False, False, True, False, False]  # two Sari Laines
+    assert a.loc[5, "expert_pseudonym"] == pseudonym("nimi:laine sari")
+    assert a["flag_not_in_register"].tolist() == [False, False, False, True, False]  # Elina
+    assert a["flag_fee_waived_with_fee"].tolist() == [False, False, False, False, True]  # Aino: waived, 40 €
+    flagged = cleaned["experience_assignments"].flagged
+    assert sorted(zip(flagged["source_row"], flagged["flag"])) == [
+        (5, "flag_ambiguous_name"), (6, "flag_not_in_register"), (9, "flag_fee_waived_with_fee"),
+    ]
+    r = cleaned["experience_register"].cleaned.set_index("source_row")
+    assert r["flag_status_conflict"].tolist() == [False, False, False, False, True]  # KE-006 left without date
+    assert cleaned["experience_register"].flagged["source_row"].tolist() == [9]
+
+
+def test_register_values(cleaned):
+    r = cleaned["experience_register"].cleaned
+    assert list(r.columns) == list(EXPERIENCE_REGISTER)
+    assert r["source_row"].tolist() == [4, 5, 6, 8, 9]
+    assert r["status"].tolist() == ["aktiivinen", "lopettanut", "aktiivinen", "aktiivinen", "lopettanut"]
+    assert r["training_year"].tolist() == [2019, 2020, 2025, 2021, 2022]
+    assert r["left"].tolist()[1] == pd.Timestamp(2023, 6, 30)
+    assert r["joined"].isna().tolist() == [False, False, True, False, False]
+
+
+def test_rejected_rows_never_show_a_name_or_id(cleaned):
+    rejected = cleaned["experience_assignments"].rejected
+    lines = {(r.source_row, r.column): r for r in rejected.itertuples()}
+    assert set(lines) == {(7, "Asiantuntija"), (8, "Tehtävä"), (8, "Tuntimäärä"), (8, "Palkkio (€)")}
+    assert lines[(7, "Asiantuntija")].value == "(nimi poistettu)"
+    assert lines[(7, "Asiantuntija")].reason.startswith("rivillä on useampi kokemusasiantuntija")
+    assert lines[(8, "Tuntimäärä")].value == "kaksi"
+    assert lines[(8, "Tuntimäärä")].reason == "'kaksi' ei ole tuntimäärä. Kirjoita tunnit numeroina, esim. 2 tai 1,5."
+    assert "Lisää kirjoitusasu tiedostoon kainuu_metrics/config/experience.yaml kohtaan roles" in lines[(8, "Tehtävä")].reason
+    assert "negatiivinen" in lines[(8, "Palkkio (€)")].reason
+    reg = {(r.source_row, r.column): r for r in cleaned["experience_register"].rejected.itertuples()}
+    assert set(reg) == {(7, "Liittynyt"), (10, "Tunnus")}
+    assert reg[(7, "Liittynyt")].value == "31.6.2021"
+    assert reg[(10, "Tunnus")].value == "(tunnus poistettu)"
+    assert reg[(10, "Tunnus")].reason == "sama henkilö on rekisterissä jo rivillä 4; poista toinen riveistä"
+
+
+def test_a_name_written_into_another_column_is_removed_there_too(layout):
+    text = (
+        "Pvm;Asiantuntija;Tehtävä;Tuntimäärä;Järjestö\r\n"
+        "14.3.2024;Maija Virtanen;kouluttaja;Maija Virtanen;Kainuun Omaiset ry\r\n"
+        "15.3.2024;Maija Virtanen;kouluttaja;2;Virtanen Maija\r\n"
+    )
+    result = clean_experience([write(layout, "a.csv", text)], layout, key=KEY)["experience_assignments"]
+    [line] = result.rejected.itertuples()
+    assert (line.column, line.value) == ("Tuntimäärä", "(nimi poistettu)")
+    assert "Virtanen" not in line.reason and "(nimi poistettu)" in line.reason
+    assert result.cleaned["organisation"].tolist() == ["(nimi poistettu)"]
+
+
+def test_register_exports_later_file_wins(layout):
+    header = "Tunnus;Nimi;Koulutusvuosi;Tila;Liittynyt;Poistunut\r\n"
+    older = write(layout, "rekisteri_2024.csv", header + "KE-1;Virtanen Maija;2019;aktiivinen;31.5.2019;\r\nKE-2;Korhonen Pekka;2020;aktiivinen;1.6.2020;\r\n")
+    # The newer export lists Maija by name only: linked to KE-1 through the older export.
+    newer = write(layout, "rekisteri_2025.csv", header + ";Maija Virtanen;2019;lopettanut;31.5.2019;31.1.2025\r\n")
+    result = clean_experience([older, newer], layout, key=KEY)["experience_register"]
+    r = result.cleaned
+    assert r["expert_pseudonym"].tolist() == [pseudonym("tunnus:KE2"), pseudonym("tunnus:KE1")]
+    assert r["status"].tolist() == ["aktiivinen", "lopettanut"]
+    assert [(a.source_file, a.cleaned, a.skipped) for a in result.accounts] == [
+        ("raw/experience/rekisteri_2024.csv", 1, 2), ("raw/experience/rekisteri_2025.csv", 1, 1),
+    ]
+    assert result.skipped.loc[result.skipped["kind"] == "duplicate", "source_row"].tolist() == [2]
+
+
+def test_unrecognised_file_names_the_problem(layout):
+    path = write(layout, "muistio.csv", "Päivämäärä;Rooli;Tunnit;Kahvi\r\n1.1.2024;media;1;kyllä\r\n")
+    with pytest.raises(InputFileError) as error:
+        clean_experience([path], layout, key=KEY)
+    assert "ei tunnistettu kokemustoiminnan tehtäväluetteloksi eikä kokemusasiantuntijarekisteriksi" in error.value.problem
+    assert "'Kahvi'" in error.value.problem and error.value.column == "Kahvi"
+
+
+def test_log_without_expert_column_is_an_input_error(layout):
+    path = write(layout, "a.csv", "Päivämäärä;Rooli;Tunnit\r\n1.1.2024;media;1\r\n")
+    with pytest.raises(InputFileError, match="nimi- tai tunnussarake"):
+        clean_experience([path], layout, key=KEY)
+
+
+def test_no_files_gives_empty_tables_with_the_schema(layout):
+    result = clean_experience([], layout, key=KEY)
+    assert list(result["experience_assignments"].cleaned.columns) == list(EXPERIENCE_ASSIGNMENTS)
+    assert list(result["experience_register"].cleaned.columns) == list(EXPERIENCE_REGISTER)
+    assert result["experience_assignments"].cleaned.empty
+
+
+def test_key_defaults_to_the_data_folder_key_file(layout, monkeypatch):
+    monkeypatch.delenv("KAINUU_METRICS_PSEUDONYM_KEY", raising=False)
+    path = write(layout, "a.csv", "Pvm;Tunnus;Tehtävä;Tuntimäärä\r\n1.2.2024;KE-7;media;1\r\n")
+    first = clean_experience([path], layout)["experience_assignments"].cleaned["expert_pseudonym"].iloc[0]
+    key = (layout.data / ".pseudonym-key").read_text().strip()
+    assert first == pseudonymise("tunnus:KE7", bytes.fromhex(key))
+    assert clean_experience([path], layout)["experience_assignments"].cleaned["expert_pseudonym"].iloc[0] == first
+
+
+# --- indicators (hand-computed) ----------------------------------------------------------------
+
+def _assignment(year, month, person, role, area, hours, fee, costs, waived, row):
+    return {
+        "year": year, "date": dt.date(year, month, 1), "expert_pseudonym": person, "identity_basis": "register_id",
+        "organisation": None, "service_area": area, "role": role, "hours": hours, "fee_eur": fee, "costs_eur": costs,
+        "fee_waived": waived, "source_file": "raw/experience/x.csv", "sheet": "", "source_row": row,
+    }
+
+
+P1, P2, P3, P4, P5, P6 = (f"KA-{i:012x}" for i in range(1, 7))
+ASSIGNMENTS = conform(pd.DataFrame([
+    _assignment(2023, 2, P1, "kokemuskouluttaja", MT, 2.0, 50.0, 10.0, False, 1),
+    _assignment(2023, 3, P1, "kehittaja", MT, 3.0, 0.0, 0.0, True, 2),
+    _assignment(2023, 4, P2, "kokemuskouluttaja", LNP, 1.5, 37.5, 5.3, False, 3),
+    _assignment(2023, 5, P3, "media", None, 1.0, 25.0, 0.0, False, 4),
+    _assignment(2024, 2, P1, "kokemuskouluttaja", MT, 2.0, 60.0, 0.0, False, 5),
+    _assignment(2024, 3, P4, "ryhmanohjaaja", MT, 2.0, 0.0, 12.0, True, 6),
+    _assignment(2024, 4, P4, "ryhmanohjaaja", IKA, 1.0, 0.0, 0.0, True, 7),
+    _assignment(2024, 5, P6, "kokemuskouluttaja", MT, 4.0, 120.0, 20.4, False, 8),
+    _assignment(2024, 6, P2, "kehittaja", KOKO, 2.5, 50.0, 0.0, False, 9),
+]), EXPERIENCE_ASSIGNMENTS)
+REGISTER = conform(pd.DataFrame([
+    {"expert_pseudonym": P1, "training_year": 2022, "joined": dt.date(2022, 5, 31), "left": None},
+    {"expert_pseudonym": P2, "training_year": 2023, "joined": dt.date(2023, 11, 15), "left": None},
+    {"expert_pseudonym": P3, "training_year": 2021, "joined": dt.date(2021, 5, 31), "left": dt.date(2024, 3, 31)},
+    {"expert_pseudonym": P4, "training_year": 2024, "joined": None, "left": None},  # from 1.1.2024
+    {"expert_pseudonym": P5, "training_year": 2019, "joined": dt.date(2019, 5, 31), "left": dt.date(2022, 12, 31)},
+    {"expert_pseudonym": P6, "training_year": None, "joined": dt.date(2024, 2, 1), "left": None},
+]).assign(source_file="raw/experience/r.csv", sheet="", source_row=range(1, 7)), EXPERIENCE_REGISTER)
+POPULATION_ROWS = conform(pd.DataFrame([
+    {"year": 2023, "area_code": "MK18", "area_name": "Kainuu", "population": 70000, "source_file": "p", "sheet": "", "source_row": 1},
+]), POPULATION)
+
+
+@pytest.fixture(scope="module")
+def raw_indicators() -> pd.DataFrame:
+    return experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS, suppress=False)
+
+
+def value(indicators, indicator, period, area="MK18"):
+    hit = indicators.loc[(indicators["indicator"] == indicator) & (indicators["period"] == str(period)) & (indicators["area"] == area)]
+    assert len(hit) == 1, (indicator, period, hit)
+    return hit["value"].iloc[0], bool(hit["provisional"].iloc[0])
+
+
+def values(indicators, prefix, period):
+    """{measure id: value} of one category over the six measures."""
+    return [value(indicators, f"{m}{prefix}", period)[0] for m in (
+        "experience_active_experts", "experience_assignments", "experience_hours", "experience_fees_eur",
+        "experience_costs_eur", "experience_volunteer_hours",
+    )]
+
+
+def test_yearly_totals(raw_indicators):
+    ind = raw_indicators
+    assert values(ind, "", 2023) == [3, 4, 7.5, 112.5, pytest.approx(15.3), 3.0]
+    assert values(ind, "", 2024) == [4, 5, 11.5, 230.0, pytest.approx(32.4), 3.0]
+    assert set(ind["area"]) == {"MK18"} and set(ind["period"]) == {"2023", "2024"}
+
+
+def test_breakdowns_by_role(raw_indicators):
+    ind = raw_indicators
+    assert values(ind, ":role_kokemuskouluttaja", 2023) == [2, 2, 3.5, 87.5, pytest.approx(15.3), 0.0]
+    assert values(ind, ":role_kehittaja", 2023) == [1, 1, 3.0, 0.0, 0.0, 3.0]
+    assert values(ind, ":role_media", 2023) == [1, 1, 1.0, 25.0, 0.0, 0.0]
+    assert values(ind, ":role_ryhmanohjaaja", 2023) == [0, 0, 0, 0, 0, 0]
+    assert values(ind, ":role_kokemuskouluttaja", 2024) == [2, 2, 6.0, 180.0, pytest.approx(20.4), 0.0]
+    assert values(ind, ":role_ryhmanohjaaja", 2024) == [1, 2, 3.0, 0.0, 12.0, 3.0]
+    assert values(ind, ":role_kehittaja", 2024) == [1, 1, 2.5, 50.0, 0.0, 0.0]
+    roles = {i.split(":role_")[1] for i in ind["indicator"] if ":role_" in i}
+    assert roles == {"kokemuskouluttaja", "ryhmanohjaaja", "tyopari", "kehittaja", "media", "vaikuttamistoiminta"}
+
+
+def test_breakdowns_by_service_area(raw_indicators):
+    ind = raw_indicators
+    assert values(ind, ":service_area_mielenterveys_ja_paihdepalvelut", 2023) == [1, 2, 5.0, 50.0, 10.0, 3.0]
+    assert values(ind, ":service_area_lasten_nuorten_ja_perheiden_palvelut", 2023) == [1, 1, 1.5, 37.5, 5.3, 0.0]
+    assert values(ind, ":service_area_ei_tiedossa", 2023) == [1, 1, 1.0, 25.0, 0.0, 0.0]
+    assert values(ind, ":service_area_vammaispalvelut", 2023) == [0, 0, 0, 0, 0, 0]
+    assert values(ind, ":service_area_mielenterveys_ja_paihdepalvelut", 2024) == [3, 3, 8.0, 180.0, pytest.approx(32.4), 2.0]
+    assert values(ind, ":service_area_ikaihmisten_palvelut", 2024) == [1, 1, 1.0, 0.0, 0.0, 1.0]
+    assert values(ind, ":service_area_koko_hyvinvointialue", 2024) == [1, 1, 2.5, 50.0, 0.0, 0.0]
+    assert not (ind["indicator"] == "experience_hours:service_area_ei_tiedossa").loc[ind["period"] == "2024"].any()
+
+
+def test_register_counts(raw_indicators):
+    ind = raw_indicators
+    # 2023: P1, P2, P3 (P4 from 2024, P5 left 2022, P6 joined 2024). 2024: P1, P2, P3 (left 31.3.), P4, P6.
+    assert value(ind, "experience_registered_experts", 2023) == (3, False)
+    assert value(ind, "experience_registered_experts", 2024) == (5, False)
+    assert value(ind, "experience_newly_trained", 2023) == (1, False)
+    assert value(ind, "experience_newly_trained", 2024) == (1, False)
+
+
+def test_per_inhabitant_both_years_and_change(raw_indicators):
+    ind = raw_indicators
+    assert value(ind, "experience_active_per_10000", 2023) == (pytest.approx(3 / 70000 * 10000), False)
+    assert value(ind, "experience_hours_per_10000", 2023) == (pytest.approx(7.5 / 7), False)
+    # 2024 population not published: 2023's is used and the value is provisional.
+    assert value(ind, "experience_active_per_10000", 2024) == (pytest.approx(4 / 7), True)
+    assert value(ind, "experience_hours_per_10000", 2024) == (pytest.approx(11.5 / 7), True)
+    assert value(ind, "experience_active_both_years", 2024) == (2, False)  # P1 and P2
+    assert value(ind, "experience_assignments_change", 2024)[0] == pytest.approx(5 / 4 - 1)
+    assert value(ind, "experience_hours_change", 2024)[0] == pytest.approx(11.5 / 7.5 - 1)
+    first_year = set(ind.loc[ind["period"] == "2023", "indicator"])
+    assert not first_year & {"experience_active_both_years", "experience_assignments_change", "experience_hours_change"}
+
+
+def test_units(raw_indicators):
+    units = dict(zip(raw_indicators["indicator"], raw_indicators["unit"]))
+    assert units["experience_active_experts"] == "persons"
+    assert units["experience_hours:role_media"] == "hours"
+    assert units["experience_fees_eur"] == units["experience_costs_eur"] == "eur"
+    assert units["experience_assignments"] == "count"
+    assert units["experience_active_per_10000"] == "per_10000_inhabitants"
+    assert units["experience_hours_change"] == "ratio"
+
+
+def test_published_indicators_hide_small_counts():
+    ind = experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS)
+    # Every year has fewer than five active experts: counts "<5", everything else of them "x".
+    assert value(ind, "experience_active_experts", 2023)[0] == "<5"
+    assert value(ind, "experience_hours", 2023)[0] == "x"
+    assert value(ind, "experience_fees_eur", 2024)[0] == "x"
+    assert value(ind, "experience_active_experts:role_kehittaja", 2023)[0] == "<5"
+    assert value(ind, "experience_hours:role_kehittaja", 2023)[0] == "x"
+    assert value(ind, "experience_active_experts:role_tyopari", 2023)[0] == 0.0  # zero is published
+    assert value(ind, "experience_active_per_10000", 2023)[0] == "x"
+    assert value(ind, "experience_hours_change", 2024)[0] == "x"
+    assert value(ind, "experience_registered_experts", 2024)[0] == 5.0
+    assert value(ind, "experience_registered_experts", 2023)[0] == "<5"
+    assert value(ind, "experience_active_both_years", 2024)[0] == "<5"
+
+
+def test_suppressed_values_are_text_in_indicators_csv(tmp_path):
+    from kainuu_metrics.store import read_indicators
+
+    ind = experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS)
+    read = read_indicators(write_indicators(tmp_path, ind))
+    assert value(read, "experience_active_experts", 2023)[0] == "<5"
+    assert float(value(read, "experience_registered_experts", 2024)[0]) == 5.0
+
+
+def test_report_tables_keep_markers():
+    ind = experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS)
+    figures = experience.key_figures(ind, 2024, "MK18").set_index("Tunnusluku")["Arvo"]
+    assert figures["Rekisterissä vuoden aikana"] == "5"
+    assert figures["Aktiivisia kokemusasiantuntijoita"] == "<5"
+    assert figures["Tunteja"] == "x"
+    roles = experience.breakdown_display(ind, "role", 2024, "MK18", CONFIG).set_index("Rooli")
+    assert roles.loc["Kokemuskouluttaja", "Aktiivisia kokemusasiantuntijoita"] == "<5"
+    assert roles.loc["Media", "Tunteja"] == "0"
+    chart = experience.breakdown_values(ind, "role", 2024, "MK18", CONFIG).set_index("Rooli")
+    assert pd.isna(chart.loc["Kokemuskouluttaja (salattu)", "Tunteja"])
+    assert chart.loc["Media", "Tunteja"] == 0.0
+    raw = experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS, suppress=False)
+    trend = experience.trend_table(raw, "MK18").set_index("Vuosi")
+    assert trend.loc["2024", "Tunteja"] == "11,5" and trend.loc["2023", "Rekisterissä vuoden aikana"] == "3"
+
+
+# --- configuration and checks ------------------------------------------------------------------
+
+
+def suite(name: str) -> dict:
+    return json.loads((PACKAGE_DIR / "expectations" / f"{name}_cleaned.json").read_text(encoding="utf-8"))
+
+
+def suite_kwargs(name: str, kind: str, column: str) -> dict:
+    return next(e["kwargs"] for e in suite(name)["expectations"] if e["type"] == kind and e["kwargs"].get("column") == column)
+
+
+def test_suites_match_schema_and_configuration():
+    assert suite_kwargs("experience_assignments", "expect_column_values_to_be_in_set", "role")["value_set"] == list(CONFIG.role_labels)
+    assert suite_kwargs("experience_assignments", "expect_column_values_to_be_in_set", "service_area")["value_set"] == list(CONFIG.service_area_labels.values())
+    assert set(suite_kwargs("experience_register", "expect_column_values_to_be_in_set", "status")["value_set"]) == set(CONFIG.statuses.values())
+    years = suite_kwargs("experience_assignments", "expect_column_values_to_be_between", "year")
+    assert (years["min_value"], years["max_value"]) == CONFIG.plausible_years
+    for name, schema in (("experience_assignments", EXPERIENCE_ASSIGNMENTS), ("experience_register", EXPERIENCE_REGISTER)):
+        [columns] = [e["kwargs"] for e in suite(name)["expectations"] if e["type"] == "expect_table_columns_to_match_set"]
+        assert columns == {"column_set": list(schema), "exact_match": True}
+    assert {slug(label) for label in CONFIG.service_area_labels.values()} == set(CONFIG.service_area_labels)
+
+
+def test_config_roles_and_spellings():
+    assert list(CONFIG.role_labels) == ["kokemuskouluttaja", "ryhmanohjaaja", "tyopari", "kehittaja", "media", "vaikuttamistoiminta"]
+    assert CONFIG.roles["työparina asiakastyössä"] == "tyopari"
+    assert CONFIG.roles["kehittäjä"] == "kehittaja"
+    assert CONFIG.service_areas["lapsiperhepalvelut"] == LNP
+    assert (CONFIG.threshold, CONFIG.marker, CONFIG.complementary_marker) == (5, "<5", "x")
+
+
+# --- sample data, privacy end to end, checks ---------------------------------------------------
+
+def _sample_module():
+    scripts = PROJECT_ROOT / "scripts"
+    if str(scripts) not in sys.path:
+        sys.path.insert(0, str(scripts))
+    from sample_data import experience as sample  # noqa: PLC0415
+
+    return sample
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    module = _sample_module()
+    data = tmp_path_factory.mktemp("data")
+    raw = data / "raw" / "experience"
+    paths = module.generate(raw, random.Random(2023))
+    again = tmp_path_factory.mktemp("again") / "raw" / "experience"
+    paths_again = module.generate(again, random.Random(2023))
+    layout = Layout(data, data.parent / "reports")
+    result = clean_experience(paths, layout, key=KEY)
+    for name, r in result.items():
+        write_cleaning(layout.processed, name, r)
+    indicators = experience_indicators(
+        result["experience_assignments"].cleaned, result["experience_register"].cleaned, POPULATION_ROWS
+    )
+    write_indicators(layout.processed, indicators)
+    return {"module": module, "paths": paths, "again": paths_again, "layout": layout, "result": result, "indicators": indicators}
+
+
+def test_sample_files_are_reproducible_and_marked(sample):
+    assert [p.name for p in sample["paths"]] == [
+        "kokemusasiantuntijarekisteri_2025.xlsx", "kokemustoiminta_2023.xlsx",
+        "kokemusasiantuntijat_2024.csv", "kokemustoiminta_2025.xlsx",
+    ]
+    for first, second in zip(sample["paths"], sample["again"]):
+        assert first.read_bytes() == second.read_bytes()
+    for path in sample["paths"]:
+        text = " ".join(str(c) for s in read_grids(path) for _, cells in s.rows[:3] for c in cells if c)
+        assert "ESIMERKKIAINEISTO" in text, path.name
+    data = sample["paths"][2].read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert data.decode("cp1252").splitlines()[2].startswith("Pvm;Asiantuntija;Tunnus;")
+
+
+def test_sample_headers_differ_between_years_and_are_all_mapped(sample):
+    mapping = load_column_mapping("experience_assignments")
+    headers = {}
+    for path in sample["paths"][1:]:
+        [sheet] = read_grids(path)
+        header = next(cells for _, cells in sheet.rows if sum(1 for c in cells if isinstance(c, str) and mapping.canonical(c)) >= 3)
+        headers[path.name] = [h for h in header if h]
+        assert all(mapping.canonical(h) or mapping.is_ignored(h) for h in headers[path.name])
+    assert len({tuple(h) for h in headers.values()}) == 3
+
+
+def test_sample_cleans_with_planted_problems(sample):
+    log, register = sample["result"]["experience_assignments"], sample["result"]["experience_register"]
+    assert all(a.balanced for a in log.accounts + register.accounts)
+    assert log.cleaned.groupby("year").size().to_dict() == {2023: 110, 2024: 140, 2025: 159}
+    assert sorted(log.rejected["value"]) == ["", "(nimi poistettu)", "26", "Vertaistukija", "kaksi"]
+    assert len(register.cleaned) == 35
+    assert sorted(register.rejected["column"]) == ["Liittynyt", "Tunnus"]
+    assert set(log.flagged["flag"]) == {"flag_not_in_register", "flag_fee_waived_with_fee"}
+
+
+def test_same_person_has_one_pseudonym_in_every_year(sample):
+    log = sample["result"]["experience_assignments"].cleaned
+    maija = pseudonymise("tunnus:KE1", KEY)  # by name in 2023, name or id in 2024, "KE-001"/"ke 1"... in 2025
+    years = sorted(log.loc[log["expert_pseudonym"] == maija, "year"].unique())
+    assert years == [2023, 2024, 2025]
+    both = value(sample["indicators"], "experience_active_both_years", 2024)[0]
+    assert both == len(set(log.loc[log["year"] == 2023, "expert_pseudonym"]) & set(log.loc[log["year"] == 2024, "expert_pseudonym"]))
+
+
+def test_sample_indicators_use_complementary_suppression(sample):
+    ind = sample["indicators"]
+    # 2023: Vammaispalvelut has 2 active experts; the next smallest area (5) is hidden as well.
+    assert value(ind, "experience_active_experts:service_area_vammaispalvelut", 2023)[0] == "<5"
+    assert value(ind, "experience_active_experts:service_area_lasten_nuorten_ja_perheiden_palvelut", 2023)[0] == "x"
+    assert value(ind, "experience_hours:service_area_lasten_nuorten_ja_perheiden_palvelut", 2023)[0] == "x"
+    assert value(ind, "experience_active_experts", 2023)[0] == 24.0
+    # Two small roles (työpari 2, media 3) cannot be told apart from their sum: nothing more hidden.
+    assert value(ind, "experience_active_experts:role_tyopari", 2023)[0] == value(ind, "experience_active_experts:role_media", 2023)[0] == "<5"
+    assert value(ind, "experience_active_experts:role_kehittaja", 2023)[0] == 13.0
+
+
+def _names_in_raw_files(module) -> set[str]:
+    people = [(first, last) for first, last, _ in module.PEOPLE] + [module.OUTSIDER]
+    return {f"{f} {l}" for f, l in people} | {f"{l} {f}" for f, l in people} | {f"{l}, {f}" for f, l in people} | {l for _, l in people}
+
+
+def test_no_name_or_register_id_reaches_any_processed_file(sample):
+    names = _names_in_raw_files(sample["module"])
+    raw_text = " ".join(str(c) for p in sample["paths"] for s in read_grids(p) for _, cells in s.rows for c in cells if c)
+    assert all(n in raw_text for n in ("Maija Virtanen", "Virtanen Maija", "KE-001", "Puustinen"))  # the test means something
+    processed = sample["layout"].processed
+    files = sorted(p for p in processed.rglob("*") if p.is_file())
+    assert {p.relative_to(processed).as_posix() for p in files} >= {
+        "experience_assignments.parquet", "experience_register.parquet", "rejected/experience_assignments.csv",
+        "rejected/experience_register.csv", "skipped/experience_assignments.csv", "flagged/experience_assignments.csv",
+        "indicators.csv",
+    }
+    for path in files:
+        if path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            text = " ".join(map(str, frame.columns)) + " " + frame.astype(str).to_csv(index=False)
+        elif path.suffix == ".xlsx":
+            text = " ".join(str(c) for s in read_grids(path) for _, cells in s.rows for c in cells if c)
+        else:
+            text = path.read_text(encoding="utf-8-sig")
+        folded = text.casefold()
+        found = sorted(n for n in names if n.casefold() in folded)
+        assert found == [], f"{path.name}: {found}"
+        assert "ke-0" not in folded and "ke 1" not in folded, path.name
+    for table in sample["result"].values():
+        assert not {"name", "expert", "register_id", "nimi"} & set(table.cleaned.columns)
+
+
+def test_pseudonyms_cannot_be_reversed_without_the_key(sample):
+    module = sample["module"]
+    people = [(first, last) for first, last, _ in module.PEOPLE] + [module.OUTSIDER]
+    candidates = [f"nimi:{name_key(f'{f} {l}')}" for f, l in people] + [f"tunnus:KE{i}" for i in range(1, 100)]
+    published = set(sample["result"]["experience_assignments"].cleaned["expert_pseudonym"]) | set(
+        sample["result"]["experience_register"].cleaned["expert_pseudonym"]
+    )
+    assert not {pseudonymise(c, WRONG_KEY) for c in candidates} & published
+    # With the right key the same brute force does find them: the key is the only secret.
+    assert len({pseudonymise(c, KEY) for c in candidates} & published) >= 30
+
+
+@pytest.fixture(scope="module")
+def gx_reports(sample):
+    from kainuu_metrics.quality import run_checks
+
+    tables = {name: r.cleaned for name, r in sample["result"].items()}
+    good = run_checks(tables)
+    bad_log = tables["experience_assignments"].copy()
+    bad_log.loc[0, "hours"] = 30.0
+    bad_log.loc[1, "expert_pseudonym"] = "Maija Virtanen"
+    bad_log.loc[2, "fee_eur"] = -1.0
+    bad_log.loc[3, "date"] = pd.Timestamp(2009, 5, 1)
+    bad_log.loc[3, "year"] = 2009
+    bad_register = tables["experience_register"].assign(name="Virtanen Maija")
+    bad = run_checks({"experience_assignments": bad_log, "experience_register": bad_register})
+    return good, bad
+
+
+def test_sample_tables_pass_their_suites(gx_reports):
+    good, _ = gx_reports
+    experience_checks = [c for c in good.checks if c.dataset.startswith("experience")]
+    assert len(experience_checks) == len(suite("experience_assignments")["expectations"]) + len(suite("experience_register")["expectations"])
+    assert [c.description_fi for c in experience_checks if c.blocking and not c.success] == []
+
+
+def test_broken_tables_fail_blocking_checks(gx_reports):
+    _, bad = gx_reports
+    failed = {(c.dataset, c.expectation, c.column) for c in bad.checks if c.blocking and not c.success and c.dataset.startswith("experience")}
+    assert failed == {
+        ("experience_assignments", "expect_column_values_to_be_between", "hours"),
+        ("experience_assignments", "expect_column_values_to_match_regex", "expert_pseudonym"),
+        ("experience_assignments", "expect_column_values_to_be_between", "fee_eur"),
+        ("experience_assignments", "expect_column_values_to_be_between", "year"),
+        ("experience_assignments", "expect_column_values_to_be_between", "date"),
+        ("experience_register", "expect_table_columns_to_match_set", None),
+    }
+
+
+# --- notebook ----------------------------------------------------------------------------------
+
+
+def test_notebook_is_thin_and_stripped():
+    nb = json.loads((NOTEBOOKS_DIR / "experience.ipynb").read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert [c["metadata"].get("tags") for c in code][0] == ["parameters"]
+    assert "".join(code[0]["source"]) == 'year = 2024\ndata_dir = "data"\nreports_dir = "reports"'
+    assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
+    source = "\n".join("".join(c["source"]) for c in code)
+    assert "\ndef " not in source and "\nclass " not in source and "charts.setup_plotly()" in source

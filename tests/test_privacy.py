@@ -1,0 +1,214 @@
+"""Keyed pseudonyms, the key file and small-count suppression (kainuu_metrics/privacy.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import stat
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kainuu_metrics.errors import ConfigError
+from kainuu_metrics.privacy import (
+    KEY_ENV_VAR,
+    KEY_FILE_NAME,
+    PSEUDONYM_PATTERN,
+    is_pseudonym,
+    is_suppressed,
+    load_or_create_key,
+    normalise_identity,
+    parse_key,
+    pseudonymise,
+    suppress_counts,
+    suppression_pattern,
+)
+
+KEY = bytes(range(32))
+OTHER_KEY = bytes(range(1, 33))
+
+
+# --- pseudonyms ----------------------------------------------------------------------------------
+
+
+def test_known_answer_pins_the_scheme():
+    # Changing the scheme would change every pseudonym and break "active in both years".
+    assert pseudonymise("Maija Virtanen", KEY) == "KA-366738d7e113"
+    assert pseudonymise("tunnus:KE1", KEY) == "KA-7e828f2028fb"
+    expected = hmac.new(KEY, "maija virtanen".encode(), hashlib.sha256).hexdigest()[:12]
+    assert pseudonymise("Maija Virtanen", KEY) == f"KA-{expected}"
+
+
+def test_normalisation_casefold_whitespace_and_nfc():
+    assert normalise_identity("  Maija \t VIRTANEN ") == "maija virtanen"
+    decomposed = "Kyllo\u0308nen Tuula"  # 'ö' as o + combining diaeresis
+    assert pseudonymise(decomposed, KEY) == pseudonymise("kyllönen tuula", KEY)
+    assert pseudonymise("Maija Virtanen", KEY) == pseudonymise("MAIJA  virtanen", KEY)
+
+
+def test_stable_across_calls_and_different_with_another_key():
+    first = [pseudonymise(n, KEY) for n in ("Maija Virtanen", "Pekka Korhonen")]
+    second = [pseudonymise(n, KEY) for n in ("Maija Virtanen", "Pekka Korhonen")]
+    assert first == second and first[0] != first[1]
+    assert pseudonymise("Maija Virtanen", OTHER_KEY) != first[0]
+
+
+@given(st.text(min_size=1).filter(lambda t: t.strip()))
+def test_every_pseudonym_has_the_published_form(identity):
+    pseudonym = pseudonymise(identity, KEY)
+    assert PSEUDONYM_PATTERN.match(pseudonym) and is_pseudonym(pseudonym)
+    assert len(pseudonym) == 15
+
+
+def test_pseudonym_holds_no_part_of_the_name():
+    for name in ("Maija Virtanen", "Anna-Liisa Rantanen", "Esa Lappalainen"):
+        pseudonym = pseudonymise(name, KEY)
+        hex_part = pseudonym.removeprefix("KA-")
+        assert all(word.casefold() not in pseudonym.casefold() for word in name.replace("-", " ").split())
+        assert set(hex_part) <= set("0123456789abcdef")
+
+
+def test_bad_keys_and_identities_are_refused():
+    with pytest.raises(ValueError):
+        pseudonymise("Maija Virtanen", b"short")
+    with pytest.raises(ValueError):
+        pseudonymise("   ", KEY)
+
+
+# --- the key -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_env_key(monkeypatch):
+    monkeypatch.delenv(KEY_ENV_VAR, raising=False)
+
+
+def test_key_file_is_created_with_mode_0600_and_reused(tmp_path, no_env_key):
+    old_umask = os.umask(0)  # a permissive umask must not widen the file's mode
+    try:
+        key = load_or_create_key(tmp_path)
+    finally:
+        os.umask(old_umask)
+    path = tmp_path / KEY_FILE_NAME
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text(encoding="ascii")
+    assert len(text) == 65 and text.endswith("\n")
+    assert key == bytes.fromhex(text.strip()) and len(key) == 32
+    assert load_or_create_key(tmp_path) == key
+    assert path.read_text(encoding="ascii") == text
+
+
+def test_two_data_folders_get_different_random_keys(tmp_path, no_env_key):
+    assert load_or_create_key(tmp_path / "a") != load_or_create_key(tmp_path / "b")
+
+
+def test_environment_variable_wins_and_no_file_is_written(tmp_path, monkeypatch):
+    monkeypatch.setenv(KEY_ENV_VAR, "00" * 32)
+    assert load_or_create_key(tmp_path) == bytes(32)
+    assert not (tmp_path / KEY_FILE_NAME).exists()
+    monkeypatch.setenv(KEY_ENV_VAR, "a long passphrase, not hex")
+    assert load_or_create_key(tmp_path) == b"a long passphrase, not hex"
+
+
+def test_short_keys_are_a_config_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(KEY_ENV_VAR, "lyhyt")
+    with pytest.raises(ConfigError, match="liian lyhyt"):
+        load_or_create_key(tmp_path)
+    with pytest.raises(ConfigError, match="liian lyhyt"):
+        parse_key("abcd", "testi")
+
+
+def test_gitignore_keeps_key_files_out_of_the_repository():
+    from kainuu_metrics.paths import PROJECT_ROOT
+
+    lines = (PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "data/.pseudonym-key" in lines and "**/.pseudonym-key" in lines
+
+
+# --- suppression ---------------------------------------------------------------------------------
+
+
+def persons(total: int | None, **cells: int) -> pd.DataFrame:
+    index = (["total"] if total is not None else []) + list(cells)
+    values = ([total] if total is not None else []) + list(cells.values())
+    return pd.DataFrame({"persons": values}, index=index)
+
+
+def test_small_counts_alone_without_a_published_total():
+    out = suppress_counts(persons(None, a=3, b=7, c=0, d=5), ["persons"])
+    assert out["persons"].tolist() == ["<5", 7, 0, 5]
+    assert out["suppression"].tolist() == ["primary", None, None, None]
+
+
+def test_one_small_cell_and_a_total_hides_the_next_smallest_cell():
+    out = suppress_counts(persons(20, a=3, b=7, c=10, d=0), ["persons"], total="total")
+    # b (7) is the smallest other positive cell; d (0) is published as 0.
+    assert out["persons"].tolist() == [20, "<5", "x", 10, 0]
+    assert out["suppression"].tolist() == [None, "primary", "complementary", None, None]
+
+
+def test_ties_take_the_first_cell_in_order():
+    out = suppress_counts(persons(19, a=2, b=6, c=6, d=5), ["persons"], total="total")
+    assert out["persons"].tolist() == [19, "<5", 6, 6, "x"]
+    out = suppress_counts(persons(19, a=2, b=6, c=6, d=6), ["persons"], total="total")
+    assert out["persons"].tolist() == [19, "<5", "x", 6, 6]
+
+
+def test_two_small_cells_that_cannot_be_told_apart_need_nothing_more():
+    # 3 + 3 = 6: each could be 2, 3 or 4.
+    out = suppress_counts(persons(20, a=3, b=3, c=14), ["persons"], total="total")
+    assert out["persons"].tolist() == [20, "<5", "<5", 14]
+
+
+def test_two_ones_would_be_given_away_by_their_sum():
+    # 20 - 18 = 2 = 1 + 1: both would be known, so the next smallest cell is hidden too.
+    out = suppress_counts(persons(20, a=1, b=1, c=8, d=10), ["persons"], total="total")
+    assert out["persons"].tolist() == [20, "<5", "<5", "x", 10]
+
+
+def test_total_is_hidden_when_no_cell_is_left_to_hide():
+    # "<5" and "x" (at least 5) summing to 6 can only be 1 and 5.
+    out = suppress_counts(persons(6, a=1, b=5), ["persons"], total="total")
+    assert out["persons"].tolist() == ["x", "<5", "x"]
+    assert out["suppression"].tolist() == ["complementary", "primary", "complementary"]
+
+
+def test_a_small_total_is_itself_suppressed_and_nothing_is_added():
+    out = suppress_counts(persons(3, a=2, b=1, c=0), ["persons"], total="total")
+    assert out["persons"].tolist() == ["<5", "<5", "<5", 0]
+
+
+def test_measures_of_suppressed_cells_are_hidden_and_input_is_unchanged():
+    frame = pd.DataFrame(
+        {"persons": [12, 2, 4, 6], "hours": [40.5, 3.0, 12.5, 25.0], "fees": [900.0, 60.0, 300.0, 540.0]},
+        index=["total", "media", "tyopari", "kehittaja"],
+    )
+    copy = frame.copy()
+    out = suppress_counts(frame, ["persons"], total="total", measure_columns=["hours", "fees"])
+    pd.testing.assert_frame_equal(frame, copy)
+    # Two small cells (2 + 4 = 6: 2..4 and 2..4) are enough; kehittaja stays.
+    assert out.loc["media"].tolist()[:3] == ["<5", "x", "x"]
+    assert out.loc["tyopari"].tolist()[:3] == ["<5", "x", "x"]
+    assert out.loc["kehittaja"].tolist()[:3] == [6, 25.0, 540.0]
+    assert out.loc["total"].tolist()[:3] == [12, 40.5, 900.0]
+
+
+def test_a_row_small_in_any_count_column_is_suppressed():
+    frame = pd.DataFrame({"persons": [30, 12, 18], "newcomers": [6, 3, 3]}, index=["total", "a", "b"])
+    out = suppress_counts(frame, ["persons", "newcomers"], total="total")
+    assert out["persons"].tolist() == [30, "x", "x"]
+    assert out["newcomers"].tolist() == [6, "<5", "<5"]
+
+
+def test_threshold_and_markers_come_from_the_caller():
+    out = suppress_counts(persons(None, a=2, b=3), ["persons"], threshold=3, marker="<3")
+    assert out["persons"].tolist() == ["<3", 3]
+    assert suppression_pattern(pd.Series({"a": 0, "b": 4}), threshold=5).tolist() == [None, "primary"]
+
+
+def test_is_suppressed():
+    assert is_suppressed("<5") and is_suppressed("x") and is_suppressed(" x ")
+    assert not is_suppressed(4) and not is_suppressed("4") and not is_suppressed(None)
