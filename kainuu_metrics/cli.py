@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     folders(validate)
     fetch = commands.add_parser("fetch-population", help="hae väestötiedot Tilastokeskuksen rajapinnasta")
     folders(fetch, reports=False)
+    template = commands.add_parser("template", help="kirjoita tyhjä lomakepohja täytettäväksi")
+    template.add_argument("kind", choices=["tuokio"], help="lomake: tuokio (Yhteistyö-Tuokio-arviointi)")
+    template.add_argument("out", type=Path, metavar="TIEDOSTO.xlsx", help="kirjoitettava tiedosto")
     return parser
 
 
@@ -39,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
     from .pipeline import run
 
     layout = Layout(args.data.resolve(), args.reports.resolve())
-    result = run(layout, args.year, publish=args.command == "run")
+    result = run(layout, getattr(args, "year", None), publish=args.command == "run")
     for message in result.messages:
         if message:
             print(message, file=sys.stderr if result.exit_code else sys.stdout)
@@ -58,10 +61,18 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _template(args: argparse.Namespace) -> int:
+    from .tuokio_template import write_tuokio_template
+
+    print(f"Lomakepohja kirjoitettu: {write_tuokio_template(args.out)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    handlers = {"fetch-population": _fetch, "template": _template}
     try:
-        return _fetch(args) if args.command == "fetch-population" else _run(args)
+        return handlers.get(args.command, _run)(args)
     except InputFileError as error:
         print(f"VIRHE AINEISTOSSA\n{error.message}", file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ from . import experience as experience_module
 from . import grants as grants_module
 from . import population as population_module
 from . import premises as premises_module
+from . import tuokio as tuokio_module
 from .accounting import CleaningResult
 from .config import load_domain
 from .errors import InputFileError
@@ -33,6 +34,7 @@ class Cleaned:
     results: dict[str, CleaningResult]
     indicators: pd.DataFrame
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # what the checks validate
+    years_with_data: dict[str, list[int]] = field(default_factory=dict)  # dataset -> years
 
     @property
     def accounts(self):
@@ -42,10 +44,12 @@ class Cleaned:
         frames = [getattr(r, attribute) for r in self.results.values() if not getattr(r, attribute).empty]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-    @property
-    def grant_years(self) -> list[int]:
-        grants = self.results["grants"].cleaned
-        return sorted(int(y) for y in grants["year"].unique()) if not grants.empty else []
+    def years_of(self, dataset: str) -> list[int]:
+        """Years a dataset has data for (a page built from it exists only for those)."""
+        if dataset in self.years_with_data:
+            return self.years_with_data[dataset]
+        table = self.tables.get(dataset, pd.DataFrame())
+        return sorted(int(y) for y in table["year"].unique()) if "year" in table else []
 
 
 def is_sample_data(layout: Layout) -> bool:
@@ -85,9 +89,20 @@ def clean_inputs(layout: Layout) -> Cleaned:
         ],
         ignore_index=True,
     )
-    results = {"grants": grants, "population": population, "premises": premises, **experience}
+    tuokio_config = tuokio_module.load_tuokio_config()
+    tuokio = tuokio_module.clean_tuokio(tuokio_module.tuokio_root(layout), layout, tuokio_config)
+    indicators = pd.concat(
+        [indicators, tuokio_module.tuokio_indicators(tuokio.ratings, tuokio_config, domain.region_code)],
+        ignore_index=True,
+    )
+    results = {"grants": grants, "population": population, "premises": premises, **experience, "tuokio_ratings": tuokio.result}
     tables = {name: result.cleaned for name, result in results.items()}
-    return Cleaned(results=results, indicators=indicators, tables={**tables, "denominators": denominators})
+    return Cleaned(
+        results=results,
+        indicators=indicators,
+        tables={**tables, **tuokio.tables(), "denominators": denominators},
+        years_with_data={"tuokio": list(tuokio.evaluation_years)},
+    )
 
 
 def write_processed(layout: Layout, cleaned: Cleaned) -> Path:
@@ -153,11 +168,17 @@ def format_seconds(seconds: float) -> str:
 
 
 def describe_accounts(cleaned: Cleaned) -> list[str]:
-    return [
-        f"{a.source_file}{' / ' + a.sheet if a.sheet else ''}: luettu {a.rows_read}, hyväksytty {a.cleaned}, "
-        f"hylätty {a.rejected}, ohitettu {a.skipped}"
-        for a in cleaned.accounts
-    ]
+    """One console line per dataset (the quality page and row_accounting.csv list every file)."""
+    from .pages import DATASET_LABELS
+
+    lines = []
+    for dataset, result in cleaned.results.items():
+        accounts = result.accounts
+        files = len({a.source_file for a in accounts})
+        read, kept, rejected, skipped = (sum(getattr(a, f) for a in accounts) for f in ("rows_read", "cleaned", "rejected", "skipped"))
+        label = DATASET_LABELS.get(dataset, dataset).replace("\u00ad", "")
+        lines.append(f"{label}: {files} tiedostoa, rivejä luettu {read}, hyväksytty {kept}, hylätty {rejected}, ohitettu {skipped}")
+    return lines
 
 
 def describe_failures(report: QualityReport) -> list[str]:
@@ -202,7 +223,7 @@ def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True,
     for line in describe_accounts(cleaned):
         progress.detail(line)
     write_processed(layout, cleaned)
-    selected = _select_years(years, cleaned.grant_years)
+    selected = _select_years(years, cleaned.years_of("grants"))
 
     progress.step("Tarkistetaan tietojen laatu (Great Expectations)")
     report, report_path = check(cleaned, layout)
@@ -214,8 +235,11 @@ def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True,
     generated = now_text()
     specs = load_notebook_specs()
 
+    def specs_for(year: int) -> list:
+        return [spec for spec in specs if year in cleaned.years_of(spec.years_from)]
+
     def context_for(year: int, title: str) -> PageContext:
-        return PageContext(title=f"{title} {year}", year=year, sample_data=sample, nav=page_nav(specs), generated_at=generated)
+        return PageContext(title=f"{title} {year}", year=year, sample_data=sample, nav=page_nav(specs_for(year)), generated_at=generated)
 
     progress.step("Kirjoitetaan laatusivut")
     quality_pages = render_quality_pages(layout, cleaned, report, selected, context_for)
@@ -224,7 +248,7 @@ def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True,
     if not report.passed:
         return RunResult(1, None, ["Ajo keskeytyi estäviin laatuvirheisiin; raportteja ei päivitetty.", f"Katso laatusivu: {quality_pages[-1]}"])
 
-    jobs = [PageJob(spec, year) for year in selected for spec in specs]
+    jobs = [PageJob(spec, year) for year in selected for spec in specs_for(year)]
     progress.step(f"Ajetaan {len(jobs)} muistiota ja tehdään HTML-sivut")
     outcomes = run_notebooks(
         jobs,

@@ -19,6 +19,7 @@ class NotebookSpec:
     notebook: str
     page: str
     title: str
+    years_from: str = "grants"  # the page exists for the years this dataset has data
 
 
 @dataclass(frozen=True)

@@ -177,7 +177,7 @@ def test_show_figure_and_show_table_display_html(monkeypatch, plotly_setup):
     monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append((obj, raw)))
     charts.show_figure(go.Figure(), alt_text="Kuvio")
     charts.show_table(pd.DataFrame({"a": [1]}), caption="Taulukko")
-    assert [set(obj) for obj, _ in shown] == [{"text/html"}, {"text/html"}]
+    assert [set(obj) for obj, _ in shown] == [{"text/html", "application/vnd.plotly.v1+json"}, {"text/html"}]
     assert all(raw for _, raw in shown)
     assert shown[0][0]["text/html"].startswith("<figure")
     assert shown[1][0]["text/html"].startswith('<div class="taulukko-kehys"><table class="taulukko">')

@@ -272,18 +272,18 @@ def warning_report(core_suites) -> QualityReport:
 CORE_DATASETS = ("grants", "population", "denominators")
 
 
-def test_clean_tables_pass_every_check(clean_report):
+def test_clean_tables_pass_every_check(clean_report, core_suites):
     assert clean_report.passed
     assert clean_report.warnings == []
     assert [c for c in clean_report.checks if not c.success] == []
-    suites = load_suites()
+    suites = load_suites(core_suites)
     assert len(clean_report.checks) == sum(len(s.expectations) for s in suites.values())
     assert clean_report.run_id == "20261129T171200Z"
     assert clean_report.gx_version == "1.24.1"
 
 
-def test_checks_follow_the_suite_file_order(clean_report):
-    suites = load_suites()
+def test_checks_follow_the_suite_file_order(clean_report, core_suites):
+    suites = load_suites(core_suites)
     expected = [(d, e.type, e.kwargs.get("column")) for d, s in suites.items() for e in s.expectations]
     got = [(c.dataset, c.expectation, c.kwargs.get("column")) for c in clean_report.checks]
     assert got == expected

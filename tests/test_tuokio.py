@@ -1,0 +1,693 @@
+"""Yhteistyö-Tuokio: rating parser, reading filled forms (problems reported, nothing lost),
+scoring with hand-computed values, actor-type suppression, goals, indicators, sample data,
+the GX suite and the notebook's shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import math
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from kainuu_metrics import tuokio
+from kainuu_metrics.accounting import rejected_row_count
+from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.paths import Layout
+from kainuu_metrics.schemas import TUOKIO_AGREED, TUOKIO_GOAL_FOLLOWUPS, TUOKIO_GOALS, TUOKIO_RATINGS, conform
+from kainuu_metrics.tuokio_template import write_tuokio_template
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = tuokio.load_tuokio_config()
+
+
+def small_config(**reporting) -> tuokio.TuokioConfig:
+    """Four stages and two criteria: nothing may assume the default five stages or six criteria."""
+    return tuokio.tuokio_config_from_dict({
+        "template": {"id": "kainuu-yhteistyo-tuokio", "version": 1, "readable_versions": [1], "goal_rows": 3},
+        "scale": {"not_assessed": ["ei arvioitu", "eos"], "stages": [{"name": n, "description": f"{n} kuvaus"} for n in ["Aa", "Bb", "Cc", "Dd"]]},
+        "criteria": [{"id": "c1", "name": "Yksi", "description": "Ensimmäinen"}, {"id": "c2", "name": "Kaksi", "description": "Toinen"}],
+        "actor_types": {
+            "hyvinvointialue": {"label": "Hyvinvointialue", "aliases": ["hva"]},
+            "järjestö": {"label": "Järjestö", "aliases": ["yhdistys"]},
+            "kunta": {"label": "Kunta"},
+            "muu": {"label": "Muu"},
+        },
+        "goal_statuses": ["Suunniteltu", "Käynnissä", "Toteutunut"],
+        "reporting": {"min_group_size": 3, "index_published": "0-100", "divergence_threshold": 1.0, **reporting},
+    })
+
+
+# --- parsing values ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("3 – Toimiva", ("arvioitu", 3)),
+        ("3 - Toimiva", ("arvioitu", 3)),
+        ("  toimiva ", ("arvioitu", 3)),
+        (4, ("arvioitu", 4)),
+        (4.0, ("arvioitu", 4)),
+        ("5", ("arvioitu", 5)),
+        ("EI ARVIOITU", ("ei arvioitu", None)),
+        ("eos", ("ei arvioitu", None)),
+        (None, ("ei vastausta", None)),
+        ("  ", ("ei vastausta", None)),
+    ],
+)
+def test_parse_rating_accepts_the_scale(value: object, expected: tuple) -> None:
+    assert tuokio.parse_rating(value, CONFIG) == expected
+
+
+@pytest.mark.parametrize("value", ["6", 0, 6, "4,5", 4.5, "3 – Vakiintunut", "hyvä", True])
+def test_parse_rating_rejects_values_outside_the_scale(value: object) -> None:
+    with pytest.raises(ValueError, match=r"ei ole arviointiasteikolla \(vaiheet 1–5\).*'1 – Alkuvaihe'.*'ei arvioitu'"):
+        tuokio.parse_rating(value, CONFIG)
+
+
+@given(st.integers(min_value=-50, max_value=50))
+def test_parse_rating_integers_follow_the_configured_scale(number: int) -> None:
+    config = small_config()
+    if 1 <= number <= 4:
+        assert tuokio.parse_rating(number, config) == ("arvioitu", number)
+        assert tuokio.parse_rating(str(number), config) == ("arvioitu", number)
+    else:
+        with pytest.raises(ValueError, match="vaiheet 1–4"):
+            tuokio.parse_rating(number, config)
+
+
+def test_config_builds_labels_and_lookups() -> None:
+    assert CONFIG.n_stages == 5
+    assert CONFIG.rating_choices[0] == "1 – Alkuvaihe" and CONFIG.rating_choices[-1] == "ei arvioitu"
+    assert [c.id for c in CONFIG.criteria] == [
+        "osallistuminen", "vuorovaikutus", "tavoitteellisuus", "rakenteet", "tiedon_hyodyntaminen", "johdon_tuki",
+    ]
+    assert tuokio.parse_actor_type("Järjestön edustaja", CONFIG) == "järjestö"
+    assert tuokio.parse_actor_type("HVA", CONFIG) == "hyvinvointialue"
+    with pytest.raises(ValueError, match="toimijataho 'seurakunta' ei ole luettelossa"):
+        tuokio.parse_actor_type("seurakunta", CONFIG)
+    assert small_config().stage_labels == ["1 – Aa", "2 – Bb", "3 – Cc", "4 – Dd"]
+
+
+def test_config_errors_are_finnish() -> None:
+    with pytest.raises(ValueError, match="vähintään kaksi vaihetta"):
+        tuokio.tuokio_config_from_dict({**_raw_small(), "scale": {"stages": [{"name": "Ainoa"}]}})
+    with pytest.raises(ValueError, match="index_published"):
+        tuokio.tuokio_config_from_dict({**_raw_small(), "reporting": {"index_published": "prosentti"}})
+
+
+def _raw_small() -> dict:
+    return {
+        "template": {"id": "x", "version": 1},
+        "scale": {"stages": [{"name": "A"}, {"name": "B"}]},
+        "criteria": [{"id": "c1", "name": "Yksi"}],
+        "actor_types": {"muu": {"label": "Muu"}},
+        "goal_statuses": ["Suunniteltu"],
+    }
+
+
+def test_other_parsers() -> None:
+    assert tuokio.parse_deadline(dt.datetime(2026, 5, 31)) == ("31.5.2026", dt.date(2026, 5, 31))
+    assert tuokio.parse_deadline("kevät 2026") == ("kevät 2026", None)
+    assert tuokio.parse_deadline("15.3.2026") == ("15.3.2026", dt.date(2026, 3, 15))
+    assert tuokio.parse_deadline(2026.0) == ("2026", None)
+    assert tuokio.parse_criterion("tiedon hyödyntäminen", CONFIG) == "tiedon_hyodyntaminen"
+    assert tuokio.parse_goal_status("osittain toteutunut", CONFIG) == "Osittain toteutunut"
+    with pytest.raises(ValueError, match="tila 'valmis' ei ole luettelossa"):
+        tuokio.parse_goal_status("valmis", CONFIG)
+    assert tuokio.evaluation_date_from_folder("2025-11-12") == dt.date(2025, 11, 12)
+    assert tuokio.evaluation_date_from_folder("12.11.2025 Kajaani") == dt.date(2025, 11, 12)
+    with pytest.raises(ValueError, match="ei ala päivämäärällä"):
+        tuokio.evaluation_date_from_folder("syksy 2025")
+
+
+# --- scoring (hand-computed) -------------------------------------------------------------------
+
+D24, D25 = pd.Timestamp("2024-11-14"), pd.Timestamp("2025-11-12")
+
+
+def ratings_frame(rows: list[tuple]) -> pd.DataFrame:
+    """rows: (date, participant, actor_type, criterion, rating or 'eos' or None)."""
+    records = []
+    for number, (date, participant, actor, criterion, value) in enumerate(rows, start=1):
+        status = "ei arvioitu" if value == "eos" else ("ei vastausta" if value is None else "arvioitu")
+        records.append({
+            "evaluation_date": date, "year": date.year, "participant": participant, "actor_type": actor,
+            "criterion": criterion, "rating": value if isinstance(value, int) else None, "answer_status": status,
+            "template_version": 1, "source_file": f"{participant}.xlsx", "sheet": "Arviointi", "source_row": number,
+        })
+    return conform(pd.DataFrame(records), TUOKIO_RATINGS)
+
+
+def two_evaluations() -> pd.DataFrame:
+    rows = []
+    for p, (a, b) in zip(["p1", "p2", "p3", "p4"], [(2, 1), (3, 2), (3, 2), (4, "eos")]):
+        rows += [(D24, p, "järjestö", "c1", a), (D24, p, "järjestö", "c2", b)]
+    for p, (a, b) in zip(["q1", "q2", "q3", "q4", "q5"], [(4, 1), (4, 1), (3, 2), (2, 2), (None, 3)]):
+        rows += [(D25, p, "hyvinvointialue", "c1", a), (D25, p, "hyvinvointialue", "c2", b)]
+    return ratings_frame(rows)
+
+
+def agreed_frame(rows: list[tuple]) -> pd.DataFrame:
+    records = [
+        {"evaluation_date": d, "year": d.year, "criterion": c, "agreed_rating": r, "source_file": "y.xlsx", "sheet": "Yhteenveto", "source_row": n}
+        for n, (d, c, r) in enumerate(rows, start=1)
+    ]
+    return conform(pd.DataFrame(records, columns=list(TUOKIO_AGREED)), TUOKIO_AGREED)
+
+
+def test_criterion_scores_by_hand() -> None:
+    config = small_config()
+    scores = tuokio.criterion_scores(two_evaluations(), agreed_frame([(D25, "c1", 3)]), config).set_index(["evaluation_date", "criterion"])
+    c1 = scores.loc[(D25, "c1")]
+    # 2025 c1: 4, 4, 3, 2 (one blank): mean 3.25, median 3.5, sample sd sqrt(2.75 / 3)
+    assert (c1["respondents"], c1["n_ratings"], c1["n_not_assessed"], c1["n_no_answer"]) == (5, 4, 0, 1)
+    assert c1["mean"] == pytest.approx(3.25)
+    assert c1["median"] == pytest.approx(3.5)
+    assert (c1["min"], c1["max"]) == (2, 4)
+    assert c1["std"] == pytest.approx(math.sqrt(2.75 / 3))
+    assert c1["score_0_100"] == pytest.approx(75.0)  # (3.25 - 1) / (4 - 1) * 100
+    assert c1["stage"] == 3
+    assert c1["agreed_rating"] == 3
+    assert c1["previous_mean"] == pytest.approx(3.0)  # 2024 c1: 2, 3, 3, 4
+    assert c1["change"] == pytest.approx(0.25)
+    c2 = scores.loc[(D25, "c2")]
+    assert c2["mean"] == pytest.approx(1.8)  # 1, 1, 2, 2, 3
+    assert c2["std"] == pytest.approx(math.sqrt(0.7))
+    assert c2["stage"] == 2
+    assert pd.isna(c2["agreed_rating"])
+    old = scores.loc[(D24, "c2")]
+    assert (old["n_ratings"], old["n_not_assessed"]) == (3, 1)
+    assert old["mean"] == pytest.approx(5 / 3)  # 1, 2, 2; "eos" counted but not scored
+    assert c2["change"] == pytest.approx(1.8 - 5 / 3)
+    assert pd.isna(old["previous_mean"]) and pd.isna(old["change"])
+
+
+def test_evaluation_index_by_hand() -> None:
+    config = small_config()
+    index = tuokio.evaluation_index(tuokio.criterion_scores(two_evaluations(), agreed_frame([]), config), config).set_index("evaluation_date")
+    assert index.loc[D24, "index_mean"] == pytest.approx((3.0 + 5 / 3) / 2)
+    assert index.loc[D25, "index_mean"] == pytest.approx((3.25 + 1.8) / 2)  # 2.525
+    assert index.loc[D25, "index_0_100"] == pytest.approx(1.525 / 3 * 100)
+    assert index.loc[D25, "stage"] == 3
+    assert index.loc[D25, "index_change"] == pytest.approx(2.525 - (3.0 + 5 / 3) / 2)
+    assert (index.loc[D25, "strongest"], index.loc[D25, "weakest"]) == ("Yksi", "Kaksi")
+    assert index.loc[D25, "respondents"] == 5
+    assert index.loc[D25, "previous_date"] == D24
+
+
+def test_ties_name_every_criterion() -> None:
+    config = small_config()
+    frame = ratings_frame([(D25, "p1", "kunta", "c1", 2), (D25, "p1", "kunta", "c2", 2)])
+    index = tuokio.evaluation_index(tuokio.criterion_scores(frame, agreed_frame([]), config), config)
+    assert index["strongest"].iloc[0] == "Yksi, Kaksi" == index["weakest"].iloc[0]
+
+
+@pytest.mark.parametrize(("mean", "stage"), [(1.0, 1), (1.49, 1), (1.5, 2), (2.5, 3), (3.4999, 3), (4.0, 4), (4.6, 4)])
+def test_stage_rounds_halves_up_within_the_scale(mean: float, stage: int) -> None:
+    assert tuokio.stage_for_mean(mean, 4) == stage
+
+
+def test_rating_distribution_lists_every_stage() -> None:
+    config = small_config()
+    dist = tuokio.rating_distribution(two_evaluations(), config)
+    c1 = dist.loc[(dist["evaluation_date"] == D25) & (dist["criterion"] == "c1")]
+    assert c1["answer"].tolist() == ["1 – Aa", "2 – Bb", "3 – Cc", "4 – Dd", "ei arvioitu"]
+    assert c1["count"].tolist() == [0, 1, 1, 2, 0]
+    assert c1["share"].tolist() == pytest.approx([0, 0.25, 0.25, 0.5, 0])  # the blank answer left out
+    old = dist.loc[(dist["evaluation_date"] == D24) & (dist["criterion"] == "c2")]
+    assert old["count"].tolist() == [1, 2, 0, 0, 1]
+
+
+# --- actor types: pooling and suppression ------------------------------------------------------
+
+
+def _people(counts: dict[str | None, int]) -> pd.DataFrame:
+    rows = [(f"{actor}-{i}", actor) for actor, n in counts.items() for i in range(n)]
+    return pd.DataFrame(rows, columns=["participant", "actor_type"])
+
+
+def test_small_groups_are_pooled() -> None:
+    groups = tuokio.actor_groups(_people({"hyvinvointialue": 4, "järjestö": 3, "kunta": 2, "muu": 1}), CONFIG)
+    assert sorted(set(groups.values())) == ["Hyvinvointialue", "Järjestö", "Yhdistetty: Kunta, Muu"]
+    assert groups["kunta-0"] == groups["muu-0"]
+
+
+def test_a_pool_below_the_threshold_takes_in_the_smallest_group() -> None:
+    groups = tuokio.actor_groups(_people({"hyvinvointialue": 5, "järjestö": 3, "kunta": 1}), CONFIG)
+    assert groups["hyvinvointialue-0"] == "Hyvinvointialue"
+    assert groups["järjestö-0"] == groups["kunta-0"] == "Yhdistetty: Järjestö, Kunta"
+
+
+def test_respondents_without_actor_type_are_a_group_of_their_own() -> None:
+    groups = tuokio.actor_groups(_people({"järjestö": 3, None: 3}), CONFIG)
+    assert groups["None-0"] == "Toimijataho ei tiedossa"
+
+
+def test_actor_type_means_suppress_a_criterion_with_a_small_cell() -> None:
+    config = small_config()
+    rows = []
+    for i, (a, b) in enumerate([(4, 3), (4, 3), (4, 3)]):
+        rows += [(D25, f"h{i}", "hyvinvointialue", "c1", a), (D25, f"h{i}", "hyvinvointialue", "c2", b)]
+    for i, (a, b) in enumerate([(3, 2), (3, 2), (2, "eos")]):
+        rows += [(D25, f"j{i}", "järjestö", "c1", a), (D25, f"j{i}", "järjestö", "c2", b)]
+    means = tuokio.actor_type_means(ratings_frame(rows), config)
+    c1 = means.loc[means["criterion"] == "c1"].set_index("group")
+    assert c1.loc["Hyvinvointialue", "mean"] == pytest.approx(4.0)
+    assert c1.loc["Järjestö", "mean"] == pytest.approx(8 / 3)
+    c2 = means.loc[means["criterion"] == "c2"]
+    assert c2["suppressed"].all() and c2["mean"].isna().all()  # järjestö has 2 ratings < 3
+    assert c2.set_index("group").loc["Järjestö", "n_ratings"] == 2
+    divergence = tuokio.actor_type_divergence(means, config).set_index("criterion")
+    assert divergence.loc["c1", "difference"] == pytest.approx(4 - 8 / 3)
+    assert bool(divergence.loc["c1", "divergent"]) is True
+    assert divergence.loc["c1", "ngo_minus_county"] == pytest.approx(8 / 3 - 4)
+    assert (divergence.loc["c1", "highest_group"], divergence.loc["c1", "lowest_group"]) == ("Hyvinvointialue", "Järjestö")
+    assert pd.isna(divergence.loc["c2", "difference"])
+
+
+def test_a_single_group_is_not_compared() -> None:
+    frame = ratings_frame([(D25, f"p{i}", "järjestö", "c1", 3) for i in range(2)])
+    assert tuokio.actor_type_means(frame, small_config()).empty
+
+
+# --- goals -------------------------------------------------------------------------------------
+
+
+def test_previous_goals_match_by_number_then_text() -> None:
+    goals = conform(pd.DataFrame([
+        {"evaluation_date": D24, "year": 2024, "goal_number": n, "goal": g, "owner": o, "status": "Suunniteltu", "source_row": 14 + n}
+        for n, g, o in [(1, "Foorumi kahdesti vuodessa", "Koordinaattori"), (2, "Yhteiset mittarit", "Työryhmä"), (3, "Uutiskirje", "Viestintä")]
+    ]), TUOKIO_GOALS)
+    followups = conform(pd.DataFrame([
+        {"evaluation_date": D25, "year": 2025, "previous_goal_number": 1, "goal": None, "status": "Toteutunut", "notes": "Pidetty.", "source_row": 30},
+        {"evaluation_date": D25, "year": 2025, "previous_goal_number": None, "goal": "  yhteiset  MITTARIT ", "status": "Käynnissä", "notes": None, "source_row": 31},
+        {"evaluation_date": D25, "year": 2025, "previous_goal_number": 9, "goal": "Tuntematon", "status": "Toteutunut", "notes": None, "source_row": 32},
+    ]), TUOKIO_GOAL_FOLLOWUPS)
+    status = tuokio.previous_goal_status(goals, followups, D25)
+    assert status["goal"].tolist() == ["Foorumi kahdesti vuodessa", "Yhteiset mittarit", "Uutiskirje", "Tuntematon"]
+    assert status["status_now"].tolist()[:2] == ["Toteutunut", "Käynnissä"]
+    assert pd.isna(status["status_now"].iloc[2])
+    assert status["matched"].tolist() == [True, True, False, False]
+    table = tuokio.previous_goals_table(status, small_config())
+    assert table["Tila nyt"].tolist() == ["Toteutunut", "Käynnissä", "ei raportoitu", "Toteutunut"]
+    assert table["Huomiot"].tolist()[3] == "ei löydy edellisestä yhteenvedosta"
+    assert tuokio.previous_goal_status(goals, followups, D24).empty
+
+
+# --- indicators --------------------------------------------------------------------------------
+
+
+def test_indicators_by_hand() -> None:
+    frame = two_evaluations()
+    tidy = tuokio.tuokio_indicators(frame, small_config())
+    value = tidy.set_index(["indicator", "period"])["value"]
+    assert value[("tuokio_index", "2025")] == pytest.approx(1.525 / 3 * 100)
+    assert value[("tuokio_c1", "2025")] == pytest.approx(75.0)
+    assert value[("tuokio_c2", "2024")] == pytest.approx((5 / 3 - 1) / 3 * 100)
+    assert value[("tuokio_respondents", "2024")] == 4
+    assert set(tidy["area"]) == {"MK18"} and not tidy["provisional"].any()
+    assert set(tidy.loc[tidy["indicator"] != "tuokio_respondents", "unit"]) == {"index_0_100"}
+    stage = tuokio.tuokio_indicators(frame, small_config(index_published="stage")).set_index(["indicator", "period"])
+    assert stage.loc[("tuokio_index", "2025"), "value"] == pytest.approx(2.525)
+    assert stage.loc[("tuokio_index", "2025"), "unit"] == "stage_mean"
+
+
+def test_a_year_publishes_its_latest_evaluation() -> None:
+    frame = ratings_frame([
+        (pd.Timestamp("2025-03-01"), "a", "kunta", "c1", 1), (pd.Timestamp("2025-03-01"), "a", "kunta", "c2", 1),
+        (D25, "b", "kunta", "c1", 4), (D25, "b", "kunta", "c2", 4),
+    ])
+    tidy = tuokio.tuokio_indicators(frame, small_config())
+    assert tidy.loc[tidy["indicator"] == "tuokio_index", "value"].tolist() == [100.0]
+
+
+def test_participant_texts_only_when_allowed_and_enough_respondents() -> None:
+    rows = [(D25, f"p{i}", "kunta", "c1", 3) for i in range(3)]
+    frame = ratings_frame(rows)
+    frame["strengths"] = pd.Series(["Hyvä", None, "Avoin"], dtype="str")
+    assert tuokio.participant_texts_table(frame, D25, small_config()).empty
+    allowed = small_config(publish_participant_texts=True)
+    assert tuokio.participant_texts_table(frame, D25, allowed)["Teksti"].tolist() == ["Avoin", "Hyvä"]
+    assert tuokio.participant_texts_table(frame.iloc[:2], D25, allowed).empty
+
+
+# --- reading filled forms ----------------------------------------------------------------------
+
+
+def rows_by_key(ws) -> dict[str, int]:
+    return {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, str)}
+
+
+def make_form(path: Path, *, actor: object = "Järjestö", role: object = None, ratings: dict[str, object] | None = None,
+              texts: dict[str, str] | None = None, goals: list[dict] | None = None, followups: list[dict] | None = None,
+              agreed: dict[str, object] | None = None, config: tuokio.TuokioConfig = CONFIG, template: Path | None = None,
+              marker: str | None = None) -> Path:
+    """A form made with the template writer and filled in like a participant would."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if template is None:
+        template = write_tuokio_template(path.parent / "_pohja.xlsx.tmp.xlsx", config)
+    workbook = load_workbook(template)
+    if marker:
+        workbook["Ohjeet"]["A3"] = marker  # outside the answers: only the file's bytes change
+    layout = tuokio.layout_for(config.template_version)
+    ws = workbook["Arviointi"]
+    keys = rows_by_key(ws)
+    ws.cell(keys["actor_type"], layout.detail_column, actor)
+    ws.cell(keys["role"], layout.detail_column, role)
+    for criterion, value in (ratings or {}).items():
+        ws.cell(keys[f"rating:{criterion}"], layout.rating_columns["rating"], value)
+    for criterion, text in (texts or {}).items():
+        ws.cell(keys[f"rating:{criterion}"], layout.rating_columns["strengths"], text)
+    summary = workbook["Yhteenveto"]
+    skeys = rows_by_key(summary)
+    for criterion, value in (agreed or {}).items():
+        summary.cell(skeys[f"agreed:{criterion}"], layout.agreed_columns["rating"], value)
+    for number, goal in enumerate(goals or [], start=1):
+        for field, value in goal.items():
+            summary.cell(skeys[f"goal:{number}"], layout.goal_columns[field], value)
+    for number, followup in enumerate(followups or [], start=1):
+        for field, value in followup.items():
+            summary.cell(skeys[f"followup:{number}"], layout.followup_columns[field], value)
+    workbook.save(path)
+    if template.name == "_pohja.xlsx.tmp.xlsx":
+        template.unlink()
+    return path
+
+
+ALL_THREE = {c.id: "3 – Toimiva" for c in CONFIG.criteria}
+
+
+@pytest.fixture()
+def layout(tmp_path: Path) -> Layout:
+    return Layout(tmp_path / "data", tmp_path / "reports")
+
+
+def read(layout: Layout, config: tuokio.TuokioConfig = CONFIG) -> tuokio.TuokioData:
+    return tuokio.clean_tuokio(tuokio.tuokio_root(layout), layout, config)
+
+
+def test_missing_root_means_no_evaluations(layout: Layout) -> None:
+    data = read(layout)
+    assert data.ratings.empty and list(data.ratings.columns) == list(TUOKIO_RATINGS)
+    assert data.evaluation_years == []
+
+
+def test_a_filled_form_is_read_with_provenance(layout: Layout) -> None:
+    folder = tuokio.tuokio_root(layout) / "12.11.2025"
+    make_form(folder / "a.xlsx", actor="Järjestö", role="toiminnanjohtaja",
+              ratings={**ALL_THREE, "osallistuminen": "2 – Kehittyvä", "rakenteet": "ei arvioitu", "johdon_tuki": None},
+              texts={"osallistuminen": "Foorumi on avoin.\nKokoukset ovat päivällä."})
+    data = read(layout)
+    r = data.ratings.set_index("criterion")
+    assert len(r) == 6
+    assert r.loc["osallistuminen", "rating"] == 2
+    assert r.loc["osallistuminen", "strengths"] == "Foorumi on avoin.\nKokoukset ovat päivällä."
+    assert r.loc["rakenteet", "answer_status"] == "ei arvioitu" and pd.isna(r.loc["rakenteet", "rating"])
+    assert r.loc["johdon_tuki", "answer_status"] == "ei vastausta"
+    assert set(r["actor_type"]) == {"järjestö"} and set(r["role"]) == {"toiminnanjohtaja"}
+    assert set(r["participant"]) == {"raw/tuokio/12.11.2025/a.xlsx:Arviointi"}
+    assert set(r["evaluation_date"]) == {pd.Timestamp("2025-11-12")} and set(r["year"]) == {2025}
+    assert r["source_row"].tolist() == [10, 11, 12, 13, 14, 15]
+    flags = data.result.flagged
+    assert flags["flag"].tolist() == ["tuokio_missing_rating"]
+    assert "kriteerin 'Johdon tuki yhteistyölle' arvio puuttuu" in flags["reason"].iloc[0]
+    # The untouched summary sheet holds no data rows; the participant sheet's six rows are all cleaned.
+    accounts = {a.sheet: a for a in data.result.accounts}
+    assert (accounts["Arviointi"].rows_read, accounts["Arviointi"].cleaned) == (6, 6)
+    assert accounts["Yhteenveto"].rows_read == 0
+
+
+def test_problems_are_reported_and_nothing_is_lost(layout: Layout) -> None:
+    folder = tuokio.tuokio_root(layout) / "2025-11-12"
+    template = write_tuokio_template(layout.data / "pohja.xlsx")
+    make_form(folder / "a.xlsx", ratings={**ALL_THREE, "vuorovaikutus": "6"}, template=template)
+    make_form(folder / "b.xlsx", actor="seurakunta", ratings={**ALL_THREE, "rakenteet": 4.5}, template=template)
+    make_form(folder / "c.xlsx", actor=None, ratings=ALL_THREE, role="jäsen", template=template)
+    shutil.copyfile(folder / "c.xlsx", folder / "c - kopio.xlsx")
+    make_form(folder / "d.xlsx", ratings={**ALL_THREE, "vuorovaikutus": "6"}, template=template, marker="d")  # same answers as a.xlsx
+    make_form(folder / "e.xlsx", actor=None, template=template)  # nothing filled in
+    data = read(layout)
+    rejected = data.result.rejected
+    by_file = rejected.groupby("source_file")["source_row"].nunique().to_dict()
+    assert by_file == {
+        "raw/tuokio/2025-11-12/a.xlsx": 1,
+        "raw/tuokio/2025-11-12/b.xlsx": 1,
+        "raw/tuokio/2025-11-12/c - kopio.xlsx": 6,
+        "raw/tuokio/2025-11-12/d.xlsx": 6,
+    }
+    bad = rejected.loc[rejected["source_file"].str.endswith("a.xlsx")].iloc[0]
+    assert (bad["column"], bad["value"], bad["source_row"]) == ("Arvio", "6", 11)
+    assert "arvio '6' ei ole arviointiasteikolla (vaiheet 1–5)" in bad["reason"]
+    assert "Korjaa kriteerin 'Vuorovaikutus' arvio" in bad["reason"]
+    assert rejected.loc[rejected["source_file"].str.endswith("b.xlsx"), "value"].iloc[0] == "4.5"
+    copy = rejected.loc[rejected["source_file"].str.endswith("kopio.xlsx"), "reason"].iloc[0]
+    assert copy.startswith("kaksoiskappale: tiedosto on täsmälleen sama kuin raw/tuokio/2025-11-12/c.xlsx")
+    same = rejected.loc[rejected["source_file"].str.endswith("d.xlsx"), "reason"].iloc[0]
+    assert "samat kuin lomakkeella raw/tuokio/2025-11-12/a.xlsx:Arviointi" in same
+    flags = data.result.flagged.set_index("source_file")["flag"].to_dict()
+    assert flags["raw/tuokio/2025-11-12/b.xlsx"] == "tuokio_actor_type_unknown"
+    assert flags["raw/tuokio/2025-11-12/c.xlsx"] == "tuokio_actor_type_missing"
+    assert flags["raw/tuokio/2025-11-12/e.xlsx"] == "tuokio_empty_form"
+    assert data.ratings["participant"].nunique() == 3  # a, b, c
+    assert data.ratings.loc[data.ratings["participant"].str.contains("b.xlsx"), "actor_type"].isna().all()
+    # Every data row is cleaned, rejected or skipped.
+    accounts = data.result.accounts
+    assert all(a.balanced for a in accounts)
+    assert sum(a.rows_read for a in accounts) == len(data.ratings) + rejected_row_count(rejected) + len(data.result.skipped)
+    assert sum(a.rows_read for a in accounts) == 4 * 6 + 6  # a, b, c, kopio, d; e untouched
+
+
+def test_summary_sheet_goals_and_followups(layout: Layout) -> None:
+    folder = tuokio.tuokio_root(layout) / "2025-11-12"
+    make_form(folder / "yhteenveto.xlsx", actor=None, agreed={"osallistuminen": "3 – Toimiva", "rakenteet": "ei arvioitu", "vuorovaikutus": "kolme"},
+              goals=[
+                  {"goal": "Foorumi kahdesti vuodessa", "action": "Kutsut", "criterion": "Osallistuminen", "owner": "Koordinaattori",
+                   "deadline": dt.datetime(2026, 5, 31), "status": "Suunniteltu"},
+                  {"goal": None, "owner": "Joku"},
+                  {"goal": "Mittarit", "criterion": "Talous", "status": "Valmis"},
+                  {"goal": "Uutiskirje", "deadline": "syksy 2026"},
+              ],
+              followups=[
+                  {"previous_number": 2, "status": "Toteutunut", "notes": "Tehty"},
+                  {"previous_number": "kaksi", "status": "Toteutunut"},
+                  {"notes": "Ei tietoa"},
+              ])
+    make_form(folder / "yhteenveto_2.xlsx", actor=None, agreed={"osallistuminen": "4 – Vakiintunut"})
+    data = read(layout)
+    assert data.ratings.empty
+    agreed = data.agreed.set_index("criterion")
+    assert agreed.loc["osallistuminen", "agreed_rating"] == 3
+    assert pd.isna(agreed.loc["rakenteet", "agreed_rating"]) and agreed.loc["rakenteet", "answer_status"] == "ei arvioitu"
+    assert len(agreed) == 2
+    goals = data.goals
+    assert goals["goal_number"].tolist() == [1, 4]
+    assert goals["deadline"].tolist() == ["31.5.2026", "syksy 2026"]
+    assert goals["deadline_date"].iloc[0] == pd.Timestamp("2026-05-31")
+    assert goals["criterion"].iloc[0] == "osallistuminen" and pd.isna(goals["status"].iloc[1])
+    assert data.followups["previous_goal_number"].tolist() == [2]
+    rejected = data.result.rejected
+
+    def reasons(name: str, column: str) -> str:
+        hit = rejected.loc[(rejected["source_file"] == f"raw/tuokio/2025-11-12/{name}") & (rejected["column"] == column)]
+        return " | ".join(hit["reason"])
+
+    assert "kehittämistavoite puuttuu" in reasons("yhteenveto.xlsx", "Kehittämistavoite")
+    assert "kriteeri 'Talous' ei ole luettelossa" in reasons("yhteenveto.xlsx", "Kriteeri")
+    assert "tila 'Valmis' ei ole luettelossa" in reasons("yhteenveto.xlsx", "Tila")
+    followup = reasons("yhteenveto.xlsx", "Edellisen arvioinnin tavoitteen nro")
+    assert "tavoitteen numero 'kaksi' ei ole numero" in followup and "rivistä ei selviä" in followup
+    assert "arvio 'kolme'" in reasons("yhteenveto.xlsx", "Yhteisesti sovittu arvio")
+    assert "arvioinnilla on jo yhteenveto lomakkeella raw/tuokio/2025-11-12/yhteenveto.xlsx:Yhteenveto" in reasons("yhteenveto_2.xlsx", "koko lomake")
+    assert rejected_row_count(rejected) == 2 + 2 + 1 + 1  # goals 2 and 3, follow-ups 2 and 3, "kolme", the second summary
+    assert all(a.balanced for a in data.result.accounts)
+
+
+def test_folder_and_file_problems_stop_with_finnish_messages(layout: Layout) -> None:
+    root = tuokio.tuokio_root(layout)
+    make_form(root / "lomake.xlsx", ratings=ALL_THREE)
+    with pytest.raises(InputFileError, match="lomake ei ole arviointipäivän kansiossa") as error:
+        read(layout)
+    assert "raw/tuokio/2025-11-12/" in error.value.fix
+    (root / "lomake.xlsx").unlink()
+    (root / "syksy").mkdir()
+    with pytest.raises(InputFileError, match="kansion nimi 'syksy' ei ala päivämäärällä"):
+        read(layout)
+    (root / "syksy").rmdir()
+    (root / "2025-11-12").mkdir()
+    (root / "2025-11-12" / "lomake.ods").write_bytes(b"x")
+    with pytest.raises(InputFileError, match="muodossa '.ods'"):
+        read(layout)
+    (root / "2025-11-12" / "lomake.ods").unlink()
+    (root / "2025-11-12" / "README.md").write_text("ohje", encoding="utf-8")
+    (root / "2025-11-12" / "muistio.pdf").write_bytes(b"%PDF")
+    assert read(layout).ratings.empty
+
+
+def test_a_workbook_that_is_not_a_form(layout: Layout) -> None:
+    path = tuokio.tuokio_root(layout) / "2025-11-12" / "oma.xlsx"
+    path.parent.mkdir(parents=True)
+    Workbook().save(path)
+    with pytest.raises(InputFileError) as error:
+        read(layout)
+    assert error.value.file == "raw/tuokio/2025-11-12/oma.xlsx"
+    assert "meta-välilehti puuttuu" in error.value.problem
+    assert "kainuu-metrics template tuokio" in error.value.fix
+
+
+def test_template_versions(layout: Layout) -> None:
+    make_form(tuokio.tuokio_root(layout) / "2025-11-12" / "a.xlsx", ratings=ALL_THREE)  # version 1
+    base = tuokio.tuokio_config_from_dict(_config_dict())
+    newer = tuokio.tuokio_config_from_dict(_config_dict(version=2, readable_versions=[1, 2]))
+    data = read(layout, newer)
+    assert len(data.ratings) == 6
+    note = data.result.flagged.loc[data.result.flagged["flag"] == "tuokio_older_template", "reason"].iloc[0]
+    assert "vanhemmalla lomakepohjalla (versio 1, nykyinen 2)" in note
+    with pytest.raises(InputFileError, match=r"vanhalla lomakepohjalla \(versio 1\)") as error:
+        read(layout, tuokio.tuokio_config_from_dict(_config_dict(version=2, readable_versions=[2])))
+    assert "kopioi vastaukset" in error.value.fix and "kainuu-metrics template tuokio" in error.value.fix
+    older = tuokio.tuokio_config_from_dict(_config_dict(version=0, readable_versions=[0]))
+    with pytest.raises(InputFileError, match="uudemmalla lomakepohjalla"):
+        read(layout, older)
+    four = tuokio.tuokio_config_from_dict(_config_dict(stages=4))
+    with pytest.raises(InputFileError, match="asteikossa on 5 vaihetta, asetuksissa 4"):
+        read(layout, four)
+    assert len(read(layout, base).ratings) == 6
+
+
+def test_criteria_that_differ_from_the_configuration(layout: Layout) -> None:
+    folder = tuokio.tuokio_root(layout) / "2025-11-12"
+    make_form(folder / "a.xlsx", ratings=ALL_THREE)
+    make_form(folder / "b.xlsx", actor="Kunta", role="sihteeri")  # background only, no answers
+    extra = _config_dict()
+    extra["criteria"] = [*extra["criteria"], {"id": "uusi", "name": "Uusi kriteeri", "description": "x"}]
+    data = read(layout, tuokio.tuokio_config_from_dict(extra))
+    reasons = data.result.flagged.set_index("flag")["reason"]
+    assert "lomakkeelta puuttuu kriteeri Uusi kriteeri" in reasons["tuokio_criterion_missing_from_form"]
+    assert "taustatiedot mutta ei yhtään arviota" in reasons["tuokio_no_answers"]
+    assert "tuokio_empty_form" not in reasons.index
+    fewer = _config_dict()
+    fewer["criteria"] = fewer["criteria"][:-1]
+    data = read(layout, tuokio.tuokio_config_from_dict(fewer))
+    rejected = data.result.rejected.iloc[0]
+    assert (rejected["source_row"], rejected["value"]) == (15, "3 – Toimiva")
+    assert "kriteeriä 'johdon_tuki' (Johdon tuki yhteistyölle) ei ole asetuksissa" in rejected["reason"]
+    assert len(data.ratings) == 5
+
+
+def _config_dict(version: int = 1, readable_versions: list[int] | None = None, stages: int | None = None) -> dict:
+    import yaml
+
+    raw = yaml.safe_load((ROOT / "kainuu_metrics" / "config" / "tuokio.yaml").read_text(encoding="utf-8"))
+    raw["template"] = {**raw["template"], "version": version, "readable_versions": readable_versions or [version]}
+    if stages is not None:
+        raw["scale"]["stages"] = raw["scale"]["stages"][:stages]
+    return raw
+
+
+def test_processed_tables_fill_in_missing_tables() -> None:
+    ratings, agreed, goals, followups = tuokio.processed_tables({})
+    assert ratings.empty and list(goals.columns) == list(TUOKIO_GOALS)
+
+
+# --- the sample data ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    scripts = str(ROOT / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    generator = importlib.import_module("sample_data.tuokio")
+    seed = importlib.import_module("sample_data").new_rng
+    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+    for root in (first, second):
+        generator.generate(root / "raw" / "tuokio", seed())
+    return first, second
+
+
+def _bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_sample_is_reproducible_and_marked(sample: tuple[Path, Path]) -> None:
+    first, second = sample
+    assert _bytes(first) == _bytes(second)
+    forms = sorted((first / "raw" / "tuokio").rglob("*.xlsx"))
+    assert {p.parent.name for p in forms} == {"2024-11-14", "12.11.2025"}
+    workbook = load_workbook(forms[0])
+    assert workbook["Ohjeet"]["A3"].value.startswith("ESIMERKKIAINEISTO")
+
+
+def test_sample_reads_back_with_its_planted_problems(sample: tuple[Path, Path]) -> None:
+    root = sample[0]
+    layout = Layout(root, root / "reports")
+    data = tuokio.clean_tuokio(tuokio.tuokio_root(layout), layout)
+    assert data.evaluation_years == [2024, 2025]
+    per_evaluation = data.ratings.groupby("year")["participant"].nunique().to_dict()
+    assert per_evaluation == {2024: 16, 2025: 18}
+    rejected = data.result.rejected
+    assert rejected.loc[rejected["value"].isin(["4,5", "6"]), "source_file"].tolist() == [
+        "raw/tuokio/2024-11-14/lomake_09.xlsx", "raw/tuokio/12.11.2025/lomake_04.xlsx",
+    ]
+    duplicates = rejected.loc[rejected["reason"].str.startswith("kaksoiskappale"), "source_file"].unique().tolist()
+    assert duplicates == ["raw/tuokio/2024-11-14/lomake_03_uudelleen.xlsx", "raw/tuokio/12.11.2025/lomake_11 - kopio.xlsx"]
+    assert sorted(data.result.flagged["flag"]) == ["tuokio_actor_type_missing", "tuokio_missing_rating"]
+    assert all(a.balanced for a in data.result.accounts)
+    assert data.goals.groupby("year").size().to_dict() == {2024: 5, 2025: 4}
+    status = tuokio.previous_goal_status(data.goals, data.followups, pd.Timestamp("2025-11-12"))
+    assert status["status_now"].isna().tolist() == [False, False, False, True, False]
+    counts = data.ratings.drop_duplicates("participant").groupby(["year", "actor_type"], dropna=False).size()
+    assert counts[(2025, "järjestö")] == 8 and counts[(2025, "muu")] == 1
+
+
+def test_the_gx_suite_passes_on_the_sample(sample: tuple[Path, Path], tmp_path: Path) -> None:
+    from kainuu_metrics.quality import run_checks
+
+    root = sample[0]
+    layout = Layout(root, root / "reports")
+    data = tuokio.clean_tuokio(tuokio.tuokio_root(layout), layout)
+    shutil.copy(ROOT / "kainuu_metrics" / "expectations" / "tuokio_ratings_cleaned.json", tmp_path)
+    report = run_checks({"tuokio_ratings": data.ratings}, expectations_dir=tmp_path)
+    assert [c.expectation for c in report.checks if not c.success] == []
+    broken = data.ratings.copy()
+    broken.loc[0, "rating"] = CONFIG.n_stages + 1
+    report = run_checks({"tuokio_ratings": broken}, expectations_dir=tmp_path)
+    assert [c.column for c in report.checks if not c.success] == ["rating"]
+
+
+def test_the_gx_suite_matches_the_configuration() -> None:
+    suite = json.loads((ROOT / "kainuu_metrics" / "expectations" / "tuokio_ratings_cleaned.json").read_text(encoding="utf-8"))
+    kwargs = {(e["type"], e["kwargs"].get("column")): e["kwargs"] for e in suite["expectations"]}
+    assert kwargs[("expect_column_values_to_be_in_set", "criterion")]["value_set"] == [c.id for c in CONFIG.criteria]
+    assert kwargs[("expect_column_values_to_be_in_set", "actor_type")]["value_set"] == list(CONFIG.actor_types)
+    assert kwargs[("expect_column_values_to_be_between", "rating")]["max_value"] == CONFIG.n_stages
+    assert set(kwargs[("expect_table_columns_to_match_set", None)]["column_set"]) <= set(TUOKIO_RATINGS)
+
+
+def test_notebook_is_thin_and_stripped() -> None:
+    notebook = json.loads((ROOT / "notebooks" / "tuokio.ipynb").read_text(encoding="utf-8"))
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert [c for c in code if "parameters" in c["metadata"].get("tags", [])] == [code[0]]
+    assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
+    source = "".join("".join(c["source"]) for c in code)
+    assert "def " not in source and "class " not in source
+    assert "Scatterpolar" in source
+
+
+def test_scores_do_not_depend_on_row_order() -> None:
+    frame = two_evaluations()
+    shuffled = frame.sample(frac=1, random_state=1).reset_index(drop=True)
+    config = small_config()
+    pd.testing.assert_frame_equal(
+        tuokio.criterion_scores(frame, agreed_frame([]), config), tuokio.criterion_scores(shuffled, agreed_frame([]), config)
+    )

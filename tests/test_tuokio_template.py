@@ -1,0 +1,209 @@
+"""The Yhteistyö-Tuokio form: structure, drop-downs from the configuration, protection, and an
+end-to-end check that a form written by the template writer, filled in with openpyxl, is read
+back into the expected (hand-computed) scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from kainuu_metrics import tuokio
+from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.paths import Layout
+from kainuu_metrics.tuokio_template import SCALE_NAME, build_tuokio_workbook, write_tuokio_template
+
+CONFIG = tuokio.load_tuokio_config()
+
+
+def rows_by_key(ws) -> dict[str, int]:
+    return {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, str)}
+
+
+def defined_values(workbook, name: str) -> list[object]:
+    sheet, cells = next(iter(workbook.defined_names[name].destinations))
+    return [c.value for row in workbook[sheet][cells] for c in row]
+
+
+def validations(ws) -> dict[str, set[str]]:
+    """Drop-down list name -> the cells it applies to."""
+    out: dict[str, set[str]] = {}
+    for dv in ws.data_validations.dataValidation:
+        out.setdefault(dv.formula1, set()).update(str(r) for r in dv.sqref.ranges)
+    return out
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_tuokio_template(tmp_path_factory.mktemp("pohja") / "lomake")
+
+
+def test_writes_an_xlsx_with_the_sheets_in_finnish(template: Path) -> None:
+    assert template.name == "lomake.xlsx"
+    workbook = load_workbook(template)
+    assert workbook.sheetnames == ["Ohjeet", "Arviointi", "Yhteenveto", "meta"]
+    assert workbook["meta"].sheet_state == "veryHidden"
+    assert workbook.active.title == "Arviointi"
+    instructions = [c for row in workbook["Ohjeet"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    text = "\n".join(instructions)
+    assert "Nimeä ei kysytä" in text and "ei arvioitu" in text
+    assert all(c.name in instructions for c in CONFIG.criteria)
+    assert all(s.label in instructions for s in CONFIG.stages)
+    assert workbook["Ohjeet"]["A3"].value is None  # the sample generator's marker cell, empty here
+
+
+def test_an_existing_file_is_not_overwritten(template: Path) -> None:
+    with pytest.raises(InputFileError, match="tiedosto on jo olemassa"):
+        write_tuokio_template(template)
+    assert write_tuokio_template(template, overwrite=True) == template
+
+
+def test_meta_sheet_names_the_template(template: Path) -> None:
+    workbook = load_workbook(template)
+    meta = {row[0]: row[1] for row in workbook["meta"].iter_rows(max_col=2, values_only=True) if row[0]}
+    assert meta["template_id"] == "kainuu-yhteistyo-tuokio"
+    assert meta["template_version"] == CONFIG.template_version
+    assert meta["scale_stages"] == CONFIG.n_stages
+    assert meta["criteria"].split(",") == [c.id for c in CONFIG.criteria]
+
+
+def test_drop_downs_list_the_configured_values(template: Path) -> None:
+    workbook = load_workbook(template)
+    assert defined_values(workbook, SCALE_NAME) == CONFIG.rating_choices
+    assert defined_values(workbook, "tuokio_toimijatahot") == ["Hyvinvointialue", "Järjestö", "Kunta", "Muu"]
+    assert defined_values(workbook, "tuokio_kriteerit") == [c.name for c in CONFIG.criteria]
+    assert defined_values(workbook, "tuokio_tilat") == list(CONFIG.goal_statuses)
+    ws = workbook["Arviointi"]
+    keys = rows_by_key(ws)
+    lists = validations(ws)
+    layout = tuokio.layout_for(CONFIG.template_version)
+    rating_cells = {ws.cell(keys[f"rating:{c.id}"], layout.rating_columns["rating"]).coordinate for c in CONFIG.criteria}
+    assert lists[SCALE_NAME] == rating_cells
+    assert lists["tuokio_toimijatahot"] == {ws.cell(keys["actor_type"], layout.detail_column).coordinate}
+    summary = workbook["Yhteenveto"]
+    skeys = rows_by_key(summary)
+    assert sum(1 for k in skeys if k.startswith("goal:")) == CONFIG.goal_rows
+    assert sum(1 for k in skeys if k.startswith("followup:")) == CONFIG.goal_rows
+    assert len(validations(summary)["tuokio_tilat"]) == 2 * CONFIG.goal_rows
+
+
+def test_structure_is_protected_and_only_inputs_unlocked(template: Path) -> None:
+    workbook = load_workbook(template)
+    assert workbook.security.lockStructure
+    layout = tuokio.layout_for(CONFIG.template_version)
+    for name in ("Ohjeet", "Arviointi", "Yhteenveto", "meta"):
+        assert workbook[name].protection.sheet, name
+    ws = workbook["Arviointi"]
+    keys = rows_by_key(ws)
+    row = keys["rating:osallistuminen"]
+    assert not ws.cell(row, layout.rating_columns["rating"]).protection.locked
+    assert not ws.cell(row, layout.rating_columns["development_needs"]).protection.locked
+    assert ws.cell(row, layout.rating_columns["name"]).protection.locked
+    assert ws.cell(row, layout.rating_columns["description"]).value == CONFIG.criteria[0].description
+    assert ws.column_dimensions["A"].hidden
+
+
+def test_the_scale_comes_from_the_configuration() -> None:
+    import yaml
+
+    raw = yaml.safe_load((Path(tuokio.__file__).parent / "config" / "tuokio.yaml").read_text(encoding="utf-8"))
+    raw["scale"]["stages"] = [{"name": "Aloitus", "description": "a"}, {"name": "Kasvu", "description": "b"}, {"name": "Kypsä", "description": "c"}]
+    config = tuokio.tuokio_config_from_dict(raw)
+    workbook = build_tuokio_workbook(config)
+    assert defined_values(workbook, SCALE_NAME) == ["1 – Aloitus", "2 – Kasvu", "3 – Kypsä", "ei arvioitu"]
+    assert workbook["meta"]["B3"].value == 3
+
+
+# --- end to end: template -> filled with openpyxl -> read back -> scores -----------------------
+
+# Three participants and a summary. Per criterion (osallistuminen, vuorovaikutus, tavoitteellisuus,
+# rakenteet, tiedon_hyodyntaminen, johdon_tuki):
+ANSWERS = [
+    ("Järjestö", "toiminnanjohtaja", ["2 – Kehittyvä", "3 – Toimiva", "2 – Kehittyvä", "ei arvioitu", "1 – Alkuvaihe", "2 – Kehittyvä"]),
+    ("Hyvinvointialue", None, ["4 – Vakiintunut", "3 – Toimiva", "3 – Toimiva", "4 – Vakiintunut", "2 – Kehittyvä", "5 – Uudistuva"]),
+    ("Kunta", "hyvinvointikoordinaattori", ["3 – Toimiva", "3 – Toimiva", "2 – Kehittyvä", "3 – Toimiva", None, "4 – Vakiintunut"]),
+]
+
+
+def fill(template: Path, path: Path, actor: str | None, role: str | None, ratings: list[str | None]) -> None:
+    workbook = load_workbook(template)
+    layout = tuokio.layout_for(CONFIG.template_version)
+    ws = workbook["Arviointi"]
+    keys = rows_by_key(ws)
+    ws.cell(keys["actor_type"], layout.detail_column, actor)
+    ws.cell(keys["role"], layout.detail_column, role)
+    for criterion, rating in zip(CONFIG.criteria, ratings):
+        ws.cell(keys[f"rating:{criterion.id}"], layout.rating_columns["rating"], rating)
+        ws.cell(keys[f"rating:{criterion.id}"], layout.rating_columns["challenges"], f"haaste: {criterion.name}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
+def fill_summary(template: Path, path: Path) -> None:
+    workbook = load_workbook(template)
+    layout = tuokio.layout_for(CONFIG.template_version)
+    ws = workbook["Yhteenveto"]
+    keys = rows_by_key(ws)
+    ws.cell(keys["agreed:osallistuminen"], layout.agreed_columns["rating"], "3 – Toimiva")
+    ws.cell(keys["agreed:osallistuminen"], layout.agreed_columns["development_needs"], "Iltatilaisuudet")
+    goal = keys["goal:1"]
+    for field, value in {"goal": "Foorumi kahdesti vuodessa", "action": "Kutsut kaikille", "criterion": "Osallistuminen",
+                         "owner": "Järjestöyhteistyön koordinaattori", "deadline": dt.datetime(2026, 6, 30), "status": "Suunniteltu"}.items():
+        ws.cell(goal, layout.goal_columns[field], value)
+    workbook.save(path)
+
+
+def test_a_filled_template_is_read_back_into_the_expected_scores(template: Path, tmp_path: Path) -> None:
+    layout = Layout(tmp_path / "data", tmp_path / "reports")
+    folder = layout.raw_dir("tuokio") / "2025-11-12"
+    for number, (actor, role, ratings) in enumerate(ANSWERS, start=1):
+        fill(template, folder / f"lomake_{number}.xlsx", actor, role, ratings)
+    fill_summary(template, folder / "yhteenveto.xlsx")
+
+    data = tuokio.clean_tuokio(layout.raw_dir("tuokio"), layout)
+    assert data.result.rejected.empty
+    assert len(data.ratings) == 18 and data.ratings["participant"].nunique() == 3
+    assert sorted(data.ratings["actor_type"].unique()) == ["hyvinvointialue", "järjestö", "kunta"]
+    assert set(data.ratings.loc[data.ratings["criterion"] == "rakenteet", "challenges"]) == {"haaste: Rakenteet"}
+
+    scores = tuokio.criterion_scores(data.ratings, data.agreed, CONFIG).set_index("criterion")
+    expected_means = {
+        "osallistuminen": (2 + 4 + 3) / 3,  # 3.0
+        "vuorovaikutus": 3.0,
+        "tavoitteellisuus": (2 + 3 + 2) / 3,
+        "rakenteet": (4 + 3) / 2,  # "ei arvioitu" not scored
+        "tiedon_hyodyntaminen": (1 + 2) / 2,  # one left blank
+        "johdon_tuki": (2 + 5 + 4) / 3,
+    }
+    for criterion, mean in expected_means.items():
+        assert scores.loc[criterion, "mean"] == pytest.approx(mean), criterion
+    assert scores.loc["johdon_tuki", "std"] == pytest.approx(math.sqrt(((2 - 11 / 3) ** 2 + (5 - 11 / 3) ** 2 + (4 - 11 / 3) ** 2) / 2))
+    assert (scores.loc["johdon_tuki", "min"], scores.loc["johdon_tuki", "max"]) == (2, 5)
+    assert scores.loc["rakenteet", "n_not_assessed"] == 1
+    assert scores.loc["tiedon_hyodyntaminen", "n_no_answer"] == 1
+    assert scores.loc["rakenteet", "stage"] == 4  # 3.5 rounds up
+    assert scores.loc["tavoitteellisuus", "stage"] == 2  # 2.33
+    assert scores.loc["osallistuminen", "agreed_rating"] == 3
+    assert scores.loc["osallistuminen", "score_0_100"] == pytest.approx(50.0)
+
+    index = tuokio.evaluation_index(pd.DataFrame(scores.reset_index()), CONFIG).iloc[0]
+    overall = sum(expected_means.values()) / 6
+    assert index["index_mean"] == pytest.approx(overall)
+    assert index["index_0_100"] == pytest.approx((overall - 1) / 4 * 100)
+    assert index["strongest"] == "Johdon tuki yhteistyölle" and index["weakest"] == "Tiedon hyödyntäminen"
+
+    indicators = tuokio.tuokio_indicators(data.ratings, CONFIG).set_index("indicator")["value"]
+    assert indicators["tuokio_index"] == pytest.approx((overall - 1) / 4 * 100)
+    assert indicators["tuokio_rakenteet"] == pytest.approx(62.5)
+    assert indicators["tuokio_respondents"] == 3
+
+    goal = data.goals.iloc[0]
+    assert (goal["goal"], goal["criterion"], goal["owner"], goal["deadline"], goal["status"]) == (
+        "Foorumi kahdesti vuodessa", "osallistuminen", "Järjestöyhteistyön koordinaattori", "30.6.2026", "Suunniteltu",
+    )
+    assert data.agreed.set_index("criterion").loc["osallistuminen", "development_needs"] == "Iltatilaisuudet"
+    assert all(a.balanced for a in data.result.accounts)
