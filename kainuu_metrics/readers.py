@@ -89,27 +89,33 @@ def _renumber(rows: list[tuple[int, tuple[object, ...]]]) -> tuple[tuple[int, tu
 
 
 def read_xlsx_grids(path: Path) -> list[RawSheet]:
-    from openpyxl import load_workbook  # import here: only XLSX inputs pay for it
+    """Every sheet (hidden ones too) with cell values as Excel shows them: text, numbers
+    (whole numbers as int, like openpyxl), dates. Read with calamine: many times faster than
+    openpyxl, which stays the writer."""
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for name in workbook.sheet_names:
+            grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = tuple((number, tuple(_cell(c) for c in cells)) for number, cells in enumerate(grid, start=1))
+            sheets.append(RawSheet(name=name, rows=_trim_trailing_blank(rows)))
+    except (CalamineError, OSError, ValueError) as exc:
         raise InputFileError(
             path,
             f"Excel-tiedostoa ei voitu avata ({type(exc).__name__})",
             "Avaa tiedosto Excelissä ja tallenna se uudelleen .xlsx-muodossa.",
         ) from exc
-    sheets = []
-    try:
-        for sheet in workbook.worksheets:
-            rows = tuple(
-                (number, tuple(cells))
-                for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)
-            )
-            sheets.append(RawSheet(name=sheet.title, rows=_trim_trailing_blank(rows)))
-    finally:
-        workbook.close()
     return sheets
+
+
+def _cell(value: object) -> object:
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _trim_trailing_blank(rows: tuple) -> tuple:

@@ -50,6 +50,7 @@ from .config import load_yaml, normalise_key
 from .errors import ConfigError, InputFileError
 from .parsing import is_blank, parse_finnish_date
 from .paths import CONFIG_DIR, Layout
+from .readers import read_xlsx_grids
 from .schemas import TUOKIO_AGREED, TUOKIO_GOAL_FOLLOWUPS, TUOKIO_GOALS, TUOKIO_RATINGS, conform
 
 DATASET = "tuokio"
@@ -430,49 +431,40 @@ def _new_form_fix() -> str:
 
 def read_form(path: Path, file_label: str) -> FormContent:
     """Read a filled Yhteistyö-Tuokio form (raises InputFileError for a file that is not one)."""
-    from openpyxl import load_workbook  # only forms pay for it
-
     try:
-        workbook = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
+        workbook = read_xlsx_grids(path)
+    except InputFileError as error:
+        raise InputFileError(file_label, error.problem, "Avaa lomake Excelissä ja tallenna se uudelleen .xlsx-muodossa.") from error
+    meta_sheet = next((sheet for sheet in workbook if sheet.name.casefold() == META_SHEET), None)
+    if meta_sheet is None:
         raise InputFileError(
             file_label,
-            f"Excel-tiedostoa ei voitu avata ({type(exc).__name__})",
-            "Avaa lomake Excelissä ja tallenna se uudelleen .xlsx-muodossa.",
-        ) from exc
-    try:
-        meta_sheet = next((ws for ws in workbook.worksheets if ws.title.casefold() == META_SHEET), None)
-        if meta_sheet is None:
-            raise InputFileError(
-                file_label,
-                "tiedosto ei ole tällä ohjelmalla tehty Yhteistyö-Tuokio-lomake (piilotettu meta-välilehti puuttuu)",
-                _new_form_fix(),
-            )
-        meta: dict[str, object] = {}
-        labels: list[str] = []
-        for row in meta_sheet.iter_rows(min_row=1, max_col=4, values_only=True):
-            key, value = row[0], row[1] if len(row) > 1 else None
-            if isinstance(key, str) and key.strip():
-                meta[key.strip()] = value
-            if len(row) > 3 and isinstance(row[3], str) and row[3].strip():
-                labels.append(row[3].strip())
-        sheets = []
-        for ws in workbook.worksheets:
-            if ws is meta_sheet:
-                continue
-            rows = list(ws.iter_rows(min_row=1, max_col=_MAX_COLUMN, values_only=True))
-            marker = rows[0][0] if rows and rows[0] else None
-            kind = _MARKERS.get(str(marker).strip()) if isinstance(marker, str) else None
-            if kind is None:
-                continue
-            keyed = tuple(
-                KeyedRow(number, cells[0].strip(), tuple(cells))
-                for number, cells in enumerate(rows, start=1)
-                if number > 1 and isinstance(cells[0], str) and cells[0].strip()
-            )
-            sheets.append(FormSheet(ws.title, kind, keyed))
-    finally:
-        workbook.close()
+            "tiedosto ei ole tällä ohjelmalla tehty Yhteistyö-Tuokio-lomake (piilotettu meta-välilehti puuttuu)",
+            _new_form_fix(),
+        )
+    meta: dict[str, object] = {}
+    labels: list[str] = []
+    for _, row in meta_sheet.rows:
+        key, value = row[0], row[1] if len(row) > 1 else None
+        if isinstance(key, str) and key.strip():
+            meta[key.strip()] = value
+        if len(row) > 3 and isinstance(row[3], str) and row[3].strip():
+            labels.append(row[3].strip())
+    sheets = []
+    for sheet in workbook:
+        if sheet is meta_sheet or not sheet.rows:
+            continue
+        rows = [(number, tuple(cells[:_MAX_COLUMN]) + (None,) * (_MAX_COLUMN - len(cells))) for number, cells in sheet.rows]
+        marker = rows[0][1][0] if rows[0][0] == 1 else None
+        kind = _MARKERS.get(str(marker).strip()) if isinstance(marker, str) else None
+        if kind is None:
+            continue
+        keyed = tuple(
+            KeyedRow(number, cells[0].strip(), cells)
+            for number, cells in rows
+            if number > 1 and isinstance(cells[0], str) and cells[0].strip()
+        )
+        sheets.append(FormSheet(sheet.name, kind, keyed))
     return FormContent(meta=meta, scale_labels=tuple(labels[1:]), sheets=tuple(sheets))
 
 
