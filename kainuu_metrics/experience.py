@@ -63,6 +63,7 @@ from .indicators import COUNT, EUR, PERSONS, RATIO, _rows, population_denominato
 from .paths import CONFIG_DIR, Layout
 from .privacy import SUPPRESSION_COLUMN, load_or_create_key, pseudonymise, suppress_counts
 from .readers import RawSheet, list_raw_files, read_grids
+from .rows import RowProblem, clean_text, lookup_alias, parse_value
 from .schemas import EXPERIENCE_ASSIGNMENTS, EXPERIENCE_REGISTER, conform
 from .tabular import HEADER_SEARCH_ROWS, MappedSheet, map_sheet
 
@@ -240,15 +241,6 @@ class NameScrubber:
 # --- reading and recognising sheets ------------------------------------------------------------
 
 
-class RowProblem(Exception):
-    """A value that makes a row unusable: the canonical column and a Finnish reason."""
-
-    def __init__(self, column: str, reason: str) -> None:
-        self.column = column
-        self.reason = reason
-        super().__init__(reason)
-
-
 def _header_score(sheet: RawSheet, mapping: ColumnMapping) -> int:
     rows = sheet.rows[:HEADER_SEARCH_ROWS]
     return max((sum(1 for c in cells if isinstance(c, str) and mapping.canonical(c)) for _, cells in rows), default=0)
@@ -315,19 +307,6 @@ def parse_hours(value: object) -> float | None:
     return parsing.parse_finnish_number(value)
 
 
-def _text(value: object) -> str | None:
-    return None if parsing.is_blank(value) else " ".join(str(value).split())
-
-
-def _lookup(value: object, table: dict[str, str], column: str, what: str, section: str) -> str | None:
-    if parsing.is_blank(value):
-        return None
-    found = table.get(normalise_key(str(value)))
-    if found is None:
-        raise RowProblem(column, f"tuntematon {what} '{value}'. Lisää kirjoitusasu tiedostoon {CONFIG_FILE} kohtaan {section}")
-    return found
-
-
 _FIXES = {
     "date": "Kirjoita päivämäärä muodossa p.k.vvvv, esim. 14.3.2024.",
     "hours": "Kirjoita tunnit numeroina, esim. 2 tai 1,5.",
@@ -339,13 +318,6 @@ _FIXES = {
     "joined": "Kirjoita päivämäärä muodossa p.k.vvvv, esim. 1.9.2023.",
     "left": "Kirjoita päivämäärä muodossa p.k.vvvv, esim. 31.12.2024.",
 }
-
-
-def _parse(column: str, parser: Callable[[object], Any], value: object) -> Any:
-    try:
-        return parser(value)
-    except ValueError as exc:
-        raise RowProblem(column, f"{exc}. {_FIXES.get(column, '')}".strip()) from None
 
 
 def _fee_waived(value: object, config: ExperienceConfig) -> bool:
@@ -380,7 +352,7 @@ class _Row:
 
 
 def _amount(row: _Row, column: str, value: object) -> float:
-    amount = row.attempt(lambda: _parse(column, parsing.parse_finnish_number, value))
+    amount = row.attempt(lambda: parse_value(column, parsing.parse_finnish_number, value, _FIXES))
     if amount is not None and amount < 0:
         row.problems.append(RowProblem(column, f"summa {amount:g} € on negatiivinen; korjaa summa"))
     return 0.0 if amount is None else float(amount)
@@ -426,18 +398,18 @@ def parse_assignment(record: dict[str, object], config: ExperienceConfig) -> _Pa
     """Parse one assignment row (identity not yet resolved against the register)."""
     row = _Row()
     get = record.get
-    date = row.attempt(lambda: _parse("date", parsing.parse_finnish_date, get("date")))
+    date = row.attempt(lambda: parse_value("date", parsing.parse_finnish_date, get("date"), _FIXES))
     if date is None and not row.has("date"):
         row.problems.append(RowProblem("date", f"päivämäärä puuttuu. {_FIXES['date']}"))
     first, last = config.plausible_years
     if date is not None and not first <= date.year <= last:
         row.problems.append(RowProblem("date", f"vuosi {date.year} ei ole uskottava (sallittu {first}–{last}); tarkista päivämäärä"))
     id_key, person_name = _expert_keys(record, config, row)
-    role = row.attempt(lambda: _lookup(get("role"), config.roles, "role", "rooli", "roles"))
+    role = row.attempt(lambda: lookup_alias(get("role"), config.roles, "role", "rooli", f"{CONFIG_FILE} kohtaan roles"))
     if role is None and not row.has("role"):
         row.problems.append(RowProblem("role", "rooli puuttuu; kirjoita esim. kokemuskouluttaja, ryhmänohjaaja, työpari, kehittäjä, media tai vaikuttamistoiminta"))
-    area = row.attempt(lambda: _lookup(get("service_area"), config.service_areas, "service_area", "palvelualue", "service_areas"))
-    hours = row.attempt(lambda: _parse("hours", parse_hours, get("hours")))
+    area = row.attempt(lambda: lookup_alias(get("service_area"), config.service_areas, "service_area", "palvelualue", f"{CONFIG_FILE} kohtaan service_areas"))
+    hours = row.attempt(lambda: parse_value("hours", parse_hours, get("hours"), _FIXES))
     if hours is None and not row.has("hours"):
         row.problems.append(RowProblem("hours", f"tunnit puuttuvat. {_FIXES['hours']}"))
     elif hours is not None and not 0 < hours <= config.max_hours:
@@ -452,7 +424,7 @@ def parse_assignment(record: dict[str, object], config: ExperienceConfig) -> _Pa
     values = {
         "year": date.year if date is not None else None,
         "date": date,
-        "organisation": _text(get("organisation")),
+        "organisation": clean_text(get("organisation")),
         "service_area": area,
         "role": role,
         "hours": hours,
@@ -475,13 +447,13 @@ def parse_register_row(record: dict[str, object], config: ExperienceConfig) -> _
     if id_key is None and person_name is None:
         column = "register_id" if "register_id" in record else next((c for c in ("name", "last_name", "first_name") if c in record), "register_id")
         row.problems.append(RowProblem(column, "henkilön rekisteritunnus ja nimi puuttuvat; täydennä ainakin toinen"))
-    course = _text(get("training_course"))
-    year = row.attempt(lambda: _parse("training_year", parsing.parse_year, get("training_year")))
+    course = clean_text(get("training_course"))
+    year = row.attempt(lambda: parse_value("training_year", parsing.parse_year, get("training_year"), _FIXES))
     if year is None and course is not None and (found := re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", course)):
         year = int(found.group(0))
-    status = row.attempt(lambda: _lookup(get("status"), config.statuses, "status", "tila", "statuses"))
-    joined = row.attempt(lambda: _parse("joined", parsing.parse_finnish_date, get("joined")))
-    left = row.attempt(lambda: _parse("left", parsing.parse_finnish_date, get("left")))
+    status = row.attempt(lambda: lookup_alias(get("status"), config.statuses, "status", "tila", f"{CONFIG_FILE} kohtaan statuses"))
+    joined = row.attempt(lambda: parse_value("joined", parsing.parse_finnish_date, get("joined"), _FIXES))
+    left = row.attempt(lambda: parse_value("left", parsing.parse_finnish_date, get("left"), _FIXES))
     if joined is not None and left is not None and left < joined:
         row.problems.append(RowProblem("left", f"poistumispäivä {left:%-d.%-m.%Y} on ennen liittymispäivää {joined:%-d.%-m.%Y}; korjaa päivämäärät"))
     if joined is None and year is None and not (row.has("joined") or row.has("training_year")):

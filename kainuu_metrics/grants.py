@@ -9,18 +9,11 @@ from typing import Any
 import pandas as pd
 
 from . import parsing
-from .accounting import (
-    FLAGGED_COLUMNS,
-    REJECTED_COLUMNS,
-    SKIPPED_COLUMNS,
-    CleaningResult,
-    account_for,
-    combine,
-    file_sha256,
-)
+from .accounting import FLAGGED_COLUMNS, CleaningResult, combine, file_sha256
 from .config import ColumnMapping, Domain, load_column_mapping, load_domain, normalise_key
 from .paths import Layout
 from .readers import RawSheet, list_raw_files, read_grids
+from .rows import RowProblem, clean_text, lookup_alias, parse_value, rejected_lines, sheet_result
 from .schemas import GRANTS, conform
 from .tabular import map_sheet
 
@@ -35,25 +28,6 @@ FLAG_REASONS = {
     ),
 }
 
-
-class RowProblem(Exception):
-    """A value that makes a row unusable; carries the canonical column and a Finnish reason."""
-
-    def __init__(self, column: str, reason: str) -> None:
-        self.column = column
-        self.reason = reason
-        super().__init__(reason)
-
-
-def _lookup(value: object, table: dict[str, str], column: str, what: str, config_hint: str) -> str | None:
-    if parsing.is_blank(value):
-        return None
-    found = table.get(normalise_key(str(value)))
-    if found is None:
-        raise RowProblem(column, f"tuntematon {what} '{value}'. Lisää kirjoitusasu tiedostoon {config_hint}")
-    return found
-
-
 _FIXES = {
     "applied_eur": "Kirjoita summa pelkkinä numeroina, esim. 1 234,50.",
     "granted_eur": "Kirjoita summa pelkkinä numeroina, esim. 1 234,50.",
@@ -64,17 +38,6 @@ _FIXES = {
     "lahella_registered": "Kirjoita 'kyllä' tai 'ei'.",
     "agreement_period": "Kirjoita sopimuskausi muodossa 2024–2026 tai 1.1.2024–31.12.2026.",
 }
-
-
-def _parse(column: str, parser: Callable[[object], Any], value: object) -> Any:
-    try:
-        return parser(value)
-    except ValueError as exc:
-        raise RowProblem(column, f"{exc}. {_FIXES.get(column, '')}".strip()) from None
-
-
-def _text(value: object) -> str | None:
-    return None if parsing.is_blank(value) else " ".join(str(value).split())
 
 
 def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[str, Any], list[RowProblem]]:
@@ -90,30 +53,30 @@ def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[
 
     get = record.get
     hint = "kainuu_metrics/config/domain.yaml"
-    organisation = _text(get("organisation"))
+    organisation = clean_text(get("organisation"))
     if organisation is None:
         problems.append(RowProblem("organisation", "järjestön nimi puuttuu; täydennä hakijan nimi"))
 
-    grant_type = attempt("grant_type", lambda: _lookup(get("grant_type"), domain.grant_types, "grant_type", "avustuslaji", f"{hint} kohtaan grant_types"))
+    grant_type = attempt("grant_type", lambda: lookup_alias(get("grant_type"), domain.grant_types, "grant_type", "avustuslaji", f"{hint} kohtaan grant_types"))
     if grant_type is None and not any(p.column == "grant_type" for p in problems):
         problems.append(RowProblem("grant_type", "avustuslaji puuttuu (toiminta-, kumppanuus- tai kerta-avustus)"))
 
-    applied = attempt("applied_eur", lambda: _parse("applied_eur", parsing.parse_finnish_number, get("applied_eur")))
-    granted = attempt("granted_eur", lambda: _parse("granted_eur", parsing.parse_finnish_number, get("granted_eur")))
+    applied = attempt("applied_eur", lambda: parse_value("applied_eur", parsing.parse_finnish_number, get("applied_eur"), _FIXES))
+    granted = attempt("granted_eur", lambda: parse_value("granted_eur", parsing.parse_finnish_number, get("granted_eur"), _FIXES))
     for column, amount in (("applied_eur", applied), ("granted_eur", granted)):
         if amount is not None and amount < 0:
             problems.append(RowProblem(column, f"summa {amount:g} on negatiivinen; korjaa summa"))
     granted_missing = granted is None and not any(p.column == "granted_eur" for p in problems)
     granted = 0.0 if granted_missing else granted
 
-    decision_date = attempt("decision_date", lambda: _parse("decision_date", parsing.parse_finnish_date, get("decision_date")))
-    year = attempt("year", lambda: _parse("year", parsing.parse_year, get("year")))
+    decision_date = attempt("decision_date", lambda: parse_value("decision_date", parsing.parse_finnish_date, get("decision_date"), _FIXES))
+    year = attempt("year", lambda: parse_value("year", parsing.parse_year, get("year"), _FIXES))
     if year is None and decision_date is not None:
         year = decision_date.year
     if year is None and not any(p.column in {"year", "decision_date"} for p in problems):
         problems.append(RowProblem("decision_date", "vuosi puuttuu: täydennä päätöspäivä tai vuosi"))
 
-    decision = attempt("decision", lambda: _lookup(get("decision"), domain.decisions, "decision", "päätös", f"{hint} kohtaan decisions"))
+    decision = attempt("decision", lambda: lookup_alias(get("decision"), domain.decisions, "decision", "päätös", f"{hint} kohtaan decisions"))
     if decision is None and granted is not None:
         decision = "myönnetty" if granted > 0 else "hylätty"
     if decision == "hylätty" and granted and granted > 0:
@@ -121,16 +84,17 @@ def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[
 
     municipality = attempt(
         "municipality",
-        lambda: _parse(
+        lambda: parse_value(
             "municipality",
             lambda v: parsing.parse_municipality(v, domain.municipality_lookup, set(domain.municipalities)),
             get("municipality"),
+            _FIXES,
         ),
     )
-    network = attempt("network", lambda: _lookup(get("network"), domain.networks, "network", "kumppanuusverkosto", f"{hint} kohtaan partnership_networks"))
-    lahella = attempt("lahella_registered", lambda: _parse("lahella_registered", parsing.parse_yes_no, get("lahella_registered")))
-    linked = attempt("linked_funding", lambda: _lookup(get("linked_funding"), domain.linked_funding, "linked_funding", "rahoituslähde", f"{hint} kohtaan linked_funding"))
-    period = attempt("agreement_period", lambda: _parse("agreement_period", parsing.parse_period, get("agreement_period")))
+    network = attempt("network", lambda: lookup_alias(get("network"), domain.networks, "network", "kumppanuusverkosto", f"{hint} kohtaan partnership_networks"))
+    lahella = attempt("lahella_registered", lambda: parse_value("lahella_registered", parsing.parse_yes_no, get("lahella_registered"), _FIXES))
+    linked = attempt("linked_funding", lambda: lookup_alias(get("linked_funding"), domain.linked_funding, "linked_funding", "rahoituslähde", f"{hint} kohtaan linked_funding"))
+    period = attempt("agreement_period", lambda: parse_value("agreement_period", parsing.parse_period, get("agreement_period"), _FIXES))
 
     business_id, business_id_valid = None, None
     if not parsing.is_blank(get("business_id")):
@@ -142,7 +106,7 @@ def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[
     try:
         reg_no = parsing.normalise_association_reg_no(get("association_reg_no"))
     except ValueError:
-        reg_no = _text(get("association_reg_no"))
+        reg_no = clean_text(get("association_reg_no"))
 
     term = None
     if decision_date is not None:
@@ -157,12 +121,12 @@ def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[
         "business_id_valid": business_id_valid,
         "association_reg_no": reg_no,
         "grant_type": grant_type,
-        "purpose": _text(get("purpose")),
+        "purpose": clean_text(get("purpose")),
         "applied_eur": applied,
         "granted_eur": granted,
         "decision": decision,
         "municipality_code": municipality,
-        "service_area": _text(get("service_area")),
+        "service_area": clean_text(get("service_area")),
         "network": network,
         "lahella_registered": lahella,
         "linked_funding": linked,
@@ -175,39 +139,24 @@ def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[
 def clean_grant_sheet(sheet: RawSheet, *, source_file: str, sha256: str, domain: Domain, mapping: ColumnMapping) -> CleaningResult:
     """One sheet of one export -> cleaned rows, rejected rows with reasons, skipped rows."""
     mapped = map_sheet(sheet, mapping, source_file)
-    cleaned_rows, rejected_rows = [], []
+    labels = {**mapping.labels, **mapped.headers}
+    cleaned_rows, rejected = [], []
     for record in mapped.records.to_dict("records"):
         values, problems = clean_grant_record(record, domain)
         if problems:
-            for problem in problems:
-                raw = record.get(problem.column)
-                rejected_rows.append({
-                    "dataset": DATASET,
-                    "source_file": source_file,
-                    "sheet": sheet.name,
-                    "source_row": record["source_row"],
-                    "column": mapped.headers.get(problem.column, mapping.labels.get(problem.column, problem.column)),
-                    "value": "" if parsing.is_blank(raw) else str(raw),
-                    "reason": problem.reason,
-                })
+            rejected += rejected_lines(problems, record, dataset=DATASET, source_file=source_file, sheet=sheet.name, labels=labels)
         else:
             cleaned_rows.append({**values, "source_file": source_file, "sheet": sheet.name, "source_row": record["source_row"]})
-    rejected = pd.DataFrame(rejected_rows, columns=REJECTED_COLUMNS)
-    skipped = pd.DataFrame(
-        [{"dataset": DATASET, "source_file": source_file, "sheet": sheet.name, "source_row": n, "kind": k} for n, k in mapped.skipped],
-        columns=SKIPPED_COLUMNS,
-    )
-    account = account_for(
+    return sheet_result(
         dataset=DATASET,
         source_file=source_file,
         sheet=sheet.name,
         sha256=sha256,
         rows_read=len(sheet.rows),
-        cleaned=len(cleaned_rows),
-        rejected=rejected["source_row"].nunique(),
-        skipped=len(skipped),
+        cleaned_rows=cleaned_rows,
+        rejected_lines=rejected,
+        skipped=mapped.skipped,
     )
-    return CleaningResult(cleaned=pd.DataFrame(cleaned_rows), rejected=rejected, skipped=skipped, accounts=[account])
 
 
 def add_flags(grants: pd.DataFrame) -> pd.DataFrame:

@@ -19,15 +19,7 @@ from typing import Any
 import pandas as pd
 
 from . import parsing
-from .accounting import (
-    FLAGGED_COLUMNS,
-    REJECTED_COLUMNS,
-    SKIPPED_COLUMNS,
-    CleaningResult,
-    account_for,
-    combine,
-    file_sha256,
-)
+from .accounting import FLAGGED_COLUMNS, CleaningResult, combine, file_sha256
 from .config import ColumnMapping, Domain, load_column_mapping, load_domain, load_yaml, normalise_key
 from .errors import ConfigError, InputFileError
 from .indicators import (
@@ -44,6 +36,7 @@ from .indicators import (
 )
 from .paths import CONFIG_DIR, PROJECT_ROOT, Layout
 from .readers import RawSheet, list_raw_files, read_grids
+from .rows import RowProblem, clean_text, parse_value, rejected_lines, sheet_result
 from .schemas import PREMISES, conform
 from .tabular import map_sheet
 
@@ -250,15 +243,6 @@ def format_clock(minutes: int | None) -> str | None:
 # --- cleaning -----------------------------------------------------------------------------------
 
 
-class RowProblem(Exception):
-    """A value that makes a row unusable; carries the canonical column and a Finnish reason."""
-
-    def __init__(self, column: str, reason: str) -> None:
-        self.column = column
-        self.reason = reason
-        super().__init__(reason)
-
-
 _FIXES = {
     "booking_date": "Kirjoita päivämäärä muodossa p.k.vvvv, esim. 15.3.2024.",
     "hours": "Kirjoita kesto tunteina, esim. 2,5.",
@@ -269,34 +253,8 @@ _FIXES = {
 }
 
 
-def _parse(column: str, parser: Callable[[object], Any], value: object) -> Any:
-    try:
-        return parser(value)
-    except ValueError as exc:
-        raise RowProblem(column, f"{exc}. {_FIXES.get(column, '')}".strip()) from None
-
-
-def _text(value: object) -> str | None:
-    if parsing.is_blank(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
 def _fi_date(day: dt.date) -> str:
     return f"{day.day}.{day.month}.{day.year}"
-
-
-def _cell_text(value: object) -> str:
-    """A raw cell as users would read it in the file (dates as d.m.yyyy)."""
-    if parsing.is_blank(value):
-        return ""
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return _fi_date(value.date())
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return _fi_date(value)
-    return str(value)
 
 
 def _fi_hours(hours: float) -> str:
@@ -309,15 +267,15 @@ def _duration(record: dict[str, object], labels: dict[str, str], problems: list[
     hours = start = end = None
     ok = True
     try:
-        hours = _parse("hours", parse_hours, get("hours"))
+        hours = parse_value("hours", parse_hours, get("hours"), _FIXES)
     except RowProblem as problem:
         problems.append(problem)
         ok = False
     try:
-        span = _parse("time_range", parse_time_range, get("time_range"))
+        span = parse_value("time_range", parse_time_range, get("time_range"), _FIXES)
         if span is None:
-            start = _parse("start_time", parse_clock, get("start_time"))
-            end = _parse("end_time", parse_clock, get("end_time"))
+            start = parse_value("start_time", parse_clock, get("start_time"), _FIXES)
+            end = parse_value("end_time", parse_clock, get("end_time"), _FIXES)
             if (start is None) != (end is None):
                 missing, given = ("end_time", "start_time") if end is None else ("start_time", "end_time")
                 raise RowProblem(
@@ -371,16 +329,16 @@ def clean_booking_record(
     problems: list[RowProblem] = []
     get = record.get
 
-    organisation = _text(get("organisation"))
+    organisation = clean_text(get("organisation"))
     if organisation is None:
         problems.append(RowProblem("organisation", "järjestön nimi puuttuu; täydennä tilaa käyttäneen järjestön nimi"))
-    premises_text = _text(get("premises"))
+    premises_text = clean_text(get("premises"))
     if premises_text is None:
         problems.append(RowProblem("premises", "tilan nimi puuttuu; täydennä käytetty tila"))
 
     booking_date = None
     try:
-        booking_date = _parse("booking_date", parsing.parse_finnish_date, get("booking_date"))
+        booking_date = parse_value("booking_date", parsing.parse_finnish_date, get("booking_date"), _FIXES)
         if booking_date is None:
             problems.append(RowProblem("booking_date", "päivämäärä puuttuu; täydennä käyttöpäivä (esim. 15.3.2024)"))
     except RowProblem as problem:
@@ -390,7 +348,7 @@ def clean_booking_record(
 
     stated = None
     try:
-        stated = _parse("stated_cost_eur", parsing.parse_finnish_number, get("stated_cost_eur"))
+        stated = parse_value("stated_cost_eur", parsing.parse_finnish_number, get("stated_cost_eur"), _FIXES)
         if stated is not None and stated < 0:
             problems.append(RowProblem("stated_cost_eur", f"kustannus {stated:g} € on negatiivinen; korjaa summa"))
             stated = None
@@ -452,7 +410,7 @@ def clean_booking_record(
         "hourly_rate_eur": rate,
         "cost_eur": cost,
         "cost_source": source,
-        "purpose": _text(get("purpose")),
+        "purpose": clean_text(get("purpose")),
     }
     return values, problems
 
@@ -478,39 +436,23 @@ def clean_premises_sheet(
     mapped = map_sheet(sheet, mapping, source_file)
     _check_duration_columns(mapped.headers, mapping, source_file, sheet)
     labels = {**mapping.labels, **mapped.headers}
-    cleaned_rows, rejected_rows = [], []
+    cleaned_rows, rejected = [], []
     for record in mapped.records.to_dict("records"):
         values, problems = clean_booking_record(record, domain, prices, labels)
         if problems:
-            for problem in problems:
-                raw = record.get(problem.column)
-                rejected_rows.append({
-                    "dataset": DATASET,
-                    "source_file": source_file,
-                    "sheet": sheet.name,
-                    "source_row": record["source_row"],
-                    "column": labels.get(problem.column, problem.column),
-                    "value": _cell_text(raw),
-                    "reason": problem.reason,
-                })
+            rejected += rejected_lines(problems, record, dataset=DATASET, source_file=source_file, sheet=sheet.name, labels=labels)
         else:
             cleaned_rows.append({**values, "source_file": source_file, "sheet": sheet.name, "source_row": record["source_row"]})
-    rejected = pd.DataFrame(rejected_rows, columns=REJECTED_COLUMNS)
-    skipped = pd.DataFrame(
-        [{"dataset": DATASET, "source_file": source_file, "sheet": sheet.name, "source_row": n, "kind": k} for n, k in mapped.skipped],
-        columns=SKIPPED_COLUMNS,
-    )
-    account = account_for(
+    return sheet_result(
         dataset=DATASET,
         source_file=source_file,
         sheet=sheet.name,
         sha256=sha256,
         rows_read=len(sheet.rows),
-        cleaned=len(cleaned_rows),
-        rejected=rejected["source_row"].nunique(),
-        skipped=len(skipped),
+        cleaned_rows=cleaned_rows,
+        rejected_lines=rejected,
+        skipped=mapped.skipped,
     )
-    return CleaningResult(cleaned=pd.DataFrame(cleaned_rows), rejected=rejected, skipped=skipped, accounts=[account])
 
 
 # --- organisations ------------------------------------------------------------------------------

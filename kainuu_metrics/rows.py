@@ -1,0 +1,109 @@
+"""Row-level cleaning shared by the cleaners: a problem that rejects a row, value parsing that
+says how to fix a bad value, and the assembly of one sheet's result with its row account."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from . import parsing
+from .accounting import REJECTED_COLUMNS, SKIPPED_COLUMNS, CleaningResult, account_for
+from .config import normalise_key
+
+
+class RowProblem(Exception):
+    """A value that makes a row unusable; carries the canonical column and a Finnish reason."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        self.column = column
+        self.reason = reason
+        super().__init__(reason)
+
+
+def clean_text(value: object) -> str | None:
+    """Trimmed text with inner whitespace collapsed; None for a blank cell."""
+    if parsing.is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse_value(column: str, parser: Callable[[object], Any], value: object, fixes: dict[str, str]) -> Any:
+    """parser(value), or a RowProblem whose reason ends with how to fix the value."""
+    try:
+        return parser(value)
+    except ValueError as exc:
+        raise RowProblem(column, f"{exc}. {fixes.get(column, '')}".strip()) from None
+
+
+def lookup_alias(value: object, table: dict[str, str], column: str, what: str, where: str) -> str | None:
+    """The canonical name of a spelling; an unknown one names the configuration to extend."""
+    if parsing.is_blank(value):
+        return None
+    found = table.get(normalise_key(str(value)))
+    if found is None:
+        raise RowProblem(column, f"tuntematon {what} '{value}'. Lisää kirjoitusasu tiedostoon {where}")
+    return found
+
+
+def cell_text(value: object) -> str:
+    """A raw cell as users read it in the file (dates as d.m.yyyy), for rejected-row lists."""
+    if parsing.is_blank(value):
+        return ""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"{value.day}.{value.month}.{value.year}"
+    return str(value)
+
+
+def rejected_lines(
+    problems: list[RowProblem], record: dict[str, Any], *, dataset: str, source_file: str, sheet: str, labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """One rejected-row line per problem: where, which column (as headed in the file), what."""
+    return [
+        {
+            "dataset": dataset,
+            "source_file": source_file,
+            "sheet": sheet,
+            "source_row": record["source_row"],
+            "column": labels.get(problem.column, problem.column),
+            "value": cell_text(record.get(problem.column)),
+            "reason": problem.reason,
+        }
+        for problem in problems
+    ]
+
+
+def sheet_result(
+    *,
+    dataset: str,
+    source_file: str,
+    sheet: str,
+    sha256: str,
+    rows_read: int,
+    cleaned_rows: list[dict[str, Any]],
+    rejected_lines: list[dict[str, Any]],
+    skipped: list[tuple[int, str]],
+) -> CleaningResult:
+    """One sheet's cleaned rows, rejected lines and skipped rows, with its balanced account."""
+    rejected = pd.DataFrame(rejected_lines, columns=REJECTED_COLUMNS)
+    skipped_frame = pd.DataFrame(
+        [{"dataset": dataset, "source_file": source_file, "sheet": sheet, "source_row": n, "kind": k} for n, k in skipped],
+        columns=SKIPPED_COLUMNS,
+    )
+    account = account_for(
+        dataset=dataset,
+        source_file=source_file,
+        sheet=sheet,
+        sha256=sha256,
+        rows_read=rows_read,
+        cleaned=len(cleaned_rows),
+        rejected=rejected["source_row"].nunique(),
+        skipped=len(skipped_frame),
+    )
+    return CleaningResult(cleaned=pd.DataFrame(cleaned_rows), rejected=rejected, skipped=skipped_frame, accounts=[account])
