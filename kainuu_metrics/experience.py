@@ -50,7 +50,6 @@ import pandas as pd
 
 from . import parsing
 from .accounting import (
-    FLAGGED_COLUMNS,
     REJECTED_COLUMNS,
     SKIPPED_COLUMNS,
     CleaningResult,
@@ -63,7 +62,7 @@ from .indicators import COUNT, EUR, PERSONS, RATIO, _rows, population_denominato
 from .paths import CONFIG_DIR, Layout
 from .privacy import SUPPRESSION_COLUMN, load_or_create_key, pseudonymise, suppress_counts
 from .readers import RawSheet, list_raw_files, read_grids
-from .rows import RowProblem, clean_text, lookup_alias, parse_value
+from .rows import RowProblem, clean_text, flag_lines, lookup_alias, parse_value
 from .schemas import EXPERIENCE_ASSIGNMENTS, EXPERIENCE_REGISTER, conform
 from .tabular import HEADER_SEARCH_ROWS, MappedSheet, map_sheet
 
@@ -530,19 +529,7 @@ def _rejected_lines(s: _Sheet, parsed: _Parsed, scrub: NameScrubber, mapping: Co
 
 
 def _flag_lines(table: pd.DataFrame, flags: dict[str, str], dataset: str, year_of: Callable[[Any], object]) -> pd.DataFrame:
-    lines = []
-    for flag, reason in flags.items():
-        for row in table.loc[table[flag]].itertuples():
-            lines.append({
-                "dataset": dataset,
-                "source_file": row.source_file,
-                "sheet": row.sheet,
-                "source_row": row.source_row,
-                "year": year_of(row),
-                "flag": flag,
-                "reason": f"{reason} (pseudonyymi {row.expert_pseudonym})",
-            })
-    return pd.DataFrame(lines, columns=FLAGGED_COLUMNS)
+    return flag_lines(table, flags, dataset=dataset, describe=lambda row: f"pseudonyymi {row.expert_pseudonym}", year_of=year_of)
 
 
 def _finish(

@@ -9,11 +9,11 @@ from typing import Any
 import pandas as pd
 
 from . import parsing
-from .accounting import FLAGGED_COLUMNS, CleaningResult, combine, file_sha256
+from .accounting import CleaningResult, combine, file_sha256
 from .config import ColumnMapping, Domain, load_column_mapping, load_domain, normalise_key
 from .paths import Layout
 from .readers import RawSheet, list_raw_files, read_grids
-from .rows import RowProblem, clean_text, lookup_alias, parse_value, rejected_lines, sheet_result
+from .rows import RowProblem, clean_text, flag_lines, lookup_alias, parse_value, rejected_lines, sheet_result
 from .schemas import GRANTS, conform
 from .tabular import map_sheet
 
@@ -176,19 +176,7 @@ def add_flags(grants: pd.DataFrame) -> pd.DataFrame:
 
 def flagged_rows(grants: pd.DataFrame) -> pd.DataFrame:
     """One line per flag raised, for the quality page."""
-    lines = []
-    for flag, reason in FLAG_REASONS.items():
-        for row in grants.loc[grants[flag]].itertuples():
-            lines.append({
-                "dataset": DATASET,
-                "source_file": row.source_file,
-                "sheet": row.sheet,
-                "source_row": row.source_row,
-                "year": row.year,
-                "flag": flag,
-                "reason": f"{reason} ({row.organisation})",
-            })
-    return pd.DataFrame(lines, columns=FLAGGED_COLUMNS)
+    return flag_lines(grants, FLAG_REASONS, dataset=DATASET, describe=lambda row: row.organisation)
 
 
 def clean_grants(paths: list[Path], layout: Layout, domain: Domain | None = None) -> CleaningResult:

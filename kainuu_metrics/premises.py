@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from . import parsing
-from .accounting import FLAGGED_COLUMNS, CleaningResult, combine, file_sha256
+from .accounting import CleaningResult, combine, file_sha256
 from .config import ColumnMapping, Domain, load_column_mapping, load_domain, load_yaml, normalise_key
 from .errors import ConfigError, InputFileError
 from .indicators import (
@@ -36,7 +36,7 @@ from .indicators import (
 )
 from .paths import CONFIG_DIR, PROJECT_ROOT, Layout
 from .readers import RawSheet, list_raw_files, read_grids
-from .rows import RowProblem, clean_text, parse_value, rejected_lines, sheet_result
+from .rows import RowProblem, clean_text, flag_lines, parse_value, rejected_lines, sheet_result
 from .schemas import PREMISES, conform
 from .tabular import map_sheet
 
@@ -567,19 +567,10 @@ def add_flags(premises: pd.DataFrame) -> pd.DataFrame:
 
 def flagged_rows(premises: pd.DataFrame) -> pd.DataFrame:
     """One line per flag raised, for the quality page."""
-    lines = []
-    for flag, reason in FLAG_REASONS.items():
-        for row in premises.loc[premises[flag]].itertuples():
-            lines.append({
-                "dataset": DATASET,
-                "source_file": row.source_file,
-                "sheet": row.sheet,
-                "source_row": row.source_row,
-                "year": row.year,
-                "flag": flag,
-                "reason": f"{reason} ({row.organisation}, {row.premises}, {_fi_date(row.booking_date.date())})",
-            })
-    return pd.DataFrame(lines, columns=FLAGGED_COLUMNS)
+    return flag_lines(
+        premises, FLAG_REASONS, dataset=DATASET,
+        describe=lambda row: f"{row.organisation}, {row.premises}, {_fi_date(row.booking_date.date())}",
+    )
 
 
 def clean_premises(

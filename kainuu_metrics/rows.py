@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from . import parsing
-from .accounting import REJECTED_COLUMNS, SKIPPED_COLUMNS, CleaningResult, account_for
+from .accounting import FLAGGED_COLUMNS, REJECTED_COLUMNS, SKIPPED_COLUMNS, CleaningResult, account_for
 from .config import normalise_key
 
 
@@ -107,3 +107,28 @@ def sheet_result(
         skipped=len(skipped_frame),
     )
     return CleaningResult(cleaned=pd.DataFrame(cleaned_rows), rejected=rejected, skipped=skipped_frame, accounts=[account])
+
+
+def flag_lines(
+    table: pd.DataFrame,
+    reasons: dict[str, str],
+    *,
+    dataset: str,
+    describe: Callable[[Any], str],
+    year_of: Callable[[Any], object] = lambda row: row.year,
+) -> pd.DataFrame:
+    """One line per flag raised on a kept row (flag column -> Finnish reason), for the quality page."""
+    lines = [
+        {
+            "dataset": dataset,
+            "source_file": row.source_file,
+            "sheet": row.sheet,
+            "source_row": row.source_row,
+            "year": year_of(row),
+            "flag": flag,
+            "reason": f"{reason} ({describe(row)})",
+        }
+        for flag, reason in reasons.items()
+        for row in table.loc[table[flag]].itertuples()
+    ]
+    return pd.DataFrame(lines, columns=FLAGGED_COLUMNS)
