@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--reports", type=Path, default=Path("reports"), help="raporttikansio (oletus: reports)")
 
     run = commands.add_parser("run", help="koko vuosiajo: siivous, tarkistukset, tunnusluvut ja raportit")
-    run.add_argument("--year", type=int, action="append", help="raportoitava vuosi (voi toistaa); oletus: kaikki vuodet")
+    run.add_argument("--year", type=int, nargs="+", action="extend", metavar="VUOSI",
+                     help="raportoitavat vuodet (esim. --year 2024 2025); oletus: kaikki vuodet, joilta on avustusaineistoa")
     folders(run)
     validate = commands.add_parser("validate", help="vain siivous ja laaduntarkistus")
     folders(validate)
