@@ -30,16 +30,17 @@ MISSING = "–"  # en dash, shown for a missing value
 MINUS = "\u2212"  # typographic minus sign
 NBSP = "\u00a0"
 
-# Okabe & Ito (2008) palette, ordered so the first colours have the best contrast on white.
+# Okabe & Ito (2008) palette, colour-blind safe. The first five reach the 3:1 contrast on white
+# that WCAG 2.1 (1.4.11) asks of graphics; the pale three come only after them.
 OKABE_ITO = [
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#D55E00",  # vermillion
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#F0E442",  # yellow
+    "#0072B2",  # blue 5.2:1
+    "#D55E00",  # vermillion 3.9:1
+    "#009E73",  # bluish green 3.4:1
+    "#CC79A7",  # reddish purple 3.1:1
     "#000000",  # black
+    "#E69F00",  # orange 2.3:1
+    "#56B4E9",  # sky blue 2.3:1
+    "#F0E442",  # yellow 1.3:1
 ]
 FONT_STACK = (
     'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
@@ -62,7 +63,7 @@ _figure_numbers = itertools.count(1)
 
 
 def _next_figure_id() -> str:
-    """'kuvio-1', 'kuvio-2', ... counting per process (one kernel per notebook)."""
+    """'kuvio-1', 'kuvio-2', ... counting per notebook (setup_plotly starts the count again)."""
     return f"kuvio-{next(_figure_numbers)}"
 
 
@@ -86,7 +87,10 @@ def kainuu_template() -> go.layout.Template:
         layout={
             "colorway": OKABE_ITO,
             "font": {"family": FONT_STACK, "size": 14, "color": TEXT_COLOUR},
-            "title": {"font": {"size": 18}, "x": 0, "xanchor": "left", "xref": "container"},
+            # Title at the top of the figure and a one-row legend just above the plot: the top
+            # margin leaves room for both, so that they do not overlap.
+            "title": {"font": {"size": 18}, "x": 0, "xanchor": "left", "xref": "container",
+                      "y": 1, "yanchor": "top", "yref": "container", "pad": {"t": 10}},
             "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff",
             "separators": ", ",
@@ -94,7 +98,7 @@ def kainuu_template() -> go.layout.Template:
             "yaxis": axis,
             "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
             "hoverlabel": {"font": {"family": FONT_STACK, "size": 14}, "namelength": -1},
-            "margin": {"l": 64, "r": 24, "t": 56, "b": 56},
+            "margin": {"l": 64, "r": 24, "t": 88, "b": 56},
             "colorscale": {"sequential": "cividis", "sequentialminus": "cividis"},
             "bargap": 0.25,
         }
@@ -126,7 +130,10 @@ class KainuuRenderer(MimetypeRenderer):
 
 
 def setup_plotly() -> None:
-    """Register and select the "kainuu" template and renderer."""
+    """Register and select the "kainuu" template and renderer; figure ids start again at 1
+    (a kernel may run several notebooks, and two runs must give the same HTML)."""
+    global _figure_numbers
+    _figure_numbers = itertools.count(1)
     pio.templates["kainuu"] = kainuu_template()
     pio.templates.default = "kainuu"
     pio.renderers["kainuu"] = KainuuRenderer()

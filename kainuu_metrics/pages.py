@@ -282,8 +282,10 @@ def render_index(
     quality_status: dict[int, bool],
     last_run: str,
     sample_data: bool,
+    quality_details: dict[int, str] | None = None,
 ) -> Path:
-    """Write reports/index.html: each year's pages, its data-quality status and the last run."""
+    """Write reports/index.html: each year's pages (in the order given), its data-quality status
+    (with an optional detail such as the number of checks) and the time of the last run."""
     ordered = sorted(years, reverse=True)
     sections = []
     for year in ordered:
@@ -294,7 +296,8 @@ def render_index(
             text, css = "✓ Tietojen laatu: tarkistukset läpäisty", "tulos-ok"
         else:
             text, css = "✗ Tietojen laatu: estäviä virheitä, luvut eivät ole luotettavia", "tulos-virhe"
-        sections.append({"year": year, "links": years[year], "status": text, "status_class": css})
+        detail = (quality_details or {}).get(year, "") if status is not None else ""
+        sections.append({"year": year, "links": years[year], "status": text, "status_class": css, "detail": detail})
     context = PageContext(
         title="Järjestöyhteistyön seuranta – raportit",
         year=None,

@@ -124,7 +124,10 @@ def check(cleaned: Cleaned, layout: Layout) -> tuple[QualityReport, Path]:
 
 
 def now_text() -> str:
-    return dt.datetime.now().astimezone().strftime("%-d.%-m.%Y klo %H.%M")
+    """The time of the run in Finnish time, as the pages show times ('29.11.2026 klo 19.12')."""
+    from .pages import format_timestamp
+
+    return format_timestamp(dt.datetime.now(dt.UTC).isoformat())
 
 
 def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport, years: list[int], context_for: Callable) -> list[Path]:
@@ -168,17 +171,16 @@ def format_seconds(seconds: float) -> str:
 
 
 def describe_accounts(cleaned: Cleaned) -> list[str]:
-    """One console line per dataset (the quality page and row_accounting.csv list every file)."""
-    from .pages import DATASET_LABELS
-
-    lines = []
-    for dataset, result in cleaned.results.items():
-        accounts = result.accounts
-        files = len({a.source_file for a in accounts})
-        read, kept, rejected, skipped = (sum(getattr(a, f) for a in accounts) for f in ("rows_read", "cleaned", "rejected", "skipped"))
-        label = DATASET_LABELS.get(dataset, dataset).replace("\u00ad", "")
-        lines.append(f"{label}: {files} tiedostoa, rivejä luettu {read}, hyväksytty {kept}, hylätty {rejected}, ohitettu {skipped}")
-    return lines
+    """One console line per input file (its sheets summed); the quality page lists every sheet."""
+    totals: dict[str, list[int]] = {}
+    for account in cleaned.accounts:
+        counts = totals.setdefault(account.source_file, [0, 0, 0, 0])
+        for i, value in enumerate((account.rows_read, account.cleaned, account.rejected, account.skipped)):
+            counts[i] += value
+    return [
+        f"{name}: luettu {read}, hyväksytty {kept}, hylätty {rejected}, ohitettu {skipped}"
+        for name, (read, kept, rejected, skipped) in totals.items()
+    ]
 
 
 def describe_failures(report: QualityReport) -> list[str]:
@@ -214,10 +216,22 @@ def page_nav(specs) -> list[tuple[str, str]]:
 def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print) -> RunResult:
     """The whole annual run. Returns the exit code: 0 ok, 1 blocking data-quality failure or a
     failed notebook. Raises InputFileError for a raw file that is wrong as a whole."""
+    from .reporting import KernelPool, default_workers
+
+    # Kernels start and import while the data are cleaned and checked (see reporting.py).
+    pool = KernelPool(default_workers()).start() if publish else None
+    try:
+        return _run(layout, years, publish=publish, echo=echo, pool=pool)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _run(layout: Layout, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], pool) -> RunResult:
     from .html_export import PageContext
     from .reporting import PageJob, load_notebook_specs, run_notebooks
 
-    progress = Progress(5 if publish else 3, echo)
+    progress = Progress(6 if publish else 3, echo)
     progress.step("Luetaan ja siivotaan raakatiedostot")
     cleaned = clean_inputs(layout)
     for line in describe_accounts(cleaned):
@@ -254,8 +268,12 @@ def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True,
         jobs,
         layout,
         lambda job: context_for(job.year, job.spec.title),
+        pool=pool,
         on_done=lambda o: progress.detail(f"{o.job.year} {o.job.spec.page}: " + ("valmis" if o.error is None else f"VIRHE: {o.error}")),
     )
+    progress.step("Tulostetaan vuosiyhteenvedot PDF-tiedostoiksi (Chromium)")
+    for line in print_summary_pdfs(outcomes):
+        progress.detail(line)
     progress.step("Kirjoitetaan raporttien etusivu")
     index = write_index(layout, specs, report, sample, generated)
     failures = [o for o in outcomes if o.error]
@@ -263,20 +281,44 @@ def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True,
     return RunResult(1 if failures else 0, index, messages)
 
 
+SUMMARY_PAGE = "summary.html"
+
+
+def print_summary_pdfs(outcomes) -> list[str]:
+    """reports/<year>/summary.pdf from each summary page written in this run; progress lines.
+    A PDF from an earlier run is removed first, so that a PDF never contradicts its page."""
+    from .pdf import print_pdfs
+
+    pages = sorted((o.html, o.html.with_name("summary.pdf")) for o in outcomes if o.error is None and o.html and o.html.name == SUMMARY_PAGE)
+    for _, pdf in pages:
+        pdf.unlink(missing_ok=True)
+    result = print_pdfs(pages)
+    return [f"PDF: {pdf}" for pdf in result.written] + ([result.note] if result.note else [])
+
+
 def write_index(layout: Layout, specs, report: QualityReport, sample: bool, generated: str) -> Path:
-    """reports/index.html listing every year folder that has pages."""
-    from .pages import render_index
+    """reports/index.html listing every year folder that has pages (summary first, its PDF,
+    the detailed pages and the quality page), with this run's data-quality status."""
+    from .pages import format_timestamp, render_index
 
     years: dict[int, list[tuple[str, str]]] = {}
     for folder in sorted(p for p in layout.reports.iterdir() if p.is_dir() and p.name.isdigit()):
         year = int(folder.name)
-        links = [(s.title, f"{year}/{s.page}") for s in specs if (folder / s.page).exists()]
+        links = []
+        for s in specs:
+            if (folder / s.page).exists():
+                links.append((s.title, f"{year}/{s.page}"))
+            if s.page == SUMMARY_PAGE and (folder / "summary.pdf").exists():
+                links.append((f"{s.title} PDF-tiedostona (A4, tulostettava)", f"{year}/summary.pdf"))
         links.append(("Tietojen laatu", f"{year}/quality.html"))
         years[year] = links
+    detail = (f"{len(report.checks)} tarkistusta, varoituksia {len(report.warnings)}, estäviä virheitä "
+              f"{len(report.blocking_failures)}; tarkistusajo {format_timestamp(report.started_at)}")
     return render_index(
         layout.reports / "index.html",
         years=years,
         quality_status={year: report.passed for year in years},
         last_run=generated,
         sample_data=sample,
+        quality_details={year: detail for year in years},
     )

@@ -9,9 +9,10 @@ from .config import Domain
 from .indicators import slug
 
 PROVISIONAL_MARK = "*"
+# A sentence: a line starting with "* " would render as a Markdown bullet; "(*)" stays literal.
 PROVISIONAL_NOTE = (
-    "* Ennakollinen: vuoden lopun väkilukua ei ole vielä julkaistu, joten jakajana on viimeisin "
-    "julkaistu väkiluku."
+    "Tähdellä (*) merkitty luku on ennakollinen: vuoden lopun väkilukua ei ole vielä julkaistu, "
+    "joten jakajana on viimeisin julkaistu väkiluku."
 )
 METHOD_NOTE = (
     "Euroa asukasta kohden -luvuissa jakajana on saman vuoden lopun väkiluku (Tilastokeskus, "

@@ -33,7 +33,10 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
 
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory) -> SampleRun:
-    shared = tmp_path_factory.getbasetemp().parent / "sample-run"
+    # xdist workers have their own basetemp inside the session's: they share its parent. Without
+    # xdist that parent holds every session's folder, so the session's own basetemp is used.
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "sample-run"
     shared.mkdir(exist_ok=True)
     with open(shared / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -64,7 +64,7 @@ def test_every_row_is_accounted_for(sample_run):
 @pytest.mark.parametrize("year", YEARS)
 def test_year_pages_exist_with_charts_and_nothing_outside(sample_run, year):
     folder = sample_run.reports / str(year)
-    for page in ("grants.html", "council_term.html", "quality.html"):
+    for page in ("summary.html", "grants.html", "council_term.html", "quality.html"):
         html = (folder / page).read_text(encoding="utf-8")
         assert find_external_references(html) == [], page
         assert 'lang="fi"' in html
@@ -79,6 +79,7 @@ def test_index_links_every_year(sample_run):
     html = (sample_run.reports / "index.html").read_text(encoding="utf-8")
     for year in YEARS:
         assert f'href="{year}/grants.html"' in html and f'href="{year}/quality.html"' in html
+        assert f'href="{year}/summary.html"' in html
     assert find_external_references(html) == []
 
 

@@ -251,6 +251,21 @@ def test_index_links_years_with_quality_status(tmp_path):
     assert SAMPLE_BANNER in html
 
 
+def test_index_lists_pages_in_order_with_the_quality_detail_of_the_run(tmp_path):
+    links = [("Yhteenveto", "2025/summary.html"), ("Yhteenveto PDF-tiedostona (A4, tulostettava)", "2025/summary.pdf"),
+             ("Järjestöavustukset", "2025/grants.html"), ("Tietojen laatu", "2025/quality.html")]
+    html = render_index(
+        tmp_path / "index.html", years={2025: links, 2024: [("Tietojen laatu", "2024/quality.html")]},
+        quality_status={2025: True, 2024: True}, last_run="29.11.2026 klo 19.12", sample_data=False,
+        quality_details={2025: "120 tarkistusta, varoituksia 1", 2024: "120 tarkistusta, varoituksia 1"},
+    ).read_text(encoding="utf-8")
+    _assert_well_formed_page(html)
+    section = html[html.index('id="vuosi-2025"'):html.index('id="vuosi-2024"')]
+    assert re.findall(r'<a href="([^"]+)"', section) == [href for _, href in links]
+    assert ('✓ Tietojen laatu: tarkistukset läpäisty</span> <span class="tila-lisatieto">'
+            "(120 tarkistusta, varoituksia 1)</span>") in section
+
+
 def test_index_without_years(tmp_path):
     html = render_index(
         tmp_path / "index.html", years={}, quality_status={}, last_run="–", sample_data=False
