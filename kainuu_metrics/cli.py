@@ -70,6 +70,9 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .startup import skip_unused_slow_imports
+
+    skip_unused_slow_imports()
     args = build_parser().parse_args(argv)
     handlers = {"fetch-population": _fetch, "template": _template}
     try:

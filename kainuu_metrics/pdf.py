@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Sequence
+import queue
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,13 +56,12 @@ def _block_network(route) -> None:
         route.abort()
 
 
-def print_pdfs(pages: Sequence[tuple[Path, Path]], *, chromium: Path | None = None) -> PdfResult:
-    """Print each (html, pdf) pair on A4 with backgrounds; one browser for all pages.
+def print_pdfs(pages: Iterable[tuple[Path, Path]], *, chromium: Path | None = None) -> PdfResult:
+    """Print each (html, pdf) pair on A4 with backgrounds; one browser for all pages. `pages`
+    may be a lazy iterable: the browser starts at once and prints pages as they arrive.
 
     Returns the PDFs written and, when Chromium or Playwright is missing or a page fails, a
     Finnish note saying why (the run does not fail for it)."""
-    if not pages:
-        return PdfResult()
     executable = chromium or find_chromium()
     if executable is None:
         return PdfResult(note=(
@@ -114,3 +115,29 @@ def _print_one(context, html: Path, pdf: Path) -> None:
         )
     finally:
         page.close()
+
+
+class BackgroundPrinter:
+    """print_pdfs in a thread of its own (Playwright's sync API stays in that thread), so
+    that Chromium starts and prints while the notebooks of other years still run."""
+
+    def __init__(self, chromium: Path | None = None) -> None:
+        self._pages: queue.Queue = queue.Queue()
+        self._result = PdfResult()
+        self._thread = threading.Thread(target=self._work, args=(chromium,), name="pdf-printer", daemon=True)
+
+    def _work(self, chromium: Path | None) -> None:
+        self._result = print_pdfs(iter(self._pages.get, None), chromium=chromium)
+
+    def start(self) -> BackgroundPrinter:
+        self._thread.start()
+        return self
+
+    def add(self, html: Path, pdf: Path) -> None:
+        pdf.unlink(missing_ok=True)  # an old PDF never stays beside a newer page
+        self._pages.put((html, pdf))
+
+    def finish(self) -> PdfResult:
+        self._pages.put(None)
+        self._thread.join()
+        return self._result

@@ -4,6 +4,8 @@ notebooks -> HTML. Each stage lives in its own module; this one only connects th
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +23,6 @@ from .errors import InputFileError
 from .indicators import grant_indicators
 from .paths import Layout
 from .quality_model import QualityReport
-from .readers import list_raw_files
 from .store import accounts_frame, write_cleaning, write_csv, write_indicators
 
 SAMPLE_MARKER = "ESIMERKKIAINEISTO.txt"
@@ -59,7 +60,7 @@ def is_sample_data(layout: Layout) -> bool:
 def clean_inputs(layout: Layout) -> Cleaned:
     """Read and clean every raw dataset, then compute the indicators (raises InputFileError)."""
     domain = load_domain()
-    grant_paths = list_raw_files(layout.raw_dir("grants"))
+    grant_paths = grants_module.grant_files(layout)
     if not grant_paths:
         raise InputFileError(
             layout.raw_dir("grants"),
@@ -78,21 +79,19 @@ def clean_inputs(layout: Layout) -> Cleaned:
     population = population_module.clean_population(population_paths, layout, domain)
     premises = premises_module.clean_premises(premises_module.premises_files(layout), layout, domain)
     experience = experience_module.clean_experience(experience_module.experience_files(layout), layout, domain)
-    assignments, register = experience["experience_assignments"].cleaned, experience["experience_register"].cleaned
-
-    indicators, denominators = grant_indicators(grants.cleaned, population.cleaned, domain)
-    indicators = pd.concat(
-        [
-            indicators,
-            premises_module.premises_indicators(premises.cleaned, grants.cleaned, indicators, population.cleaned, domain),
-            experience_module.experience_indicators(assignments, register, population.cleaned, domain),
-        ],
-        ignore_index=True,
-    )
     tuokio_config = tuokio_module.load_tuokio_config()
     tuokio = tuokio_module.clean_tuokio(tuokio_module.tuokio_root(layout), layout, tuokio_config)
+
+    grant_figures, denominators = grant_indicators(grants.cleaned, population.cleaned, domain)
     indicators = pd.concat(
-        [indicators, tuokio_module.tuokio_indicators(tuokio.ratings, tuokio_config, domain.region_code)],
+        [
+            grant_figures,
+            premises_module.premises_indicators(premises.cleaned, grants.cleaned, grant_figures, population.cleaned, domain),
+            experience_module.experience_indicators(
+                experience["experience_assignments"].cleaned, experience["experience_register"].cleaned, population.cleaned, domain
+            ),
+            tuokio_module.tuokio_indicators(tuokio.ratings, tuokio_config, domain.region_code),
+        ],
         ignore_index=True,
     )
     results = {"grants": grants, "population": population, "premises": premises, **experience, "tuokio_ratings": tuokio.result}
@@ -116,11 +115,18 @@ def write_processed(layout: Layout, cleaned: Cleaned) -> Path:
     return write_indicators(layout.processed, cleaned.indicators)
 
 
-def check(cleaned: Cleaned, layout: Layout) -> tuple[QualityReport, Path]:
+def check(cleaned: Cleaned, layout: Layout, checker) -> Callable[[], tuple[QualityReport, Path]]:
+    """Start the checks in the checker process; the returned function waits for the report
+    and saves it."""
     from .quality import run_checks, save_report
 
-    report = run_checks(cleaned.tables)
-    return report, save_report(report, layout.quality_runs)
+    pending = checker.submit(run_checks, cleaned.tables)
+
+    def report() -> tuple[QualityReport, Path]:
+        result = pending.result()
+        return result, save_report(result, layout.quality_runs)
+
+    return report
 
 
 def now_text() -> str:
@@ -216,34 +222,34 @@ def page_nav(specs) -> list[tuple[str, str]]:
 def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print) -> RunResult:
     """The whole annual run. Returns the exit code: 0 ok, 1 blocking data-quality failure or a
     failed notebook. Raises InputFileError for a raw file that is wrong as a whole."""
+    from .quality import start_checker
     from .reporting import KernelPool, default_workers
 
-    # Kernels start and import while the data are cleaned and checked (see reporting.py).
+    # What takes seconds to start starts first and works while the data are cleaned: Great
+    # Expectations in a process of its own, and one warm Jupyter kernel per core.
+    checker = start_checker()
     pool = KernelPool(default_workers()).start() if publish else None
     try:
-        return _run(layout, years, publish=publish, echo=echo, pool=pool)
+        return _run(layout, years, publish=publish, echo=echo, checker=checker, pool=pool)
     finally:
+        checker.shutdown(cancel_futures=True)
         if pool is not None:
             pool.shutdown()
 
 
-def _run(layout: Layout, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], pool) -> RunResult:
+def _run(layout: Layout, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool) -> RunResult:
     from .html_export import PageContext
-    from .reporting import PageJob, load_notebook_specs, run_notebooks
+    from .pdf import BackgroundPrinter
+    from .reporting import PageJob, default_workers, load_notebook_specs, run_notebooks
 
-    progress = Progress(6 if publish else 3, echo)
+    progress = Progress(4 if publish else 3, echo)
     progress.step("Luetaan ja siivotaan raakatiedostot")
     cleaned = clean_inputs(layout)
     for line in describe_accounts(cleaned):
         progress.detail(line)
     write_processed(layout, cleaned)
     selected = _select_years(years, cleaned.years_of("grants"))
-
-    progress.step("Tarkistetaan tietojen laatu (Great Expectations)")
-    report, report_path = check(cleaned, layout)
-    for line in describe_failures(report):
-        progress.detail(line)
-    progress.detail(f"Tarkistuksia {len(report.checks)}, estäviä virheitä {len(report.blocking_failures)}, varoituksia {len(report.warnings)}; tulokset: {report_path}")
+    checks = check(cleaned, layout, checker)
 
     sample = is_sample_data(layout)
     generated = now_text()
@@ -255,45 +261,83 @@ def _run(layout: Layout, years: list[int] | None, *, publish: bool, echo: Callab
     def context_for(year: int, title: str) -> PageContext:
         return PageContext(title=f"{title} {year}", year=year, sample_data=sample, nav=page_nav(specs_for(year)), generated_at=generated)
 
+    def page_done(outcome) -> None:
+        progress.detail(f"{outcome.job.year} {outcome.job.spec.page}: " + ("valmis" if outcome.error is None else f"VIRHE: {outcome.error}"))
+
+    # Pages are made in a staging folder while the checks run, and replace the published ones
+    # only when no blocking check failed: a failed or interrupted run never leaves half-updated
+    # reports. The yearly summaries show the checks' result, so they wait for it; they are
+    # queued early so that their PDFs print while the other notebooks still run.
+    staging = Layout(layout.data, layout.reports / STAGING)
+    shutil.rmtree(staging.reports, ignore_errors=True)
+    jobs = [PageJob(spec, year) for year in selected for spec in specs_for(year)] if publish else []
+    detailed = [job for job in jobs if job.spec.page != SUMMARY_PAGE]
+    early = default_workers() * 2
+    jobs = detailed[:early] + [job for job in jobs if job.spec.page == SUMMARY_PAGE] + detailed[early:]
+    result: dict = {}
+    result_lock = threading.Lock()
+
+    def checked() -> tuple[QualityReport, Path]:
+        with result_lock:
+            if not result:
+                result["report"] = checks()
+            return result["report"]
+
+    def job_context(job) -> PageContext | None:
+        if job.spec.page == SUMMARY_PAGE and not checked()[0].passed:
+            return None
+        return context_for(job.year, job.spec.title)
+
+    printer = BackgroundPrinter().start() if jobs else None
+
+    def page_done(outcome) -> None:
+        progress.detail(f"{outcome.job.year} {outcome.job.spec.page}: " + ("valmis" if outcome.error is None else f"VIRHE: {outcome.error}"))
+        if outcome.error is None and outcome.job.spec.page == SUMMARY_PAGE:
+            printer.add(outcome.html, outcome.html.with_name("summary.pdf"))
+
+    progress.step(
+        "Tarkistetaan tietojen laatu (Great Expectations)"
+        + (f" ja ajetaan samalla {len(jobs)} muistiota HTML-sivuiksi, yhteenvedot myös PDF:ksi" if jobs else "")
+    )
+    outcomes = run_notebooks(jobs, staging, job_context, pool=pool, on_done=page_done) if jobs else []
+    pdfs = printer.finish() if printer else None
+    report, report_path = checked()
+    for line in describe_failures(report):
+        progress.detail(line)
+    progress.detail(f"Tarkistuksia {len(report.checks)}, estäviä virheitä {len(report.blocking_failures)}, varoituksia {len(report.warnings)}; tulokset: {report_path}")
+    if pdfs and pdfs.note:
+        progress.detail(pdfs.note)
+
     progress.step("Kirjoitetaan laatusivut")
-    quality_pages = render_quality_pages(layout, cleaned, report, selected, context_for)
+    quality_layout = staging if publish and report.passed else layout
+    quality_pages = render_quality_pages(quality_layout, cleaned, report, selected, context_for)
     if not publish:
         return RunResult(0 if report.passed else 1, None, [f"Laatusivu: {quality_pages[-1]}" if quality_pages else ""])
     if not report.passed:
+        shutil.rmtree(staging.reports, ignore_errors=True)
         return RunResult(1, None, ["Ajo keskeytyi estäviin laatuvirheisiin; raportteja ei päivitetty.", f"Katso laatusivu: {quality_pages[-1]}"])
 
-    jobs = [PageJob(spec, year) for year in selected for spec in specs_for(year)]
-    progress.step(f"Ajetaan {len(jobs)} muistiota ja tehdään HTML-sivut")
-    outcomes = run_notebooks(
-        jobs,
-        layout,
-        lambda job: context_for(job.year, job.spec.title),
-        pool=pool,
-        on_done=lambda o: progress.detail(f"{o.job.year} {o.job.spec.page}: " + ("valmis" if o.error is None else f"VIRHE: {o.error}")),
-    )
-    progress.step("Tulostetaan vuosiyhteenvedot PDF-tiedostoiksi (Chromium)")
-    for line in print_summary_pdfs(outcomes):
-        progress.detail(line)
-    progress.step("Kirjoitetaan raporttien etusivu")
+    progress.step("Julkaistaan sivut ja kirjoitetaan raporttien etusivu")
+    publish_staged(staging.reports, layout.reports)
     index = write_index(layout, specs, report, sample, generated)
     failures = [o for o in outcomes if o.error]
     messages = [f"Muistion {o.job.spec.notebook} ajo vuodelle {o.job.year} epäonnistui: {o.error}" for o in failures]
     return RunResult(1 if failures else 0, index, messages)
 
 
+STAGING = ".kesken"
+
+
+def publish_staged(staging: Path, reports: Path) -> None:
+    """Move every file made in the staging folder to its place under reports/."""
+    for source in sorted(p for p in staging.rglob("*") if p.is_file()):
+        target = reports / source.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source.replace(target)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
 SUMMARY_PAGE = "summary.html"
-
-
-def print_summary_pdfs(outcomes) -> list[str]:
-    """reports/<year>/summary.pdf from each summary page written in this run; progress lines.
-    A PDF from an earlier run is removed first, so that a PDF never contradicts its page."""
-    from .pdf import print_pdfs
-
-    pages = sorted((o.html, o.html.with_name("summary.pdf")) for o in outcomes if o.error is None and o.html and o.html.name == SUMMARY_PAGE)
-    for _, pdf in pages:
-        pdf.unlink(missing_ok=True)
-    result = print_pdfs(pages)
-    return [f"PDF: {pdf}" for pdf in result.written] + ([result.note] if result.note else [])
 
 
 def write_index(layout: Layout, specs, report: QualityReport, sample: bool, generated: str) -> Path:

@@ -21,8 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import multiprocessing
 import shutil
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,6 +115,19 @@ def load_suites(folder: Path = EXPECTATIONS_DIR) -> dict[str, SuiteSpec]:
     """Every `<dataset>_cleaned.json` in the folder, by dataset name, in file-name order."""
     suites = (load_suite(p) for p in sorted(folder.glob(f"*{SUITE_SUFFIX}.json")))
     return {s.dataset: s for s in suites}
+
+
+def _import_great_expectations() -> None:
+    from .startup import skip_unused_slow_imports
+
+    skip_unused_slow_imports()
+    import great_expectations  # noqa: F401
+
+
+def start_checker() -> ProcessPoolExecutor:
+    """A process of its own that imports Great Expectations (seconds) while the caller cleans
+    the data; `checker.submit(run_checks, tables).result()` then validates there."""
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_import_great_expectations)
 
 
 def run_checks(

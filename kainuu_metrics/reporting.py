@@ -47,11 +47,15 @@ def load_notebook_specs(path: Path = NOTEBOOKS_DIR / "notebooks.yaml") -> list[N
         return [NotebookSpec(**entry) for entry in yaml.safe_load(handle)]
 
 
-# Imported in every kernel before the first notebook: what the report notebooks import.
+# Run in every kernel before its first notebook: what the report notebooks import, and
+# setup_plotly, whose first call imports plotly's renderers (and through them nbformat).
 WARM_UP = (
+    "from kainuu_metrics.startup import skip_unused_slow_imports\n"
+    "skip_unused_slow_imports()\n"
     "import pandas, pyarrow, plotly.express, plotly.graph_objects\n"
-    "import kainuu_metrics.charts, kainuu_metrics.views, kainuu_metrics.store, kainuu_metrics.config\n"
-    "import kainuu_metrics.premises, kainuu_metrics.experience, kainuu_metrics.tuokio"
+    "import kainuu_metrics.charts, kainuu_metrics.views, kainuu_metrics.summary, kainuu_metrics.store\n"
+    "import kainuu_metrics.premises, kainuu_metrics.experience, kainuu_metrics.tuokio\n"
+    "kainuu_metrics.charts.setup_plotly()"
 )
 RESET = "get_ipython().run_line_magic('reset', '-f')"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]  # no transport warnings on our stderr
@@ -135,9 +139,12 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _execute(job: PageJob, layout: Layout, context: PageContext, notebooks_dir: Path, pool: KernelPool) -> PageOutcome:
+def _execute(job: PageJob, layout: Layout, context_for: Callable[[PageJob], PageContext], notebooks_dir: Path, pool: KernelPool) -> PageOutcome:
     import papermill
 
+    context = context_for(job)  # may wait (a page that shows the checks' result waits for them)
+    if context is None:
+        return PageOutcome(job, None, "ohitettu, koska tietojen laatu ei ole kunnossa")
     year_dir = layout.year_reports(job.year)
     executed = year_dir / "notebooks" / job.spec.notebook
     executed.parent.mkdir(parents=True, exist_ok=True)
@@ -153,6 +160,7 @@ def _execute(job: PageJob, layout: Layout, context: PageContext, notebooks_dir: 
             km=km,
             progress_bar=False,
             log_output=False,
+            request_save_on_cell_execute=False,  # saved once at the end, not after every cell
         )
     except papermill.PapermillExecutionError as exc:
         return PageOutcome(job, None, f"{exc.ename}: {exc.evalue} (suoritettu muistio: {executed})")
@@ -168,14 +176,15 @@ def _execute(job: PageJob, layout: Layout, context: PageContext, notebooks_dir: 
 def run_notebooks(
     jobs: list[PageJob],
     layout: Layout,
-    context_for: Callable[[PageJob], PageContext],
+    context_for: Callable[[PageJob], PageContext | None],
     *,
     pool: KernelPool | None = None,
     notebooks_dir: Path = NOTEBOOKS_DIR,
     on_done: Callable[[PageOutcome], None] = lambda outcome: None,
 ) -> list[PageOutcome]:
-    """Execute and export every job on the pool's kernels, one thread per kernel; failures
-    are collected, not raised."""
+    """Execute and export every job, in order, on the pool's kernels, one thread per kernel;
+    failures are collected, not raised. `context_for` runs in the worker thread just before
+    its job; returning None skips the job."""
     import papermill  # noqa: F401  (import before the threads start: importing is not thread-safe)
 
     own_pool = pool is None
@@ -183,7 +192,7 @@ def run_notebooks(
     outcomes = []
     try:
         with ThreadPoolExecutor(max_workers=pool.size) as threads:
-            futures = [threads.submit(_execute, job, layout, context_for(job), notebooks_dir, pool) for job in jobs]
+            futures = [threads.submit(_execute, job, layout, context_for, notebooks_dir, pool) for job in jobs]
             for future in as_completed(futures):
                 outcome = future.result()
                 on_done(outcome)

@@ -98,3 +98,24 @@ def test_requesting_a_year_without_data_is_explained(tmp_path):
     shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
     result = run_cli("run", "--year", "2019", "--data", str(tmp_path / "data"), "--reports", str(tmp_path / "reports"))
     assert result.returncode == 2 and "vuodelta 2019 ei ole avustusaineistoa" in result.stderr
+
+
+def test_a_blocking_check_stops_the_run_and_leaves_published_reports_untouched(tmp_path):
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    shutil.copytree(ROOT / "data" / "raw", data / "raw")
+    population = data / "raw" / "population" / "statfin_11ra_2019-2021.csv"
+    text = population.read_bytes().decode("cp1252").replace('"";"2020";36567', '"";"2020";365670')
+    population.write_bytes(text.encode("cp1252"))  # Kajaani ten times too large: passes cleaning, fails a check
+    published = reports / "2024" / "grants.html"
+    published.parent.mkdir(parents=True)
+    published.write_text("edellinen julkaistu sivu", encoding="utf-8")
+
+    result = run_cli("run", "--data", str(data), "--reports", str(reports))
+
+    assert result.returncode == 1, result.stderr
+    assert "ESTÄVÄ VIRHE (population)" in result.stdout
+    assert "raportteja ei päivitetty" in result.stderr
+    assert published.read_text(encoding="utf-8") == "edellinen julkaistu sivu"
+    assert not (reports / ".kesken").exists()
+    quality = (reports / "2024" / "quality.html").read_text(encoding="utf-8")
+    assert "365" in quality and "Estäviä virheitä" in quality

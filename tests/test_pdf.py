@@ -9,14 +9,8 @@ from pathlib import Path
 import pytest
 
 from kainuu_metrics import pdf
-from kainuu_metrics.pipeline import print_summary_pdfs
-from kainuu_metrics.reporting import NotebookSpec, PageJob, PageOutcome
 
 MISSING = "/ei/ole/chromium"
-
-
-def _outcome(html: Path, error: str | None = None) -> PageOutcome:
-    return PageOutcome(PageJob(NotebookSpec("summary.ipynb", html.name, "Yhteenveto"), 2025), None if error else html, error)
 
 
 def test_chromium_can_be_named_in_the_environment(monkeypatch, tmp_path):
@@ -37,19 +31,18 @@ def test_without_chromium_there_is_a_finnish_note_and_no_pdf(monkeypatch, tmp_pa
     assert result.written == []
     assert result.note.startswith("PDF-tiedostoa ei tehty: Chromium puuttuu.")
     assert not (tmp_path / "summary.pdf").exists()
-    assert pdf.print_pdfs([]).note is None
 
 
-def test_pipeline_step_removes_an_old_pdf_and_reports_the_note(monkeypatch, tmp_path):
+def test_background_printer_removes_an_old_pdf_and_reports_the_note(monkeypatch, tmp_path):
     monkeypatch.setenv(pdf.CHROMIUM_ENV, MISSING)
     html, old = tmp_path / "summary.html", tmp_path / "summary.pdf"
     html.write_text("<!DOCTYPE html><html lang='fi'><title>x</title></html>", encoding="utf-8")
     old.write_bytes(b"%PDF old")
-    other = tmp_path / "grants.html"
-    lines = print_summary_pdfs([_outcome(html), _outcome(other), _outcome(tmp_path / "x" / "summary.html", "virhe")])
+    printer = pdf.BackgroundPrinter().start()
+    printer.add(html, old)
+    result = printer.finish()
     assert not old.exists()  # an old PDF never stays beside a newer page
-    assert len(lines) == 1 and lines[0].startswith("PDF-tiedostoa ei tehty: Chromium puuttuu")
-    assert print_summary_pdfs([_outcome(other)]) == []
+    assert result.written == [] and result.note.startswith("PDF-tiedostoa ei tehty: Chromium puuttuu")
 
 
 @pytest.mark.browser
