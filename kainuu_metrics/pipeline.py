@@ -297,7 +297,8 @@ def _run(layout: Layout, years: list[int] | None, *, publish: bool, echo: Callab
 
     progress.step(
         "Tarkistetaan tietojen laatu (Great Expectations)"
-        + (f" ja ajetaan samalla {len(jobs)} muistiota HTML-sivuiksi, yhteenvedot myös PDF:ksi" if jobs else "")
+        + (f" ja ajetaan samalla {len(jobs)} muistiota HTML-sivuiksi" if jobs else "")
+        + (", vuosiyhteenvedot myös PDF-tiedostoiksi" if any(job.spec.page == SUMMARY_PAGE for job in jobs) else "")
     )
     outcomes = run_notebooks(jobs, staging, job_context, pool=pool, on_done=page_done) if jobs else []
     pdfs = printer.finish() if printer else None
