@@ -13,7 +13,7 @@ from .accounting import CleaningResult, combine, file_sha256
 from .config import ColumnMapping, Domain, load_column_mapping, load_domain, normalise_key
 from .paths import Layout
 from .readers import RawSheet, list_raw_files, read_grids
-from .rows import RowProblem, clean_text, flag_lines, lookup_alias, parse_value, rejected_lines, sheet_result
+from .rows import RowProblem, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
 from .schemas import GRANTS, conform
 from .tabular import map_sheet
 
@@ -139,23 +139,14 @@ def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[
 def clean_grant_sheet(sheet: RawSheet, *, source_file: str, sha256: str, domain: Domain, mapping: ColumnMapping) -> CleaningResult:
     """One sheet of one export -> cleaned rows, rejected rows with reasons, skipped rows."""
     mapped = map_sheet(sheet, mapping, source_file)
-    labels = {**mapping.labels, **mapped.headers}
-    cleaned_rows, rejected = [], []
-    for record in mapped.records.to_dict("records"):
-        values, problems = clean_grant_record(record, domain)
-        if problems:
-            rejected += rejected_lines(problems, record, dataset=DATASET, source_file=source_file, sheet=sheet.name, labels=labels)
-        else:
-            cleaned_rows.append({**values, "source_file": source_file, "sheet": sheet.name, "source_row": record["source_row"]})
-    return sheet_result(
+    return clean_sheet_records(
+        mapped,
+        clean_record=lambda record: clean_grant_record(record, domain),
+        labels={**mapping.labels, **mapped.headers},
         dataset=DATASET,
         source_file=source_file,
-        sheet=sheet.name,
+        sheet=sheet,
         sha256=sha256,
-        rows_read=len(sheet.rows),
-        cleaned_rows=cleaned_rows,
-        rejected_lines=rejected,
-        skipped=mapped.skipped,
     )
 
 

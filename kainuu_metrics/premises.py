@@ -36,7 +36,7 @@ from .indicators import (
 )
 from .paths import CONFIG_DIR, PROJECT_ROOT, Layout
 from .readers import RawSheet, list_raw_files, read_grids
-from .rows import RowProblem, clean_text, flag_lines, parse_value, rejected_lines, sheet_result
+from .rows import RowProblem, clean_sheet_records, clean_text, flag_lines, parse_value
 from .schemas import PREMISES, conform
 from .tabular import map_sheet
 
@@ -436,22 +436,14 @@ def clean_premises_sheet(
     mapped = map_sheet(sheet, mapping, source_file)
     _check_duration_columns(mapped.headers, mapping, source_file, sheet)
     labels = {**mapping.labels, **mapped.headers}
-    cleaned_rows, rejected = [], []
-    for record in mapped.records.to_dict("records"):
-        values, problems = clean_booking_record(record, domain, prices, labels)
-        if problems:
-            rejected += rejected_lines(problems, record, dataset=DATASET, source_file=source_file, sheet=sheet.name, labels=labels)
-        else:
-            cleaned_rows.append({**values, "source_file": source_file, "sheet": sheet.name, "source_row": record["source_row"]})
-    return sheet_result(
+    return clean_sheet_records(
+        mapped,
+        clean_record=lambda record: clean_booking_record(record, domain, prices, labels),
+        labels=labels,
         dataset=DATASET,
         source_file=source_file,
-        sheet=sheet.name,
+        sheet=sheet,
         sha256=sha256,
-        rows_read=len(sheet.rows),
-        cleaned_rows=cleaned_rows,
-        rejected_lines=rejected,
-        skipped=mapped.skipped,
     )
 
 

@@ -12,6 +12,8 @@ import pandas as pd
 from . import parsing
 from .accounting import FLAGGED_COLUMNS, REJECTED_COLUMNS, SKIPPED_COLUMNS, CleaningResult, account_for
 from .config import normalise_key
+from .readers import RawSheet
+from .tabular import MappedSheet
 
 
 class RowProblem(Exception):
@@ -79,34 +81,42 @@ def rejected_lines(
     ]
 
 
-def sheet_result(
+def clean_sheet_records(
+    mapped: MappedSheet,
     *,
+    clean_record: Callable[[dict[str, Any]], tuple[dict[str, Any], list[RowProblem]]],
+    labels: dict[str, str],
     dataset: str,
     source_file: str,
-    sheet: str,
+    sheet: RawSheet,
     sha256: str,
-    rows_read: int,
-    cleaned_rows: list[dict[str, Any]],
-    rejected_lines: list[dict[str, Any]],
-    skipped: list[tuple[int, str]],
 ) -> CleaningResult:
-    """One sheet's cleaned rows, rejected lines and skipped rows, with its balanced account."""
-    rejected = pd.DataFrame(rejected_lines, columns=REJECTED_COLUMNS)
-    skipped_frame = pd.DataFrame(
-        [{"dataset": dataset, "source_file": source_file, "sheet": sheet, "source_row": n, "kind": k} for n, k in skipped],
+    """Clean every record of a mapped sheet: kept rows with provenance, rejected lines with
+    reasons, skipped rows, and the sheet's balanced row account."""
+    cleaned_rows: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    for record in mapped.records.to_dict("records"):
+        values, problems = clean_record(record)
+        if problems:
+            rejected += rejected_lines(problems, record, dataset=dataset, source_file=source_file, sheet=sheet.name, labels=labels)
+        else:
+            cleaned_rows.append({**values, "source_file": source_file, "sheet": sheet.name, "source_row": record["source_row"]})
+    rejected_frame = pd.DataFrame(rejected, columns=REJECTED_COLUMNS)
+    skipped = pd.DataFrame(
+        [{"dataset": dataset, "source_file": source_file, "sheet": sheet.name, "source_row": n, "kind": k} for n, k in mapped.skipped],
         columns=SKIPPED_COLUMNS,
     )
     account = account_for(
         dataset=dataset,
         source_file=source_file,
-        sheet=sheet,
+        sheet=sheet.name,
         sha256=sha256,
-        rows_read=rows_read,
+        rows_read=len(sheet.rows),
         cleaned=len(cleaned_rows),
-        rejected=rejected["source_row"].nunique(),
-        skipped=len(skipped_frame),
+        rejected=rejected_frame["source_row"].nunique(),
+        skipped=len(skipped),
     )
-    return CleaningResult(cleaned=pd.DataFrame(cleaned_rows), rejected=rejected, skipped=skipped_frame, accounts=[account])
+    return CleaningResult(cleaned=pd.DataFrame(cleaned_rows), rejected=rejected_frame, skipped=skipped, accounts=[account])
 
 
 def flag_lines(
