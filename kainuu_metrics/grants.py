@@ -9,11 +9,11 @@ from typing import Any
 import pandas as pd
 
 from . import parsing
-from .accounting import CleaningResult, combine, file_sha256
+from .accounting import CleaningResult
 from .config import ColumnMapping, Domain, load_column_mapping, load_domain, normalise_key
 from .paths import Layout
-from .readers import RawSheet, list_raw_files, read_grids
-from .rows import RowProblem, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
+from .readers import RawSheet, list_raw_files
+from .rows import RowProblem, clean_files, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
 from .schemas import GRANTS, conform
 from .tabular import map_sheet
 
@@ -174,15 +174,10 @@ def clean_grants(paths: list[Path], layout: Layout, domain: Domain | None = None
     """Read and clean every grant export (I/O edge)."""
     domain = domain or load_domain()
     mapping = load_column_mapping(DATASET)
-    results = []
-    for path in paths:
-        source_file = layout.relative_to_data(path)
-        sha256 = file_sha256(path)
-        for sheet in read_grids(path):
-            if not sheet.rows:
-                continue
-            results.append(clean_grant_sheet(sheet, source_file=source_file, sha256=sha256, domain=domain, mapping=mapping))
-    combined = combine(results)
+    combined = clean_files(
+        paths, layout,
+        lambda sheet, source_file, sha256: clean_grant_sheet(sheet, source_file=source_file, sha256=sha256, domain=domain, mapping=mapping),
+    )
     grants = add_flags(conform(combined.cleaned, GRANTS))
     return CleaningResult(
         cleaned=grants,

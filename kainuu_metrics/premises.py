@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from . import parsing
-from .accounting import CleaningResult, combine, file_sha256
+from .accounting import CleaningResult
 from .config import ColumnMapping, Domain, load_column_mapping, load_domain, load_yaml, normalise_key
 from .errors import ConfigError, InputFileError
 from .indicators import (
@@ -35,10 +35,11 @@ from .indicators import (
     tidy,
 )
 from .paths import CONFIG_DIR, PROJECT_ROOT, Layout
-from .readers import RawSheet, list_raw_files, read_grids
-from .rows import RowProblem, clean_sheet_records, clean_text, flag_lines, parse_value
+from .readers import RawSheet, list_raw_files
+from .rows import RowProblem, clean_files, clean_sheet_records, clean_text, flag_lines, parse_value
 from .schemas import PREMISES, conform
 from .tabular import map_sheet
+from .views import indicator_value
 
 DATASET = "premises"
 PRICES_FILE = "premises_prices.yaml"
@@ -572,17 +573,12 @@ def clean_premises(
     domain = domain or load_domain()
     prices = prices or load_price_list()
     mapping = load_column_mapping(DATASET)
-    results = []
-    for path in paths:
-        source_file = layout.relative_to_data(path)
-        sha256 = file_sha256(path)
-        for sheet in read_grids(path):
-            if not sheet.rows:
-                continue
-            results.append(clean_premises_sheet(
-                sheet, source_file=source_file, sha256=sha256, domain=domain, mapping=mapping, prices=prices,
-            ))
-    combined = combine(results)
+    combined = clean_files(
+        paths, layout,
+        lambda sheet, source_file, sha256: clean_premises_sheet(
+            sheet, source_file=source_file, sha256=sha256, domain=domain, mapping=mapping, prices=prices,
+        ),
+    )
     premises = conform(add_flags(conform(combined.cleaned, PREMISES)), PREMISES)
     return CleaningResult(
         cleaned=premises,
@@ -598,15 +594,6 @@ def premises_files(layout: Layout) -> list[Path]:
 
 
 # --- indicators ---------------------------------------------------------------------------------
-
-
-def _indicator(indicators: pd.DataFrame, indicator: str, period: object, area: str) -> float | None:
-    if indicators.empty:
-        return None
-    hit = indicators.loc[
-        (indicators["indicator"] == indicator) & (indicators["period"] == str(period)) & (indicators["area"] == area)
-    ]
-    return None if hit.empty else float(hit["value"].iloc[0])
 
 
 def with_organisations(premises: pd.DataFrame, grants: pd.DataFrame) -> pd.DataFrame:
@@ -635,7 +622,7 @@ def _yearly_rows(bookings: pd.DataFrame, grant_indicators: pd.DataFrame, populat
         rows += _rows("premises_hours", year, {region: float(b["hours"].sum())}, HOURS)
         rows += _rows("premises_organisations", year, {region: float(b["org_key"].nunique())}, COUNT)
         rows += _rows("premises_bookings", year, {region: float(len(b))}, COUNT)
-        grants_total = _indicator(grant_indicators, "grants_total_eur", year, region)
+        grants_total = indicator_value(grant_indicators, "grants_total_eur", year, region)[0]
         if grants_total is None:
             continue  # no grant data for the year: the total support is not known
         total = grants_total + inkind
@@ -738,13 +725,13 @@ def organisation_labels(premises: pd.DataFrame) -> dict[str, str]:
 
 
 def has_year(indicators: pd.DataFrame, year: int, region: str) -> bool:
-    return _indicator(indicators, "premises_inkind_eur", year, region) is not None
+    return indicator_value(indicators, "premises_inkind_eur", year, region)[0] is not None
 
 
 def key_figures(indicators: pd.DataFrame, year: int, region: str) -> pd.DataFrame:
     """The year's headline figures of in-kind and total support as Finnish text."""
     from .charts import format_eur, format_number, format_percent
-    from .views import PROVISIONAL_MARK, indicator_value
+    from .views import PROVISIONAL_MARK
 
     def cell(indicator: str, fmt: Callable[[float], str]) -> str:
         value, provisional = indicator_value(indicators, indicator, year, region)
@@ -798,7 +785,7 @@ def premises_use_table(premises: pd.DataFrame, year: int) -> pd.DataFrame:
 def support_series(indicators: pd.DataFrame, region: str, up_to: int | None = None) -> pd.DataFrame:
     """Per year with booking data: grants, in-kind, total, total per inhabitant and hours
     ("vuosi" as text: a label in charts and tables)."""
-    from .views import indicator_value, yearly_series
+    from .views import yearly_series
 
     years = yearly_series(indicators, "premises_inkind_eur", region, up_to)["vuosi"].tolist()
     rows = []
@@ -825,7 +812,6 @@ TERM_COLUMNS = [
 
 def support_term_table(indicators: pd.DataFrame, domain: Domain) -> pd.DataFrame:
     """Per council term: in-kind, total support, € per inhabitant (and per year), months covered."""
-    from .views import indicator_value
 
     region = domain.region_code
     rows = []

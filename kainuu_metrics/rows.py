@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from . import parsing
-from .accounting import FLAGGED_COLUMNS, REJECTED_COLUMNS, SKIPPED_COLUMNS, CleaningResult, account_for
+from .accounting import FLAGGED_COLUMNS, REJECTED_COLUMNS, SKIPPED_COLUMNS, CleaningResult, account_for, combine, file_sha256
 from .config import normalise_key
-from .readers import RawSheet
+from .paths import Layout
+from .readers import RawSheet, read_grids
 from .tabular import MappedSheet
 
 
@@ -117,6 +119,18 @@ def clean_sheet_records(
         skipped=len(skipped),
     )
     return CleaningResult(cleaned=pd.DataFrame(cleaned_rows), rejected=rejected_frame, skipped=skipped, accounts=[account])
+
+
+def clean_files(
+    paths: list[Path], layout: Layout, clean_sheet: Callable[[RawSheet, str, str], CleaningResult]
+) -> CleaningResult:
+    """Every non-empty sheet of every file through `clean_sheet(sheet, source_file, sha256)`,
+    combined; source_file is the path as users see it (relative to the data folder)."""
+    results = []
+    for path in paths:
+        source_file, sha256 = layout.relative_to_data(path), file_sha256(path)
+        results += [clean_sheet(sheet, source_file, sha256) for sheet in read_grids(path) if sheet.rows]
+    return combine(results)
 
 
 def flag_lines(

@@ -26,6 +26,8 @@ METHOD_NOTE = (
 
 def indicator_value(indicators: pd.DataFrame, indicator: str, period: object, area: str) -> tuple[float | None, bool]:
     """(value, provisional) of one indicator cell, or (None, False) when absent."""
+    if indicators.empty:
+        return None, False
     hit = indicators.loc[
         (indicators["indicator"] == indicator) & (indicators["period"] == str(period)) & (indicators["area"] == area)
     ]
