@@ -7,8 +7,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from .errors import ConfigError, InputFileError
-from .paths import Layout
+from kainuu_metrics.errors import ConfigError, InputFileError
+from kainuu_metrics.paths import Layout
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .pipeline import run
+    from kainuu_metrics.pipeline import run
 
     layout = Layout(args.data.resolve(), args.reports.resolve())
     result = run(layout, getattr(args, "year", None), publish=args.command == "run")
@@ -55,7 +55,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from .pxweb import fetch_population
+    from kainuu_metrics.datasets.pxweb import fetch_population
 
     path = fetch_population(Layout(args.data, Path("reports")).raw)
     print(f"Väestötiedot tallennettu: {path}")
@@ -63,14 +63,14 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from .tuokio_template import write_tuokio_template
+    from kainuu_metrics.datasets.tuokio_template import write_tuokio_template
 
     print(f"Lomakepohja kirjoitettu: {write_tuokio_template(args.out)}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .startup import skip_unused_slow_imports
+    from kainuu_metrics.startup import skip_unused_slow_imports
 
     skip_unused_slow_imports()
     args = build_parser().parse_args(argv)
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Keskeytetty.", file=sys.stderr)
         return 130
     except Exception as error:  # a bug, not bad input: say so plainly, trace only on request
-        from .pxweb import FetchError
+        from kainuu_metrics.datasets.pxweb import FetchError
 
         if isinstance(error, FetchError):
             print(f"VIRHE\n{error}", file=sys.stderr)

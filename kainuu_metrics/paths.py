@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-CONFIG_DIR = PACKAGE_DIR / "config"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 PROJECT_ROOT = PACKAGE_DIR.parent
+CONFIG_DIR = PROJECT_ROOT / "config"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
 

@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import experience as experience_module
-from . import grants as grants_module
-from . import population as population_module
-from . import premises as premises_module
-from . import tuokio as tuokio_module
-from .accounting import CleaningResult
-from .config import load_domain
-from .errors import InputFileError
-from .indicators import grant_indicators
-from .paths import Layout
-from .quality_model import QualityReport
-from .store import accounts_frame, write_cleaning, write_csv, write_indicators
+from kainuu_metrics.datasets import experience as experience_module
+from kainuu_metrics.datasets import grants as grants_module
+from kainuu_metrics.datasets import population as population_module
+from kainuu_metrics.datasets import premises as premises_module
+from kainuu_metrics.datasets import tuokio as tuokio_module
+from kainuu_metrics.datasets.accounting import CleaningResult
+from kainuu_metrics.settings import load_domain
+from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.indicators.grants import grant_indicators
+from kainuu_metrics.paths import Layout
+from kainuu_metrics.quality.model import QualityReport
+from kainuu_metrics.store import accounts_frame, write_cleaning, write_csv, write_indicators
 
 SAMPLE_MARKER = "ESIMERKKIAINEISTO.txt"
 
@@ -118,7 +118,7 @@ def write_processed(layout: Layout, cleaned: Cleaned) -> Path:
 def check(cleaned: Cleaned, layout: Layout, checker) -> Callable[[], tuple[QualityReport, Path]]:
     """Start the checks in the checker process; the returned function waits for the report
     and saves it."""
-    from .quality import run_checks, save_report
+    from kainuu_metrics.quality.checks import run_checks, save_report
 
     pending = checker.submit(run_checks, cleaned.tables)
 
@@ -131,13 +131,13 @@ def check(cleaned: Cleaned, layout: Layout, checker) -> Callable[[], tuple[Quali
 
 def now_text() -> str:
     """The time of the run in Finnish time, as the pages show times ('29.11.2026 klo 19.12')."""
-    from .pages import format_timestamp
+    from kainuu_metrics.report.pages import format_timestamp
 
     return format_timestamp(dt.datetime.now(dt.UTC).isoformat())
 
 
 def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport, years: list[int], context_for: Callable) -> list[Path]:
-    from .pages import render_quality_page
+    from kainuu_metrics.report.pages import render_quality_page
 
     pages = []
     for year in years:
@@ -222,8 +222,8 @@ def page_nav(specs) -> list[tuple[str, str]]:
 def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print) -> RunResult:
     """The whole annual run. Returns the exit code: 0 ok, 1 blocking data-quality failure or a
     failed notebook. Raises InputFileError for a raw file that is wrong as a whole."""
-    from .quality import start_checker
-    from .reporting import KernelPool, default_workers
+    from kainuu_metrics.quality.checks import start_checker
+    from kainuu_metrics.report.notebooks import KernelPool, default_workers
 
     # What takes seconds to start starts first and works while the data are cleaned: Great
     # Expectations in a process of its own, and one warm Jupyter kernel per core.
@@ -238,9 +238,9 @@ def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True,
 
 
 def _run(layout: Layout, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool) -> RunResult:
-    from .html_export import PageContext
-    from .pdf import BackgroundPrinter
-    from .reporting import PageJob, default_workers, load_notebook_specs, run_notebooks
+    from kainuu_metrics.report.html_export import PageContext
+    from kainuu_metrics.report.pdf import BackgroundPrinter
+    from kainuu_metrics.report.notebooks import PageJob, default_workers, load_notebook_specs, run_notebooks
 
     progress = Progress(4 if publish else 3, echo)
     progress.step("Luetaan ja siivotaan raakatiedostot")
@@ -344,7 +344,7 @@ SUMMARY_PAGE = "summary.html"
 def write_index(layout: Layout, specs, report: QualityReport, sample: bool, generated: str) -> Path:
     """reports/index.html listing every year folder that has pages (summary first, its PDF,
     the detailed pages and the quality page), with this run's data-quality status."""
-    from .pages import format_timestamp, render_index
+    from kainuu_metrics.report.pages import format_timestamp, render_index
 
     years: dict[int, list[tuple[str, str]]] = {}
     for folder in sorted(p for p in layout.reports.iterdir() if p.is_dir() and p.name.isdigit()):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .accounting import CleaningResult, FileAccount
+from kainuu_metrics.datasets.accounting import CleaningResult, FileAccount
 
 INDICATORS_CSV = "indicators.csv"
 

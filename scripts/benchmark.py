@@ -41,7 +41,7 @@ def run_pipeline(workdir: Path) -> float:
 def naive_chain(workdir: Path) -> float:
     """What an analyst would do by hand: papermill CLI, then nbconvert CLI, per notebook and year."""
     sys.path.insert(0, str(ROOT))
-    from kainuu_metrics.reporting import load_notebook_specs
+    from kainuu_metrics.report.notebooks import load_notebook_specs
 
     data = workdir / "data"  # processed tables from the pipeline run
     out = workdir / "naive"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kainuu_metrics.reporting import load_notebook_specs
+from kainuu_metrics.report.notebooks import load_notebook_specs
 
 from .conftest import ROOT
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kainuu_metrics import charts
-from kainuu_metrics.charts import (
+from kainuu_metrics.report import charts
+from kainuu_metrics.report.charts import (
     OKABE_ITO,
     figure_html,
     format_change,
@@ -23,7 +23,7 @@ from kainuu_metrics.charts import (
     setup_plotly,
     table_html,
 )
-from kainuu_metrics.parsing import parse_finnish_number
+from kainuu_metrics.datasets.parsing import parse_finnish_number
 
 NB = "\u00a0"
 

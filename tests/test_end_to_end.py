@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from kainuu_metrics.html_export import find_external_references
+from kainuu_metrics.report.html_export import find_external_references
 
 from .conftest import ROOT, run_cli
 

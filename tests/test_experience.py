@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kainuu_metrics import experience
-from kainuu_metrics.config import load_column_mapping
+from kainuu_metrics.datasets import experience
+from kainuu_metrics.settings import load_column_mapping
 from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.experience import (
+from kainuu_metrics.datasets.experience import (
     clean_experience,
     experience_indicators,
     load_experience_config,
@@ -24,11 +24,11 @@ from kainuu_metrics.experience import (
     parse_hours,
     register_id_key,
 )
-from kainuu_metrics.indicators import slug
+from kainuu_metrics.indicators.grants import slug
 from kainuu_metrics.paths import NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, Layout
-from kainuu_metrics.privacy import pseudonymise
-from kainuu_metrics.readers import read_grids
-from kainuu_metrics.schemas import EXPERIENCE_ASSIGNMENTS, EXPERIENCE_REGISTER, POPULATION, conform
+from kainuu_metrics.datasets.privacy import pseudonymise
+from kainuu_metrics.datasets.readers import read_grids
+from kainuu_metrics.datasets.schemas import EXPERIENCE_ASSIGNMENTS, EXPERIENCE_REGISTER, POPULATION, conform
 from kainuu_metrics.store import write_cleaning, write_indicators
 
 KEY = bytes(range(32))
@@ -191,7 +191,7 @@ def test_rejected_rows_never_show_a_name_or_id(cleaned):
     assert lines[(7, "Asiantuntija")].reason.startswith("rivillä on useampi kokemusasiantuntija")
     assert lines[(8, "Tuntimäärä")].value == "kaksi"
     assert lines[(8, "Tuntimäärä")].reason == "'kaksi' ei ole tuntimäärä. Kirjoita tunnit numeroina, esim. 2 tai 1,5."
-    assert "Lisää kirjoitusasu tiedostoon kainuu_metrics/config/experience.yaml kohtaan roles" in lines[(8, "Tehtävä")].reason
+    assert "Lisää kirjoitusasu tiedostoon config/experience.yaml kohtaan roles" in lines[(8, "Tehtävä")].reason
     assert "negatiivinen" in lines[(8, "Palkkio (€)")].reason
     reg = {(r.source_row, r.column): r for r in cleaned["experience_register"].rejected.itertuples()}
     assert set(reg) == {(7, "Liittynyt"), (10, "Tunnus")}
@@ -423,7 +423,7 @@ def test_report_tables_keep_markers():
 
 
 def suite(name: str) -> dict:
-    return json.loads((PACKAGE_DIR / "expectations" / f"{name}_cleaned.json").read_text(encoding="utf-8"))
+    return json.loads((PACKAGE_DIR / "quality" / "suites" / f"{name}_cleaned.json").read_text(encoding="utf-8"))
 
 
 def suite_kwargs(name: str, kind: str, column: str) -> dict:
@@ -584,7 +584,7 @@ def test_pseudonyms_cannot_be_reversed_without_the_key(sample):
 
 @pytest.fixture(scope="module")
 def gx_reports(sample):
-    from kainuu_metrics.quality import run_checks
+    from kainuu_metrics.quality.checks import run_checks
 
     tables = {name: r.cleaned for name, r in sample["result"].items()}
     good = run_checks(tables)

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from kainuu_metrics.config import load_domain
+from kainuu_metrics.settings import load_domain
 from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.grants import clean_grant_record, clean_grants
+from kainuu_metrics.datasets.grants import clean_grant_record, clean_grants
 from kainuu_metrics.paths import Layout
 
 DOMAIN = load_domain()

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kainuu_metrics.html_export import (
+from kainuu_metrics.report.html_export import (
     SAMPLE_BANNER,
     PageContext,
     export_notebook_html,

@@ -3,15 +3,15 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kainuu_metrics.config import load_domain
-from kainuu_metrics.indicators import (
+from kainuu_metrics.settings import load_domain
+from kainuu_metrics.indicators.grants import (
     grant_indicators,
     months_between,
     population_denominators,
     slug,
     term_coverage,
 )
-from kainuu_metrics.schemas import GRANTS, POPULATION, conform
+from kainuu_metrics.datasets.schemas import GRANTS, POPULATION, conform
 
 DOMAIN = load_domain()
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kainuu_metrics.accounting import FLAGGED_COLUMNS, REJECTED_COLUMNS, SKIPPED_COLUMNS, FileAccount
-from kainuu_metrics.html_export import SAMPLE_BANNER, STATIC_DIR, PageContext, find_external_references
-from kainuu_metrics.pages import flagged_rows, render_index, render_quality_page, skipped_summary
-from kainuu_metrics.quality_model import CheckResult, QualityReport
+from kainuu_metrics.datasets.accounting import FLAGGED_COLUMNS, REJECTED_COLUMNS, SKIPPED_COLUMNS, FileAccount
+from kainuu_metrics.report.html_export import SAMPLE_BANNER, STATIC_DIR, PageContext, find_external_references
+from kainuu_metrics.report.pages import flagged_rows, render_index, render_quality_page, skipped_summary
+from kainuu_metrics.quality.model import CheckResult, QualityReport
 
 NB = "\u00a0"
 SHA = "3f1c0a9b8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170615243a"

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kainuu_metrics import parsing
-from kainuu_metrics.config import load_domain
+from kainuu_metrics.datasets import parsing
+from kainuu_metrics.settings import load_domain
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kainuu_metrics import pdf
+from kainuu_metrics.report import pdf
 
 MISSING = "/ei/ole/chromium"
 

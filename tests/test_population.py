@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from kainuu_metrics.accounting import SKIP_KINDS
-from kainuu_metrics.config import load_domain
+from kainuu_metrics.datasets.accounting import SKIP_KINDS
+from kainuu_metrics.settings import load_domain
 from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.paths import Layout
-from kainuu_metrics.population import (
+from kainuu_metrics.datasets.population import (
     CLEANED_COLUMNS,
     clean_population,
     is_population_label,

@@ -17,12 +17,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from kainuu_metrics import premises as pm
-from kainuu_metrics.config import load_domain
+from kainuu_metrics.datasets import premises as pm
+from kainuu_metrics.settings import load_domain
 from kainuu_metrics.errors import ConfigError, InputFileError
-from kainuu_metrics.indicators import months_between
+from kainuu_metrics.indicators.grants import months_between
 from kainuu_metrics.paths import Layout
-from kainuu_metrics.schemas import GRANTS, PREMISES, conform
+from kainuu_metrics.datasets.schemas import GRANTS, PREMISES, conform
 
 DOMAIN = load_domain()
 PROJECT = Path(__file__).resolve().parents[1]
@@ -145,7 +145,7 @@ def test_price_list_mistakes_are_config_errors(entries, message):
 
 def test_shipped_price_list_loads():
     prices = pm.load_price_list()
-    assert prices.shown_path == "kainuu_metrics/config/premises_prices.yaml"
+    assert prices.shown_path == "config/premises_prices.yaml"
     kaukametsa = prices.find("Kajaanin sosiaali- ja terveyskeskus, kokoushuone Kaukametsä")
     assert kaukametsa is not None and kaukametsa.rate_on(dt.date(2024, 6, 1)) > 0
     assert prices.find("Kuhmon terveysasema, ryhmätila") is not None
@@ -581,14 +581,14 @@ def test_report_tables(indicators):
 
 
 def test_suite_council_terms_equal_the_configuration():
-    suite = json.loads((PROJECT / "kainuu_metrics" / "expectations" / "premises_cleaned.json").read_text(encoding="utf-8"))
+    suite = json.loads((PROJECT / "kainuu_metrics" / "quality" / "suites" / "premises_cleaned.json").read_text(encoding="utf-8"))
     assert suite["name"] == "premises_cleaned"
     [terms] = [e["kwargs"]["value_set"] for e in suite["expectations"] if e["kwargs"].get("column") == "council_term"]
     assert terms == [t.id for t in DOMAIN.council_terms]
 
 
 def test_suite_passes_clean_bookings_and_blocks_bad_ones():
-    from kainuu_metrics.quality import run_checks
+    from kainuu_metrics.quality.checks import run_checks
 
     good = bookings_frame()
     bad = good.copy()

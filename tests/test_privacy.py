@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kainuu_metrics.errors import ConfigError
-from kainuu_metrics.privacy import (
+from kainuu_metrics.datasets.privacy import (
     KEY_ENV_VAR,
     KEY_FILE_NAME,
     PSEUDONYM_PATTERN,

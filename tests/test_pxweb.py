@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from kainuu_metrics.paths import Layout
-from kainuu_metrics.population import clean_population, population_lookup
-from kainuu_metrics.pxweb import (
+from kainuu_metrics.datasets.population import clean_population, population_lookup
+from kainuu_metrics.datasets.pxweb import (
     DEFAULT_BASE_URL,
     URL_ENV_VAR,
     FetchError,

@@ -1,4 +1,4 @@
-"""Tests for kainuu_metrics.quality. GX runs are shared per module (the import costs seconds)."""
+"""Tests for kainuu_metrics.quality.checks. GX runs are shared per module (the import costs seconds)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kainuu_metrics.config import load_domain
+from kainuu_metrics.settings import load_domain
 from kainuu_metrics.errors import ConfigError, InputFileError
-from kainuu_metrics.parsing import business_id_check_digit
-from kainuu_metrics.quality import (
+from kainuu_metrics.datasets.parsing import business_id_check_digit
+from kainuu_metrics.quality.checks import (
     EXPECTATIONS_DIR,
     MISSING_TABLE,
     load_report,
@@ -23,8 +23,8 @@ from kainuu_metrics.quality import (
     run_checks,
     save_report,
 )
-from kainuu_metrics.quality_model import CheckResult, QualityReport
-from kainuu_metrics.schemas import DENOMINATORS, GRANTS, POPULATION
+from kainuu_metrics.quality.model import CheckResult, QualityReport
+from kainuu_metrics.datasets.schemas import DENOMINATORS, GRANTS, POPULATION
 
 MUNICIPALITIES = ["105", "205", "290", "578", "620", "697", "765", "777"]
 NETWORKS = [
@@ -226,7 +226,7 @@ def test_a_suite_named_unlike_its_file_is_a_config_error(tmp_path):
 
 
 def test_importing_the_module_does_not_import_great_expectations():
-    code = "import sys, kainuu_metrics.quality; print('great_expectations' in sys.modules)"
+    code = "import sys, kainuu_metrics.quality.checks; print('great_expectations' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

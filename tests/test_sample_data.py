@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kainuu_metrics.config import load_column_mapping, load_domain, normalise_key
-from kainuu_metrics.parsing import is_blank, parse_finnish_number
-from kainuu_metrics.readers import read_grids
+from kainuu_metrics.settings import load_column_mapping, load_domain, normalise_key
+from kainuu_metrics.datasets.parsing import is_blank, parse_finnish_number
+from kainuu_metrics.datasets.readers import read_grids
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "generate_sample_data.py"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kainuu_metrics import summary as sm
-from kainuu_metrics.config import load_domain
+from kainuu_metrics.report import summary as sm
+from kainuu_metrics.settings import load_domain
 from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.quality import save_report
-from kainuu_metrics.quality_model import CheckResult, QualityReport
+from kainuu_metrics.quality.checks import save_report
+from kainuu_metrics.quality.model import CheckResult, QualityReport
 
 DOMAIN = load_domain()
 NB = "\u00a0"

@@ -2,10 +2,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kainuu_metrics.config import load_column_mapping
+from kainuu_metrics.settings import load_column_mapping
 from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.readers import RawSheet
-from kainuu_metrics.tabular import map_sheet
+from kainuu_metrics.datasets.readers import RawSheet
+from kainuu_metrics.datasets.tabular import map_sheet
 
 MAPPING = load_column_mapping("grants")
 HEADER = ("Hakija", "Avustuslaji", "Haettu €", "Myönnetty €", "Lisätiedot")

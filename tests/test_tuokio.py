@@ -18,12 +18,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from kainuu_metrics import tuokio
-from kainuu_metrics.accounting import rejected_row_count
+from kainuu_metrics.datasets import tuokio
+from kainuu_metrics.datasets.accounting import rejected_row_count
 from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.paths import Layout
-from kainuu_metrics.schemas import TUOKIO_AGREED, TUOKIO_GOAL_FOLLOWUPS, TUOKIO_GOALS, TUOKIO_RATINGS, conform
-from kainuu_metrics.tuokio_template import write_tuokio_template
+from kainuu_metrics.datasets.schemas import TUOKIO_AGREED, TUOKIO_GOAL_FOLLOWUPS, TUOKIO_GOALS, TUOKIO_RATINGS, conform
+from kainuu_metrics.datasets.tuokio_template import write_tuokio_template
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = tuokio.load_tuokio_config()
@@ -587,7 +587,7 @@ def test_criteria_that_differ_from_the_configuration(layout: Layout) -> None:
 def _config_dict(version: int = 1, readable_versions: list[int] | None = None, stages: int | None = None) -> dict:
     import yaml
 
-    raw = yaml.safe_load((ROOT / "kainuu_metrics" / "config" / "tuokio.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((ROOT / "config" / "tuokio.yaml").read_text(encoding="utf-8"))
     raw["template"] = {**raw["template"], "version": version, "readable_versions": readable_versions or [version]}
     if stages is not None:
         raw["scale"]["stages"] = raw["scale"]["stages"][:stages]
@@ -651,12 +651,12 @@ def test_sample_reads_back_with_its_planted_problems(sample: tuple[Path, Path]) 
 
 
 def test_the_gx_suite_passes_on_the_sample(sample: tuple[Path, Path], tmp_path: Path) -> None:
-    from kainuu_metrics.quality import run_checks
+    from kainuu_metrics.quality.checks import run_checks
 
     root = sample[0]
     layout = Layout(root, root / "reports")
     data = tuokio.clean_tuokio(tuokio.tuokio_root(layout), layout)
-    shutil.copy(ROOT / "kainuu_metrics" / "expectations" / "tuokio_ratings_cleaned.json", tmp_path)
+    shutil.copy(ROOT / "kainuu_metrics" / "quality" / "suites" / "tuokio_ratings_cleaned.json", tmp_path)
     report = run_checks({"tuokio_ratings": data.ratings}, expectations_dir=tmp_path)
     assert [c.expectation for c in report.checks if not c.success] == []
     broken = data.ratings.copy()
@@ -666,7 +666,7 @@ def test_the_gx_suite_passes_on_the_sample(sample: tuple[Path, Path], tmp_path: 
 
 
 def test_the_gx_suite_matches_the_configuration() -> None:
-    suite = json.loads((ROOT / "kainuu_metrics" / "expectations" / "tuokio_ratings_cleaned.json").read_text(encoding="utf-8"))
+    suite = json.loads((ROOT / "kainuu_metrics" / "quality" / "suites" / "tuokio_ratings_cleaned.json").read_text(encoding="utf-8"))
     kwargs = {(e["type"], e["kwargs"].get("column")): e["kwargs"] for e in suite["expectations"]}
     assert kwargs[("expect_column_values_to_be_in_set", "criterion")]["value_set"] == [c.id for c in CONFIG.criteria]
     assert kwargs[("expect_column_values_to_be_in_set", "actor_type")]["value_set"] == list(CONFIG.actor_types)

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kainuu_metrics import tuokio
+from kainuu_metrics.datasets import tuokio
 from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.paths import Layout
-from kainuu_metrics.tuokio_template import SCALE_NAME, build_tuokio_workbook, write_tuokio_template
+from kainuu_metrics.paths import CONFIG_DIR, Layout
+from kainuu_metrics.datasets.tuokio_template import SCALE_NAME, build_tuokio_workbook, write_tuokio_template
 
 CONFIG = tuokio.load_tuokio_config()
 
@@ -110,7 +110,7 @@ def test_structure_is_protected_and_only_inputs_unlocked(template: Path) -> None
 def test_the_scale_comes_from_the_configuration() -> None:
     import yaml
 
-    raw = yaml.safe_load((Path(tuokio.__file__).parent / "config" / "tuokio.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((CONFIG_DIR / "tuokio.yaml").read_text(encoding="utf-8"))
     raw["scale"]["stages"] = [{"name": "Aloitus", "description": "a"}, {"name": "Kasvu", "description": "b"}, {"name": "Kypsä", "description": "c"}]
     config = tuokio.tuokio_config_from_dict(raw)
     workbook = build_tuokio_workbook(config)

@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from kainuu_metrics.parsing import business_id_check_digit
+from kainuu_metrics.datasets.parsing import business_id_check_digit
 
 SEED = 2023
 MARKER_NAME = "ESIMERKKIAINEISTO.txt"

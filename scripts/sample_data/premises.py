@@ -52,7 +52,7 @@ PALTAMO = "Paltamon terveysasema, ryhmähuone"
 PUOLANKA = "Puolangan palvelukeskus, kerhohuone"
 HYRYNSALMI = "Hyrynsalmen terveysasema, kokoushuone"  # deliberately not in the price list
 
-# The sample rates of kainuu_metrics/config/premises_prices.yaml, used where an export states
+# The sample rates of config/premises_prices.yaml, used where an export states
 # the computed cost: (first day, €/h), latest last.
 RATES = {
     KAUKAMETSA: [(dt.date(2023, 1, 1), 25), (dt.date(2025, 1, 1), 28)],

@@ -1,6 +1,6 @@
 """Sample Yhteistyö-Tuokio evaluation forms (invented answers), two evaluations.
 
-The forms are made with the package's own template writer (kainuu_metrics.tuokio_template) and
+The forms are made with the package's own template writer (kainuu_metrics.datasets.tuokio_template) and
 filled in with openpyxl, as if participants had filled them in Excel. Everything is invented:
 participants, ratings, texts and goals. The instruction sheet of every form says
 ESIMERKKIAINEISTO.
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from kainuu_metrics.tuokio import (
+from kainuu_metrics.datasets.tuokio import (
     INSTRUCTIONS_SHEET,
     PARTICIPANT_SHEET,
     SUMMARY_SHEET,
@@ -37,7 +37,7 @@ from kainuu_metrics.tuokio import (
     layout_for,
     load_tuokio_config,
 )
-from kainuu_metrics.tuokio_template import SAMPLE_MARKER_CELL, write_tuokio_template
+from kainuu_metrics.datasets.tuokio_template import SAMPLE_MARKER_CELL, write_tuokio_template
 from sample_data import save_workbook
 
 SAMPLE_NOTE = (

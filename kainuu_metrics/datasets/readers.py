@@ -1,0 +1,154 @@
+"""Reading raw files (I/O edge): CSV in any encoding and separator, XLSX, into raw grids.
+
+A raw grid keeps every physical row with its 1-based row number so that every later step can
+say which row of which file a value came from."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from kainuu_metrics.errors import InputFileError
+
+TABULAR_SUFFIXES = {".csv", ".xlsx", ".txt"}
+_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """One sheet (or a whole CSV file) as rows of cell values with their row numbers."""
+
+    name: str
+    rows: tuple[tuple[int, tuple[object, ...]], ...]
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM) or Windows-1252/ISO-8859-1, detected, never assumed."""
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        return data.decode("utf-16")
+    for encoding in _ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputFileError(
+        path,
+        "tiedoston merkistöä ei tunnistettu (ei UTF-8 eikä Windows-1252)",
+        "Tallenna tiedosto uudelleen CSV-muodossa merkistöllä UTF-8.",
+    )
+
+
+def sniff_separator(text: str) -> str:
+    """The separator used by most of the first lines: ';', ',' or a tab."""
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    best, best_score = ",", -1
+    for candidate in (";", ",", "\t"):
+        counts = []
+        for line in lines:
+            try:
+                counts.append(len(next(csv.reader([line], delimiter=candidate))) - 1)
+            except (csv.Error, StopIteration):
+                counts.append(0)
+        score = sum(1 for c in counts if c > 0) * 1000 + max(counts, default=0)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def read_csv_grid(path: Path) -> RawSheet:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"tiedostoa ei voitu lukea ({exc.strerror})", "Tarkista tiedoston oikeudet.") from exc
+    text = decode_text(data, path)
+    separator = sniff_separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    rows: list[tuple[int, tuple[object, ...]]] = []
+    try:
+        for record in reader:
+            rows.append((reader.line_num, tuple(record)))
+    except csv.Error as exc:
+        raise InputFileError(
+            path, f"CSV-tiedosto on rikki ({exc})", "Tarkista lainausmerkit ja tallenna tiedosto uudelleen.",
+            row=reader.line_num,
+        ) from exc
+    # csv.reader's line_num is the last physical line of a record; rows start at 1.
+    return RawSheet(name="", rows=_renumber(rows))
+
+
+def _renumber(rows: list[tuple[int, tuple[object, ...]]]) -> tuple[tuple[int, tuple[object, ...]], ...]:
+    """Record numbers as the first physical line of each record."""
+    renumbered = []
+    previous_end = 0
+    for end_line, cells in rows:
+        renumbered.append((previous_end + 1, cells))
+        previous_end = end_line
+    return tuple(renumbered)
+
+
+def read_xlsx_grids(path: Path) -> list[RawSheet]:
+    """Every sheet (hidden ones too) with cell values as Excel shows them: text, numbers
+    (whole numbers as int, like openpyxl), dates. Read with calamine: many times faster than
+    openpyxl, which stays the writer."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for name in workbook.sheet_names:
+            grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = tuple((number, tuple(_cell(c) for c in cells)) for number, cells in enumerate(grid, start=1))
+            sheets.append(RawSheet(name=name, rows=_trim_trailing_blank(rows)))
+    except (CalamineError, OSError, ValueError) as exc:
+        raise InputFileError(
+            path,
+            f"Excel-tiedostoa ei voitu avata ({type(exc).__name__})",
+            "Avaa tiedosto Excelissä ja tallenna se uudelleen .xlsx-muodossa.",
+        ) from exc
+    return sheets
+
+
+def _cell(value: object) -> object:
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _trim_trailing_blank(rows: tuple) -> tuple:
+    """openpyxl may report formatted but empty rows after the data; they are not rows read."""
+    end = len(rows)
+    while end and all(c is None or (isinstance(c, str) and not c.strip()) for c in rows[end - 1][1]):
+        end -= 1
+    return rows[:end]
+
+
+def read_grids(path: Path) -> list[RawSheet]:
+    """Every sheet of a CSV or XLSX file as raw grids."""
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".txt"}:
+        return [read_csv_grid(path)]
+    if suffix == ".xlsx":
+        return read_xlsx_grids(path)
+    raise InputFileError(
+        path,
+        f"tiedostomuotoa '{suffix}' ei tueta",
+        "Tallenna tiedosto muodossa .xlsx tai .csv.",
+    )
+
+
+def list_raw_files(folder: Path, suffixes: set[str] = TABULAR_SUFFIXES) -> list[Path]:
+    """Data files in a raw folder, sorted; README files and Office lock files left out."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in suffixes
+        and not p.name.startswith(("~$", "."))
+        and p.stem.upper() != "README"
+    )

@@ -1,0 +1,158 @@
+"""Row-level cleaning shared by the cleaners: a problem that rejects a row, value parsing that
+says how to fix a bad value, and the assembly of one sheet's result with its row account."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kainuu_metrics.datasets import parsing
+from kainuu_metrics.datasets.accounting import FLAGGED_COLUMNS, REJECTED_COLUMNS, SKIPPED_COLUMNS, CleaningResult, account_for, combine, file_sha256
+from kainuu_metrics.settings import normalise_key
+from kainuu_metrics.paths import Layout
+from kainuu_metrics.datasets.readers import RawSheet, read_grids
+from kainuu_metrics.datasets.tabular import MappedSheet
+
+
+class RowProblem(Exception):
+    """A value that makes a row unusable; carries the canonical column and a Finnish reason."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        self.column = column
+        self.reason = reason
+        super().__init__(reason)
+
+
+def clean_text(value: object) -> str | None:
+    """Trimmed text with inner whitespace collapsed; None for a blank cell."""
+    if parsing.is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse_value(column: str, parser: Callable[[object], Any], value: object, fixes: dict[str, str]) -> Any:
+    """parser(value), or a RowProblem whose reason ends with how to fix the value."""
+    try:
+        return parser(value)
+    except ValueError as exc:
+        raise RowProblem(column, f"{exc}. {fixes.get(column, '')}".strip()) from None
+
+
+def lookup_alias(value: object, table: dict[str, str], column: str, what: str, where: str) -> str | None:
+    """The canonical name of a spelling; an unknown one names the configuration to extend."""
+    if parsing.is_blank(value):
+        return None
+    found = table.get(normalise_key(str(value)))
+    if found is None:
+        raise RowProblem(column, f"tuntematon {what} '{value}'. Lisää kirjoitusasu tiedostoon {where}")
+    return found
+
+
+def cell_text(value: object) -> str:
+    """A raw cell as users read it in the file (dates as d.m.yyyy), for rejected-row lists."""
+    if parsing.is_blank(value):
+        return ""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"{value.day}.{value.month}.{value.year}"
+    return str(value)
+
+
+def rejected_lines(
+    problems: list[RowProblem], record: dict[str, Any], *, dataset: str, source_file: str, sheet: str, labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """One rejected-row line per problem: where, which column (as headed in the file), what."""
+    return [
+        {
+            "dataset": dataset,
+            "source_file": source_file,
+            "sheet": sheet,
+            "source_row": record["source_row"],
+            "column": labels.get(problem.column, problem.column),
+            "value": cell_text(record.get(problem.column)),
+            "reason": problem.reason,
+        }
+        for problem in problems
+    ]
+
+
+def clean_sheet_records(
+    mapped: MappedSheet,
+    *,
+    clean_record: Callable[[dict[str, Any]], tuple[dict[str, Any], list[RowProblem]]],
+    labels: dict[str, str],
+    dataset: str,
+    source_file: str,
+    sheet: RawSheet,
+    sha256: str,
+) -> CleaningResult:
+    """Clean every record of a mapped sheet: kept rows with provenance, rejected lines with
+    reasons, skipped rows, and the sheet's balanced row account."""
+    cleaned_rows: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    for record in mapped.records.to_dict("records"):
+        values, problems = clean_record(record)
+        if problems:
+            rejected += rejected_lines(problems, record, dataset=dataset, source_file=source_file, sheet=sheet.name, labels=labels)
+        else:
+            cleaned_rows.append({**values, "source_file": source_file, "sheet": sheet.name, "source_row": record["source_row"]})
+    rejected_frame = pd.DataFrame(rejected, columns=REJECTED_COLUMNS)
+    skipped = pd.DataFrame(
+        [{"dataset": dataset, "source_file": source_file, "sheet": sheet.name, "source_row": n, "kind": k} for n, k in mapped.skipped],
+        columns=SKIPPED_COLUMNS,
+    )
+    account = account_for(
+        dataset=dataset,
+        source_file=source_file,
+        sheet=sheet.name,
+        sha256=sha256,
+        rows_read=len(sheet.rows),
+        cleaned=len(cleaned_rows),
+        rejected=rejected_frame["source_row"].nunique(),
+        skipped=len(skipped),
+    )
+    return CleaningResult(cleaned=pd.DataFrame(cleaned_rows), rejected=rejected_frame, skipped=skipped, accounts=[account])
+
+
+def clean_files(
+    paths: list[Path], layout: Layout, clean_sheet: Callable[[RawSheet, str, str], CleaningResult]
+) -> CleaningResult:
+    """Every non-empty sheet of every file through `clean_sheet(sheet, source_file, sha256)`,
+    combined; source_file is the path as users see it (relative to the data folder)."""
+    results = []
+    for path in paths:
+        source_file, sha256 = layout.relative_to_data(path), file_sha256(path)
+        results += [clean_sheet(sheet, source_file, sha256) for sheet in read_grids(path) if sheet.rows]
+    return combine(results)
+
+
+def flag_lines(
+    table: pd.DataFrame,
+    reasons: dict[str, str],
+    *,
+    dataset: str,
+    describe: Callable[[Any], str],
+    year_of: Callable[[Any], object] = lambda row: row.year,
+) -> pd.DataFrame:
+    """One line per flag raised on a kept row (flag column -> Finnish reason), for the quality page."""
+    lines = [
+        {
+            "dataset": dataset,
+            "source_file": row.source_file,
+            "sheet": row.sheet,
+            "source_row": row.source_row,
+            "year": year_of(row),
+            "flag": flag,
+            "reason": f"{reason} ({describe(row)})",
+        }
+        for flag, reason in reasons.items()
+        for row in table.loc[table[flag]].itertuples()
+    ]
+    return pd.DataFrame(lines, columns=FLAGGED_COLUMNS)

@@ -1,0 +1,203 @@
+"""Executing the parameterised notebooks with papermill and exporting them as offline HTML.
+
+Speed: a kernel start and the kernel's imports (pandas, plotly, this package) cost far more
+than a report notebook itself. So a run starts one kernel per core at its very beginning,
+warms it up while the data are cleaned and checked, and papermill then executes every
+notebook on those warm kernels (its `km` argument), clearing the namespace in between."""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from kainuu_metrics.report.html_export import PageContext, export_notebook_html
+from kainuu_metrics.paths import CONFIG_DIR, NOTEBOOKS_DIR, Layout
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    notebook: str
+    page: str
+    title: str
+    years_from: str = "grants"  # the page exists for the years this dataset has data
+
+
+@dataclass(frozen=True)
+class PageJob:
+    spec: NotebookSpec
+    year: int
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    job: PageJob
+    html: Path | None
+    error: str | None  # Finnish, when the notebook failed
+
+
+def load_notebook_specs(path: Path = CONFIG_DIR / "pages.yaml") -> list[NotebookSpec]:
+    with path.open(encoding="utf-8") as handle:
+        return [NotebookSpec(**entry) for entry in yaml.safe_load(handle)]
+
+
+# Run in every kernel before its first notebook: what the report notebooks import, and
+# setup_plotly, whose first call imports plotly's renderers (and through them nbformat).
+WARM_UP = (
+    "from kainuu_metrics.startup import skip_unused_slow_imports\n"
+    "skip_unused_slow_imports()\n"
+    "import pandas, pyarrow, plotly.express, plotly.graph_objects\n"
+    "import kainuu_metrics.report.charts, kainuu_metrics.report.views, kainuu_metrics.report.summary, kainuu_metrics.store\n"
+    "import kainuu_metrics.datasets.premises, kainuu_metrics.datasets.experience, kainuu_metrics.datasets.tuokio\n"
+    "kainuu_metrics.report.charts.setup_plotly()"
+)
+RESET = "get_ipython().run_line_magic('reset', '-f')"
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]  # no transport warnings on our stderr
+
+
+class KernelPool:
+    """Warm Jupyter kernels shared by the notebook runs, one per worker thread."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._idle: queue.Queue = queue.Queue()
+        self._all: list = []
+        self._starter = threading.Thread(target=self._start_all, name="kernel-warm-up", daemon=True)
+        self._error: BaseException | None = None
+
+    def start(self) -> KernelPool:
+        """Start the kernels in the background; returns at once."""
+        self._starter.start()
+        return self
+
+    def _start_all(self) -> None:
+        os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # kernels inherit it
+        try:
+            for _ in range(self.size):
+                km = self._new_kernel()
+                self._all.append(km)
+                self._idle.put(km)
+        except BaseException as exc:  # reported when a notebook asks for a kernel
+            self._error = exc
+
+    @staticmethod
+    def _new_kernel():
+        from jupyter_client.manager import AsyncKernelManager
+        from nbclient.util import run_sync
+
+        km = AsyncKernelManager(kernel_name="python3")
+        run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS)
+        KernelPool._run_code(km, WARM_UP)
+        return km
+
+    @staticmethod
+    def _run_code(km, code: str) -> None:
+        from nbclient.util import run_sync
+
+        client = km.client()
+        client.start_channels()
+        try:
+            run_sync(client.wait_for_ready)(timeout=60)
+            run_sync(client.execute_interactive)(code, store_history=False, timeout=120)
+        finally:
+            client.stop_channels()
+
+    def acquire(self):
+        self._starter.join()
+        if self._error is not None:
+            raise RuntimeError(f"Jupyter-ydintä ei voitu käynnistää: {self._error}") from self._error
+        km = self._idle.get()
+        self._run_code(km, RESET)
+        return km
+
+    def release(self, km, *, healthy: bool = True) -> None:
+        if not healthy:
+            from nbclient.util import run_sync
+
+            run_sync(km.restart_kernel)(now=True)
+            self._run_code(km, WARM_UP)
+        self._idle.put(km)
+
+    def shutdown(self) -> None:
+        from nbclient.util import run_sync
+
+        self._starter.join()
+        for km in self._all:
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # a kernel already gone needs no shutdown
+                pass
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _execute(job: PageJob, layout: Layout, context_for: Callable[[PageJob], PageContext], notebooks_dir: Path, pool: KernelPool) -> PageOutcome:
+    import papermill
+
+    context = context_for(job)  # may wait (a page that shows the checks' result waits for them)
+    if context is None:
+        return PageOutcome(job, None, "ohitettu, koska tietojen laatu ei ole kunnossa")
+    year_dir = layout.year_reports(job.year)
+    executed = year_dir / "notebooks" / job.spec.notebook
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    km = pool.acquire()
+    healthy = True
+    try:
+        # No `cwd=`: papermill would chdir the whole process, racing the other threads.
+        papermill.execute_notebook(
+            str(notebooks_dir / job.spec.notebook),
+            str(executed),
+            parameters={"year": job.year, "data_dir": str(layout.data.resolve()), "reports_dir": str(layout.reports.resolve())},
+            kernel_name="python3",
+            km=km,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,  # saved once at the end, not after every cell
+        )
+    except papermill.PapermillExecutionError as exc:
+        return PageOutcome(job, None, f"{exc.ename}: {exc.evalue} (suoritettu muistio: {executed})")
+    except Exception as exc:  # a kernel that died: report it, restart it, run the other notebooks
+        healthy = False
+        return PageOutcome(job, None, f"{type(exc).__name__}: {exc}")
+    finally:
+        pool.release(km, healthy=healthy)
+    html = export_notebook_html(executed, year_dir / job.spec.page, context)
+    return PageOutcome(job, html, None)
+
+
+def run_notebooks(
+    jobs: list[PageJob],
+    layout: Layout,
+    context_for: Callable[[PageJob], PageContext | None],
+    *,
+    pool: KernelPool | None = None,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    on_done: Callable[[PageOutcome], None] = lambda outcome: None,
+) -> list[PageOutcome]:
+    """Execute and export every job, in order, on the pool's kernels, one thread per kernel;
+    failures are collected, not raised. `context_for` runs in the worker thread just before
+    its job; returning None skips the job."""
+    import papermill  # noqa: F401  (import before the threads start: importing is not thread-safe)
+
+    own_pool = pool is None
+    pool = pool or KernelPool(min(len(jobs), default_workers()) or 1).start()
+    outcomes = []
+    try:
+        with ThreadPoolExecutor(max_workers=pool.size) as threads:
+            futures = [threads.submit(_execute, job, layout, context_for, notebooks_dir, pool) for job in jobs]
+            for future in as_completed(futures):
+                outcome = future.result()
+                on_done(outcome)
+                outcomes.append(outcome)
+    finally:
+        if own_pool:
+            pool.shutdown()
+    return sorted(outcomes, key=lambda o: (o.job.year, o.job.spec.notebook))

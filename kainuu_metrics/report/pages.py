@@ -1,0 +1,308 @@
+"""Pages not made from notebooks: the data-quality page of a year and the reports index.
+
+Same look as the notebook pages (templates/pages/_chrome.html.j2, templates/static/site.css),
+all inline, Finnish, readable offline and printable on A4.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from kainuu_metrics.datasets.accounting import SKIP_KINDS, FileAccount, rejected_row_count
+from kainuu_metrics.report.charts import MISSING, format_number
+from kainuu_metrics.report.html_export import (
+    PAGES_TEMPLATES_DIR,
+    SITE_NAME,
+    PageContext,
+    current_href,
+    static_text,
+)
+from kainuu_metrics.quality.model import CheckResult, QualityReport
+
+# Finnish names of the datasets as readers know them; unknown keys are shown as they are.
+# Soft hyphens (U+00AD) let long compounds break in narrow table columns and on paper.
+SHY = "\u00ad"
+DATASET_LABELS = {
+    "grants": "Avustukset",
+    "population": "Väestö",
+    "denominators": f"Väestö{SHY}pohjat",
+    "experience_register": f"Kokemus{SHY}asiantuntija{SHY}rekisteri",
+    "experience_assignments": f"Kokemus{SHY}asiantuntijoiden tehtävät",
+    "premises": "Tilojen maksuton käyttö",
+    "tuokio_ratings": f"Yhteistyö-Tuokio-{SHY}arvioinnit",
+}
+MAX_EXAMPLES = 10
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def dataset_label(dataset: str) -> str:
+    return DATASET_LABELS.get(dataset, dataset)
+
+
+def format_timestamp(iso: str) -> str:
+    """ISO 8601 (UTC when no zone is given) -> '29.11.2026 klo 19.12' in Finnish time.
+
+    >>> format_timestamp("2026-11-29T17:12:00Z")
+    '29.11.2026 klo 19.12'
+    >>> format_timestamp("ei aika")
+    'ei aika'
+    """
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(HELSINKI)
+    return f"{local.day}.{local.month}.{local.year} klo {local.hour}.{local.minute:02d}"
+
+
+def breakable(text: object) -> Markup:
+    """Escaped text that may wrap after '/' and '_' (long file paths in narrow columns).
+
+    >>> str(breakable("raw/grants/a_b.xlsx"))
+    'raw/<wbr>grants/<wbr>a_<wbr>b.xlsx'
+    """
+    escaped = str(Markup.escape(text))
+    return Markup(escaped.replace("/", "/<wbr>").replace("_", "_<wbr>"))
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(PAGES_TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["breakable"] = breakable
+    return environment
+
+
+def _render(template: str, out: Path, context: PageContext, **values: Any) -> Path:
+    html = _environment().get_template(template).render(
+        ctx=context,
+        current=current_href(context.nav, out),
+        site_name=SITE_NAME,
+        site_css=Markup(static_text("site.css")),  # raw text inside <style>: must not be escaped
+        site_js=Markup(static_text("site.js")),
+        **values,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out
+
+
+# --- table rows for the quality page (pure) -------------------------------------------------
+
+
+def _text(value: object, empty: str = MISSING) -> str:
+    if value is None:
+        return empty
+    if isinstance(value, (bool, np.bool_)):
+        return "kyllä" if value else "ei"
+    try:
+        if pd.isna(value):  # type: ignore[arg-type]
+            return empty
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def check_rows(checks: list[CheckResult]) -> list[dict[str, Any]]:
+    """One row per check, with result text that does not rely on colour."""
+    rows = []
+    for check in checks:
+        if check.success:
+            result, css = "✓\u00a0läpäisty", "tulos-ok"
+        elif check.blocking:
+            result, css = "✗\u00a0ei läpäisty", "tulos-virhe"
+        else:
+            result, css = "✗\u00a0ei läpäisty (varoitus)", "tulos-varoitus"
+        examples = [_text(e, "(tyhjä)") for e in check.unexpected_examples[:MAX_EXAMPLES]]
+        if len(check.unexpected_examples) > MAX_EXAMPLES:
+            examples.append("…")
+        rows.append(
+            {
+                "dataset": dataset_label(check.dataset),
+                "description": check.description_fi,
+                "column": check.column,
+                "expectation": check.expectation,
+                "kind": "estävä" if check.blocking else "varoitus",
+                "result": result,
+                "result_class": css,
+                "observed": check.observed_fi,
+                "examples": "; ".join(examples),  # not ",": decimal commas
+            }
+        )
+    return rows
+
+
+def account_rows(accounts: list[FileAccount]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows of the row-accounting table and its totals."""
+    rows = [
+        {
+            "dataset": dataset_label(a.dataset),
+            "file": a.source_file,
+            "sheet": a.sheet,
+            "sha256": a.sha256,
+            "read": format_number(a.rows_read),
+            "cleaned": format_number(a.cleaned),
+            "rejected": format_number(a.rejected),
+            "skipped": format_number(a.skipped),
+            "balanced": a.balanced,
+        }
+        for a in accounts
+    ]
+    totals = {
+        "read": format_number(sum(a.rows_read for a in accounts)),
+        "cleaned": format_number(sum(a.cleaned for a in accounts)),
+        "rejected": format_number(sum(a.rejected for a in accounts)),
+        "skipped": format_number(sum(a.skipped for a in accounts)),
+        "balanced": all(a.balanced for a in accounts),
+    }
+    return rows, totals
+
+
+def rejected_rows(rejected: pd.DataFrame) -> list[dict[str, str]]:
+    """Every rejected row problem, ordered by file, sheet and row."""
+    if rejected.empty:
+        return []
+    ordered = rejected.sort_values(["source_file", "sheet", "source_row"], kind="stable")
+    return [
+        {
+            "file": _text(r["source_file"]),
+            "sheet": _text(r["sheet"]),
+            "row": _text(r["source_row"]),
+            "column": _text(r["column"]),
+            "value": _text(r["value"], "(tyhjä)"),
+            "reason": _text(r["reason"]),
+        }
+        for _, r in ordered.iterrows()
+    ]
+
+
+def flagged_rows(flagged: pd.DataFrame, year: int) -> list[dict[str, str]]:
+    """Flagged rows of `year`, plus those whose year is not known."""
+    if flagged.empty:
+        return []
+    years = pd.to_numeric(flagged["year"], errors="coerce")
+    chosen = flagged[years.isna() | (years == year)]
+    chosen = chosen.sort_values(["source_file", "source_row"], kind="stable")
+    return [
+        {
+            "file": _text(r["source_file"]),
+            "row": _text(r["source_row"]),
+            "year": _text(r["year"], "ei tiedossa"),
+            "flag": _text(r["flag"]),
+            "reason": _text(r["reason"]),
+        }
+        for _, r in chosen.iterrows()
+    ]
+
+
+def skipped_summary(skipped: pd.DataFrame) -> tuple[list[dict[str, str]], str]:
+    """Skipped rows counted per file and kind (with the Finnish label), and the total."""
+    if skipped.empty:
+        return [], format_number(0)
+    counts = (
+        skipped.groupby(["source_file", "kind"], sort=True, dropna=False)
+        .size()
+        .reset_index(name="rows")
+    )
+    rows = [
+        {
+            "file": _text(r["source_file"]),
+            "kind": SKIP_KINDS.get(str(r["kind"]), _text(r["kind"])),
+            "rows": format_number(r["rows"]),
+        }
+        for _, r in counts.iterrows()
+    ]
+    return rows, format_number(len(skipped))
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def render_quality_page(
+    out: Path,
+    *,
+    year: int,
+    report: QualityReport,
+    accounts: list[FileAccount],
+    rejected: pd.DataFrame,
+    flagged: pd.DataFrame,
+    skipped: pd.DataFrame,
+    context: PageContext,
+) -> Path:
+    """Write the Finnish data-quality page of `year` (title 'Tietojen laatu <year>' unless the
+    context gives one); returns `out`."""
+    context = dataclasses.replace(context, title=context.title or f"Tietojen laatu {year}")
+    accounts_table, account_totals = account_rows(accounts)
+    skipped_table, skipped_total = skipped_summary(skipped)
+    return _render(
+        "quality.html.j2",
+        out,
+        context,
+        year=year,
+        report=report,
+        started_at=format_timestamp(report.started_at),
+        blocking_failures=check_rows(report.blocking_failures),
+        warnings=check_rows(report.warnings),
+        checks=check_rows(report.checks),
+        checks_passed=sum(c.success for c in report.checks),
+        accounts=accounts_table,
+        account_totals=account_totals,
+        rejected=rejected_rows(rejected),
+        rejected_source_rows=format_number(rejected_row_count(rejected)),
+        flagged=flagged_rows(flagged, year),
+        skipped=skipped_table,
+        skipped_total=skipped_total,
+    )
+
+
+def render_index(
+    out: Path,
+    *,
+    years: dict[int, list[tuple[str, str]]],
+    quality_status: dict[int, bool],
+    last_run: str,
+    sample_data: bool,
+    quality_details: dict[int, str] | None = None,
+) -> Path:
+    """Write reports/index.html: each year's pages (in the order given), its data-quality status
+    (with an optional detail such as the number of checks) and the time of the last run."""
+    ordered = sorted(years, reverse=True)
+    sections = []
+    for year in ordered:
+        status = quality_status.get(year)
+        if status is None:
+            text, css = "– Tietojen laatua ei ole tarkistettu", "tulos-varoitus"
+        elif status:
+            text, css = "✓ Tietojen laatu: tarkistukset läpäisty", "tulos-ok"
+        else:
+            text, css = "✗ Tietojen laatu: estäviä virheitä, luvut eivät ole luotettavia", "tulos-virhe"
+        detail = (quality_details or {}).get(year, "") if status is not None else ""
+        sections.append({"year": year, "links": years[year], "status": text, "status_class": css, "detail": detail})
+    context = PageContext(
+        title="Järjestöyhteistyön seuranta – raportit",
+        year=None,
+        sample_data=sample_data,
+        nav=[(str(y), f"#vuosi-{y}") for y in ordered] if len(ordered) > 1 else [],
+        generated_at=last_run,
+    )
+    return _render("index.html.j2", out, context, sections=sections, last_run=last_run)

@@ -1,0 +1,802 @@
+"""The yearly leadership summary (reports/<year>/summary.html): headline cards with their change
+from the previous year, sentences that say what changed, the tables behind the trend charts and
+the method-and-sources box.
+
+Everything here is pure (the tidy indicators frame in, values, text or HTML out) except the I/O
+edge at the end (`load_run_facts`, `load_deliveries`), which reads the processed folder and the
+data log data/raw/toimitukset.yaml. notebooks/summary.ipynb only displays what these return.
+
+Each number on a card is machine-findable: ``<span data-indicator="grants_total_eur"
+data-period="2025" data-area="MK18" data-value="153300">153 300 €</span>``; the browser test
+compares those with indicators.csv.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kainuu_metrics.report.charts import format_change, format_eur, format_number, format_percent, table_html
+from kainuu_metrics.settings import CouncilTerm, Domain
+from kainuu_metrics.quality.model import QualityReport
+
+NO_DATA = "ei tietoa"
+NOT_LOGGED = "ei kirjattu"
+DELIVERY_LOG = "toimitukset.yaml"  # in data/raw/
+SAMPLE_MARKER = "ESIMERKKIAINEISTO.txt"  # same file as pipeline.SAMPLE_MARKER
+PROVISIONAL_MARK = "*"
+NBSP = "\u00a0"
+SHY = "\u00ad"  # soft hyphen: long compounds may break in a narrow card, on paper too
+INDEX_0_100 = "index_0_100"
+
+# Finnish names of the raw data folders (data/raw/<folder>/) for the delivery table.
+FOLDER_LABELS = {
+    "grants": "Avustukset",
+    "population": "Väestö",
+    "premises": "Tilojen käyttö",
+    "experience": "Kokemustoiminta",
+    "tuokio": "Yhteistyö-Tuokio",
+}
+
+
+# --- indicator cells ----------------------------------------------------------------------------
+
+
+def indicator_cell(indicators: pd.DataFrame, indicator: str, period: object, area: str) -> tuple[float | str | None, bool, str]:
+    """(value, provisional, unit) of one cell: a float, a suppression marker such as "<5", or
+    None when the cell is absent or empty.
+
+    >>> frame = pd.DataFrame({"indicator": ["a"], "period": ["2024"], "area": ["MK18"], "value": ["12.5"],
+    ...                       "unit": ["eur"], "provisional": [True]})
+    >>> indicator_cell(frame, "a", 2024, "MK18"), indicator_cell(frame, "a", 2023, "MK18")
+    ((12.5, True, 'eur'), (None, False, ''))
+    """
+    hit = indicators.loc[
+        (indicators["indicator"] == indicator) & (indicators["period"].astype(str) == str(period)) & (indicators["area"] == area)
+    ]
+    if hit.empty:
+        return None, False, ""
+    raw = hit["value"].iloc[0]
+    provisional = str(hit["provisional"].iloc[0]) == "True"
+    unit = str(hit["unit"].iloc[0]) if "unit" in hit else ""
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            return None, provisional, unit
+        try:
+            return float(text), provisional, unit
+        except ValueError:
+            return text, provisional, unit
+    if raw is None or pd.isna(raw):
+        return None, provisional, unit
+    return float(raw), provisional, unit
+
+
+def _number(value: object) -> float:
+    """A value for arithmetic and charts: suppressed or missing -> NaN."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+
+
+# --- changes and their Finnish wording --------------------------------------------------------------
+
+
+def change_ratio(current: object, previous: object) -> float | None:
+    """Relative change (current - previous) / previous; None without a usable previous value.
+
+    >>> change_ratio(147300.0, 122200.0) == (147300 - 122200) / 122200
+    True
+    >>> change_ratio(5.0, 0.0) is None, change_ratio("<5", 10.0) is None
+    (True, True)
+    """
+    current, previous = _number(current), _number(previous)
+    if math.isnan(current) or math.isnan(previous) or previous == 0:
+        return None
+    return (current - previous) / previous
+
+
+def _rounds_to_zero(value: float, decimals: int) -> bool:
+    return format_number(abs(value), decimals) == format_number(0, decimals)
+
+
+def change_phrase(ratio: float, *, plural: bool = True, decimals: int = 1) -> str:
+    """A relative change as a Finnish predicate: 0.205 -> 'kasvoivat 20,5 %'.
+
+    >>> change_phrase(0.205), change_phrase(-0.03, plural=False), change_phrase(0.0004)
+    ('kasvoivat 20,5 %', 'väheni 3,0 %', 'pysyivät ennallaan')
+    """
+    if _rounds_to_zero(ratio * 100, decimals):
+        return "pysyivät ennallaan" if plural else "pysyi ennallaan"
+    amount = format_percent(abs(ratio), decimals)
+    if ratio > 0:
+        return f"{'kasvoivat' if plural else 'kasvoi'} {amount}"
+    return f"{'vähenivät' if plural else 'väheni'} {amount}"
+
+
+def level_phrase(difference: float, unit: str, *, decimals: int = 1) -> str:
+    """A change of a level (a share in percentage points, an index in points), singular subject:
+    2.5, 'prosenttiyksikköä' -> 'nousi 2,5 prosenttiyksikköä'.
+
+    >>> level_phrase(-1.25, "pistettä", decimals=2), level_phrase(0.01, "pistettä")
+    ('laski 1,25 pistettä', 'pysyi ennallaan')
+    """
+    if _rounds_to_zero(difference, decimals):
+        return "pysyi ennallaan"
+    verb = "nousi" if difference > 0 else "laski"
+    return f"{verb} {format_number(abs(difference), decimals)} {unit}"
+
+
+def signed_number(value: float, decimals: int) -> str:
+    """'+2,5', '−1,0', '0,0' (sign only when the rounded value is not zero)."""
+    text = format_number(value, decimals)
+    return text if text.startswith("\u2212") or _rounds_to_zero(value, decimals) else f"+{text}"
+
+
+# --- value formats ------------------------------------------------------------------------------------
+
+
+def _hours(value: float) -> str:
+    return f"{format_number(value, 1 if value % 1 else 0)} h"
+
+
+FORMATS: dict[str, Callable[[float], str]] = {
+    "eur": lambda v: format_eur(v),
+    "eur_per_capita": lambda v: format_eur(v, 2),
+    "count": lambda v: format_number(v),
+    "share": lambda v: format_percent(v, 1),
+    "hours": _hours,
+}
+
+
+def format_index(value: float, unit: str, n_stages: int | None = None) -> str:
+    """The Tuokio index as shown: '62 / 100' (0–100) or '3,45 / 5' (mean on a scale of 1..N),
+    with no-break spaces.
+
+    >>> [format_index(61.6, "index_0_100"), format_index(3.454, "stage_mean", 5), format_index(3.454, "stage_mean")]
+    ['62\xa0/\xa0100', '3,45\xa0/\xa05', '3,45']
+    """
+    if unit == INDEX_0_100:
+        return f"{format_number(value, 0)}{NBSP}/{NBSP}100"
+    text = format_number(value, 2)
+    return f"{text}{NBSP}/{NBSP}{n_stages}" if n_stages else text
+
+
+def format_value(value: float | str | None, kind: str, unit: str = "", n_stages: int | None = None) -> str:
+    """A value as a card and a sentence show it, kept on one line (no-break spaces: '153 300 €'
+    never wraps before the €); a suppression marker as it is; nothing -> 'ei tietoa'."""
+    if value is None:
+        return NO_DATA
+    if isinstance(value, str):
+        return value
+    if kind == "index":
+        return format_index(value, unit, n_stages)
+    return FORMATS[kind](value).replace(" ", NBSP)
+
+
+def data_value(value: float | str) -> str:
+    """The machine-readable value of a data-value attribute: '147300', '2.2116425016230252', '<5'.
+
+    >>> data_value(147300.0), data_value(0.25), data_value("<5")
+    ('147300', '0.25', '<5')
+    """
+    if isinstance(value, str):
+        return value
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+# --- cards --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number shown on the page, tied to its cell in indicators.csv."""
+
+    indicator: str
+    period: str
+    area: str
+    value: float | str
+    text: str  # as shown, without the provisional mark
+    provisional: bool = False
+    unit: str = ""  # as in indicators.csv
+
+
+@dataclass(frozen=True)
+class Card:
+    """A headline figure: its value, its change and a short note; `figure` None -> 'ei tietoa'."""
+
+    key: str  # the indicator id the card is about (also for cards without data)
+    label: str
+    page: str  # the detailed page, e.g. "grants.html"
+    figure: Figure | None
+    period_label: str = ""  # "2025", or the term "2025–2029"
+    change: float | None = None  # relative change, or the difference for shares and indices
+    change_text: str = ""  # e.g. "+4,1 % edellisestä vuodesta"
+    comparison: Figure | None = None  # the previous year's (or term's) value
+    comparison_label: str = ""  # "2024" or "2022–2025"
+    note: str = ""
+    note_figures: tuple[Figure, ...] = ()  # numbers inside the note (e.g. the weakest criterion)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.figure and self.figure.provisional)
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    indicator: str
+    label: str
+    kind: str  # a key of FORMATS, or "index"
+    page: str
+    change: str = "relative"  # "relative" | "share" (percentage points) | "index" (points)
+
+
+YEAR_CARDS = (
+    CardSpec("grants_total_eur", "Myönnetyt avustukset", "eur", "grants.html"),
+    CardSpec("grants_per_capita_eur", "Avustukset asukasta kohden", "eur_per_capita", "grants.html"),
+    CardSpec("organisations_funded", "Avustusta saaneet järjestöt", "count", "grants.html"),
+    CardSpec("lahella_registered_share", "Saajista Lähellä.fi-palvelussa", "share", "grants.html", "share"),
+    CardSpec("experience_active_experts", f"Aktiiviset kokemus{SHY}asiantuntijat", "count", "experience.html"),
+    CardSpec("experience_hours", f"Kokemus{SHY}asiantuntijoiden tunnit", "hours", "experience.html"),
+    CardSpec("premises_inkind_eur", "Tilojen maksuton käyttö (arvo)", "eur", "premises.html"),
+    CardSpec("support_total_per_capita_eur", "Tuki yhteensä asukasta kohden", "eur_per_capita", "premises.html"),
+)
+TERM_CARD = CardSpec("grants_per_capita_annualised_eur", "avustukset asukasta kohden vuodessa", "eur_per_capita", "council_term.html")
+TUOKIO_CARD = CardSpec("tuokio_index", "Yhteistyö-Tuokio-indeksi", "index", "tuokio.html", "index")
+TUOKIO_NOT_CRITERIA = {"tuokio_index", "tuokio_respondents"}
+
+
+def _figure(indicators: pd.DataFrame, spec: CardSpec, period: object, area: str, n_stages: int | None = None) -> Figure | None:
+    value, provisional, unit = indicator_cell(indicators, spec.indicator, period, area)
+    if value is None:
+        return None
+    return Figure(spec.indicator, str(period), area, value, format_value(value, spec.kind, unit, n_stages), provisional, unit)
+
+
+def _change(spec: CardSpec, current: Figure, previous: Figure) -> tuple[float | None, str]:
+    """(change, its text without 'from when'): relative for amounts, percentage points for a
+    share, points for an index."""
+    if spec.change in ("share", "index"):
+        if not (isinstance(current.value, float) and isinstance(previous.value, float)):
+            return None, ""
+        if spec.change == "share":
+            points = (current.value - previous.value) * 100
+            return points, f"{signed_number(points, 1)} %-yks."
+        difference = current.value - previous.value
+        return difference, f"{signed_number(difference, index_change_decimals(current.unit))} pistettä"
+    ratio = change_ratio(current.value, previous.value)
+    return ratio, ("" if ratio is None else format_change(ratio))
+
+
+def index_change_decimals(unit: str) -> int:
+    """Decimals of a change in the Tuokio index: 1 on the 0–100 scale, 2 for a stage mean."""
+    return 1 if unit == INDEX_0_100 else 2
+
+
+def year_card(indicators: pd.DataFrame, spec: CardSpec, year: int, area: str, n_stages: int | None = None) -> Card:
+    """A card comparing `year` with the year before it."""
+    base = {"key": spec.indicator, "label": spec.label, "page": spec.page, "period_label": str(year)}
+    current = _figure(indicators, spec, year, area, n_stages)
+    if current is None:
+        return Card(figure=None, **base)
+    previous = _figure(indicators, spec, year - 1, area, n_stages)
+    if previous is None:
+        return Card(figure=current, change_text="ei edellisen vuoden tietoa", **base)
+    change, text = _change(spec, current, previous)
+    return Card(
+        figure=current,
+        change=change,
+        change_text="muutosta ei voi laskea" if change is None else f"{text} edellisestä vuodesta",
+        comparison=previous,
+        comparison_label=str(year - 1),
+        **base,
+    )
+
+
+def term_of_year(terms: Sequence[CouncilTerm], year: int) -> CouncilTerm | None:
+    """The council term in force at the end of `year` (31.12.)."""
+    return next((t for t in terms if t.contains(dt.date(year, 12, 31))), None)
+
+
+def term_span(term: CouncilTerm) -> str:
+    """'2022–2025' (en dash)."""
+    return f"{term.start.year}–{term.end.year}"
+
+
+def term_card(indicators: pd.DataFrame, terms: Sequence[CouncilTerm], year: int, area: str) -> Card:
+    """The annualised € per inhabitant of the term in force at the end of `year`, against the
+    previous term's."""
+    spec = TERM_CARD
+    term = term_of_year(terms, year)
+    current = _figure(indicators, spec, term.id, area) if term else None
+    if term is None or current is None:
+        return Card(spec.indicator, f"Valtuusto{SHY}kauden {spec.label}", spec.page, None)
+    months, _, _ = indicator_cell(indicators, "term_months_covered", term.id, area)
+    base = {
+        "key": spec.indicator,
+        "label": f"Valtuusto{SHY}kauden {term_span(term)} {spec.label}",
+        "page": spec.page,
+        "figure": current,
+        "period_label": term_span(term),
+        "note": f"Aineistoa {format_number(months)} kuukaudelta" if isinstance(months, float) else "",
+    }
+    position = list(terms).index(term)
+    previous_term = terms[position - 1] if position > 0 else None
+    previous = _figure(indicators, spec, previous_term.id, area) if previous_term else None
+    if previous_term is None or previous is None:
+        return Card(change_text="ei edellistä valtuustokautta vertailuun", **base)
+    ratio = change_ratio(current.value, previous.value)
+    text = "muutosta ei voi laskea" if ratio is None else f"{format_change(ratio)} edelliseen kauteen verrattuna"
+    return Card(change=ratio, change_text=text, comparison=previous, comparison_label=term_span(previous_term), **base)
+
+
+def weakest_criteria(indicators: pd.DataFrame, year: int, area: str, criteria: Sequence[str] = (),
+                     n_stages: int | None = None) -> list[Figure]:
+    """The Tuokio criteria with the lowest score in `year` (several on a tie).
+
+    `criteria` are the criterion ids (indicators tuokio_<id>); without them every tuokio_*
+    indicator other than the index and the respondent count is taken as a criterion."""
+    rows = indicators.loc[
+        indicators["indicator"].str.startswith("tuokio_")
+        & (indicators["period"].astype(str) == str(year))
+        & (indicators["area"] == area)
+    ]
+    wanted = {f"tuokio_{c}" for c in criteria}
+    figures = []
+    for indicator in rows["indicator"]:
+        if indicator in TUOKIO_NOT_CRITERIA or (wanted and indicator not in wanted):
+            continue
+        value, provisional, unit = indicator_cell(indicators, indicator, year, area)
+        if isinstance(value, float):
+            figures.append(Figure(indicator, str(year), area, value, format_index(value, unit, n_stages), provisional, unit))
+    if not figures:
+        return []
+    lowest = min(float(f.value) for f in figures)
+    return [f for f in figures if f.value == lowest]
+
+
+def tuokio_card(indicators: pd.DataFrame, year: int, area: str, criterion_labels: Mapping[str, str] | None = None,
+                n_stages: int | None = None) -> Card:
+    """The Tuokio index of the year's (latest) evaluation, its change and the weakest criterion."""
+    labels = dict(criterion_labels or {})
+    card = year_card(indicators, TUOKIO_CARD, year, area, n_stages)
+    weakest = weakest_criteria(indicators, year, area, list(labels), n_stages) if card.figure else []
+    if not weakest:
+        return card
+    names = [labels.get(f.indicator.removeprefix("tuokio_"), f.indicator.removeprefix("tuokio_").replace("_", " ").capitalize())
+             for f in weakest]
+    heading = "Heikoin kriteeri" if len(weakest) == 1 else "Heikoimmat kriteerit"
+    return dataclasses.replace(card, note=f"{heading}: {' ja '.join(names)}", note_figures=tuple(weakest))
+
+
+def headline_cards(indicators: pd.DataFrame, year: int, domain: Domain, criterion_labels: Mapping[str, str] | None = None,
+                   n_stages: int | None = None) -> list[Card]:
+    """Every card of the year's summary, in reading order."""
+    area = domain.region_code
+    cards = [year_card(indicators, spec, year, area) for spec in YEAR_CARDS[:2]]
+    cards.append(term_card(indicators, domain.council_terms, year, area))
+    cards += [year_card(indicators, spec, year, area) for spec in YEAR_CARDS[2:]]
+    cards.append(tuokio_card(indicators, year, area, criterion_labels, n_stages))
+    return cards
+
+
+# --- sentences ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    page: str  # the detailed page to read more on
+
+
+def _values(card: Card) -> str:
+    """'(2025: 153 300 €; 2024: 147 300 €)'"""
+    assert card.figure is not None and card.comparison is not None
+    return f"({card.period_label}: {card.figure.text}; {card.comparison_label}: {card.comparison.text})"
+
+
+def _compared(card: Card | None) -> bool:
+    return bool(card and card.figure and card.comparison and card.change is not None)
+
+
+def change_sentences(cards: Sequence[Card]) -> list[Sentence]:
+    """A few sentences, generated from the cards, that say what changed from the previous year
+    (and from the previous council term)."""
+    by_key = {c.key: c for c in cards}
+    sentences: list[Sentence] = []
+
+    def relative(key: str, subject: str, *, plural: bool, extra: str = "") -> None:
+        card = by_key.get(key)
+        if _compared(card):
+            assert card is not None and card.change is not None
+            sentences.append(Sentence(f"{subject} {change_phrase(card.change, plural=plural)} edellisestä vuodesta {_values(card)}.{extra}", card.page))
+
+    grants = by_key.get("grants_total_eur")
+    if grants and grants.figure and not _compared(grants):
+        sentences.append(Sentence(f"Avustuksia myönnettiin {grants.figure.text}; edellisen vuoden vertailutietoa ei ole.", grants.page))
+    relative("grants_total_eur", "Myönnetyt avustukset", plural=True)
+    relative("grants_per_capita_eur", "Avustukset asukasta kohden", plural=True)
+    term = by_key.get(TERM_CARD.indicator)
+    if _compared(term):
+        assert term is not None and term.change is not None and term.figure is not None and term.comparison is not None
+        if _rounds_to_zero(term.change * 100, 1):
+            size = "yhtä suuret kuin"
+        else:
+            size = f"{format_percent(abs(term.change), 1)} {'suuremmat' if term.change > 0 else 'pienemmät'} kuin"
+        months = f" Kuluvalta kaudelta on {term.note[0].lower()}{term.note[1:]}." if term.note else ""
+        sentences.append(Sentence(
+            f"Valtuustokauden {term.period_label} avustukset asukasta kohden vuodessa ({term.figure.text}) ovat {size} "
+            f"edellisellä kaudella {term.comparison_label} ({term.comparison.text}).{months}", term.page))
+    relative("organisations_funded", "Avustusta saaneiden järjestöjen määrä", plural=False)
+    lahella = by_key.get("lahella_registered_share")
+    if _compared(lahella):
+        assert lahella is not None and lahella.change is not None
+        sentences.append(Sentence(
+            f"Lähellä.fi-palveluun rekisteröityneiden saajien osuus {level_phrase(lahella.change, 'prosenttiyksikköä')} "
+            f"edellisestä vuodesta {_values(lahella)}.", lahella.page))
+    experts = by_key.get("experience_active_experts")
+    people = f" Aktiivisia kokemusasiantuntijoita oli {experts.figure.text}." if experts and experts.figure else ""
+    relative("experience_hours", "Kokemusasiantuntijoiden tunnit", plural=True, extra=people)
+    relative("premises_inkind_eur", "Tilojen maksuttoman käytön arvo", plural=False)
+    relative("support_total_per_capita_eur", "Tuki yhteensä (avustukset ja tilojen käyttö) asukasta kohden", plural=False)
+    tuokio = by_key.get(TUOKIO_CARD.indicator)
+    if tuokio and tuokio.figure:
+        weakest = ""
+        if tuokio.note:
+            weakest = f" {tuokio.note} ({', '.join(f.text for f in tuokio.note_figures)})."
+        if _compared(tuokio):
+            assert tuokio.change is not None
+            phrase = level_phrase(tuokio.change, "pistettä", decimals=index_change_decimals(tuokio.figure.unit))
+            sentences.append(Sentence(f"Yhteistyö-Tuokio-indeksi {phrase} edellisestä vuodesta {_values(tuokio)}.{weakest}", tuokio.page))
+        else:
+            sentences.append(Sentence(f"Yhteistyö-Tuokio-indeksi oli {tuokio.figure.text}.{weakest}", tuokio.page))
+    return sentences
+
+
+# --- HTML (the notebook displays these) -----------------------------------------------------------------
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def figure_span(figure: Figure, css_class: str = "luku") -> str:
+    """The number with its indicator cell in data attributes (the browser test reads them)."""
+    return (
+        f'<span class="{css_class}" data-indicator="{_e(figure.indicator)}" data-period="{_e(figure.period)}" '
+        f'data-area="{_e(figure.area)}" data-value="{_e(data_value(figure.value))}">{_e(figure.text)}</span>'
+    )
+
+
+def _mark(figure: Figure) -> str:
+    return f'<span class="ennakollinen-merkki" title="ennakollinen">{PROVISIONAL_MARK}</span>' if figure.provisional else ""
+
+
+def card_html(card: Card) -> str:
+    parts = [f'<li class="kortti{" kortti-ei-tietoa" if card.figure is None else ""}" data-card="{_e(card.key)}">',
+             f'<h3 class="kortti-otsikko">{_e(card.label)}</h3>']
+    if card.figure is None:
+        parts.append(f'<p class="kortti-arvo">{NO_DATA}</p>')
+    else:
+        parts.append(f'<p class="kortti-arvo">{figure_span(card.figure)}{_mark(card.figure)}</p>')
+        if card.change_text:
+            comparison = ""
+            if card.comparison is not None:
+                comparison = f' <span class="kortti-vertailu">({_e(card.comparison_label)}: {figure_span(card.comparison)}{_mark(card.comparison)})</span>'
+            parts.append(f'<p class="kortti-muutos">{_e(card.change_text)}{comparison}</p>')
+        if card.note:
+            values = ", ".join(figure_span(f) for f in card.note_figures)
+            parts.append(f'<p class="kortti-huomautus">{_e(card.note)}{f" ({values})" if values else ""}</p>')
+        if card.provisional:
+            parts.append(f'<p class="kortti-merkinta">{PROVISIONAL_MARK} ennakollinen</p>')
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def cards_html(cards: Sequence[Card], year: int) -> str:
+    """The cards as a list (<ul class="kortit">), each number in a data-indicator span, and the
+    sentence explaining the provisional mark when a card has one."""
+    items = "".join(card_html(c) for c in cards)
+    note = provisional_note(cards)
+    note_html = f'<p class="kortit-selite">{_e(note)}</p>' if note else ""
+    return f'<ul class="kortit" aria-label="Vuoden {year} tunnusluvut">{items}</ul>{note_html}'
+
+
+def provisional_note(cards: Sequence[Card]) -> str:
+    """The sentence explaining the provisional mark; '' when no card is provisional."""
+    if not any(c.provisional or (c.comparison and c.comparison.provisional) for c in cards):
+        return ""
+    return (f"Tähdellä ({PROVISIONAL_MARK}) merkityt luvut ovat ennakollisia: vuoden lopun väkilukua ei ole vielä "
+            "julkaistu, joten jakajana on viimeisin julkaistu väkiluku.")
+
+
+def sentences_html(sentences: Sequence[Sentence], page_titles: Mapping[str, str]) -> str:
+    """The sentences as a list, each with a link to its detailed page (when the page exists in the run)."""
+    if not sentences:
+        return '<p>Vuodelta ei ole vertailukelpoisia tietoja edelliseen vuoteen.</p>'
+    items = []
+    for sentence in sentences:
+        title = page_titles.get(sentence.page)
+        link = f' <span class="lisaa">Tarkemmin: <a href="{_e(sentence.page)}">{_e(title)}</a></span>' if title else ""
+        items.append(f"<li>{_e(sentence.text)}{link}</li>")
+    return f'<ul class="muutokset">{"".join(items)}</ul>'
+
+
+def show_html(markup: str) -> None:
+    """Display raw HTML in the notebook (text/html only)."""
+    from IPython.display import display
+
+    display({"text/html": markup}, raw=True)
+
+
+# --- trend and term tables --------------------------------------------------------------------------------
+
+TREND_COLUMNS = {
+    "grants_total_eur": "Avustukset (€)",
+    "premises_inkind_eur": "Tilojen käyttö (€)",
+    "grants_per_capita_eur": "Avustukset (€ / asukas)",
+    "support_total_per_capita_eur": "Tuki yhteensä (€ / asukas)",
+    "experience_hours": "Kokemustoiminnan tunnit",
+    "experience_active_experts": "Aktiiviset kokemusasiantuntijat",
+    "tuokio_index": "Yhteistyö-Tuokio-indeksi",
+}
+
+
+def trend_table(indicators: pd.DataFrame, area: str, up_to: int) -> pd.DataFrame:
+    """One row per year with grant data up to `up_to`: the headline indicators (NaN where absent
+    or suppressed) and whether any of the year's per-inhabitant figures is provisional."""
+    grant_years = indicators.loc[
+        (indicators["indicator"] == "grants_total_eur") & (indicators["area"] == area)
+        & indicators["period"].astype(str).str.fullmatch(r"\d{4}"), "period"
+    ].astype(int)
+    rows = []
+    for year in sorted(y for y in set(grant_years) if y <= up_to):
+        row: dict[str, object] = {"Vuosi": str(year)}
+        provisional = False
+        for indicator, column in TREND_COLUMNS.items():
+            value, flag, _ = indicator_cell(indicators, indicator, year, area)
+            row[column] = _number(value)
+            provisional = provisional or flag
+        row["Ennakollinen"] = provisional
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Vuosi", *TREND_COLUMNS.values(), "Ennakollinen"])
+
+
+def term_comparison(indicators: pd.DataFrame, domain: Domain) -> pd.DataFrame:
+    """Per council term with grant data: annualised € per inhabitant of grants and of total support."""
+    rows = []
+    for term in domain.council_terms:
+        grants, provisional, _ = indicator_cell(indicators, "grants_per_capita_annualised_eur", term.id, domain.region_code)
+        if grants is None:
+            continue
+        support, _, _ = indicator_cell(indicators, "support_total_per_capita_annualised_eur", term.id, domain.region_code)
+        months, _, _ = indicator_cell(indicators, "term_months_covered", term.id, domain.region_code)
+        rows.append({
+            "Valtuustokausi": term_span(term),
+            "Avustukset (€ / asukas vuodessa)": _number(grants),
+            "Tuki yhteensä (€ / asukas vuodessa)": _number(support),
+            "Kuukausia aineistossa": _number(months),
+            "Ennakollinen": provisional,
+        })
+    return pd.DataFrame(rows, columns=["Valtuustokausi", "Avustukset (€ / asukas vuodessa)", "Tuki yhteensä (€ / asukas vuodessa)",
+                                       "Kuukausia aineistossa", "Ennakollinen"])
+
+
+def index_axis_range(indicators: pd.DataFrame, area: str, n_stages: int | None = None) -> list[float] | None:
+    """The y range of a Tuokio index chart: the whole scale (0–100, or 1..N for a stage mean)."""
+    units = set(indicators.loc[(indicators["indicator"] == TUOKIO_CARD.indicator) & (indicators["area"] == area), "unit"])
+    if INDEX_0_100 in units:
+        return [0, 100]
+    return [1, n_stages] if n_stages else None
+
+
+# --- method and sources ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One entry of data/raw/toimitukset.yaml: a file (or a folder, ending in '/') under data/raw."""
+
+    path: str
+    delivered: str  # as shown: '14.3.2024', or 'ei kirjattu'
+    deliverer: str
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the method box says about the run, read from the data folder."""
+
+    sample_data: bool
+    quality: QualityReport | None
+    source_files: list[str] = field(default_factory=list)  # as in row accounting: raw/grants/x.xlsx
+    deliveries: list[Delivery] = field(default_factory=list)
+    delivery_log_found: bool = False
+
+
+def _fi_date(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value.day}.{value.month}.{value.year}"
+    text = str(value).strip() if value is not None else ""
+    try:
+        return _fi_date(dt.date.fromisoformat(text))
+    except ValueError:
+        return text or NOT_LOGGED
+
+
+def deliveries_from_yaml(raw: object, source: str = DELIVERY_LOG) -> list[Delivery]:
+    """Entries of the data log (already parsed YAML); raises InputFileError when malformed."""
+    from kainuu_metrics.errors import InputFileError
+
+    entries = raw.get("deliveries") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        raise InputFileError(source, "tiedostosta puuttuu luettelo 'deliveries'",
+                             "Kirjaa toimitukset muodossa 'deliveries:' ja sen alle '- file: grants/x.xlsx', 'delivered: 2024-03-14', 'deliverer: ...'.")
+    out = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not str(entry.get("file") or "").strip():
+            raise InputFileError(source, f"toimituksen {number} tiedosto ('file') puuttuu",
+                                 "Anna jokaiselle toimitukselle tiedoston polku kansion data/raw/ sisällä, esim. 'file: grants/avustukset_2025.xlsx'.")
+        out.append(Delivery(str(entry["file"]).strip().removeprefix("raw/"), _fi_date(entry.get("delivered")),
+                            str(entry.get("deliverer") or NOT_LOGGED).strip()))
+    return out
+
+
+def _matching(path: str, deliveries: Sequence[Delivery]) -> Delivery | None:
+    exact = next((d for d in deliveries if d.path == path), None)
+    if exact:
+        return exact
+    folders = [d for d in deliveries if d.path.endswith("/") and path.startswith(d.path)]
+    return max(folders, key=lambda d: len(d.path)) if folders else None
+
+
+def deliveries_table(source_files: Sequence[str], deliveries: Sequence[Delivery]) -> pd.DataFrame:
+    """When and from whom the run's raw files came: one row per logged file or folder; files not in
+    the log as 'ei kirjattu' (several in one folder as one row)."""
+    rows: dict[str, dict[str, object]] = {}
+    for source in sorted(dict.fromkeys(source_files)):
+        path = source.removeprefix("raw/")
+        delivery = _matching(path, deliveries)
+        if delivery is not None:
+            key = delivery.path
+        else:  # unlogged files are grouped by folder
+            key = path.rsplit("/", 1)[0] + "/" if "/" in path else path
+        row = rows.setdefault(key, {"files": [], "delivery": delivery})
+        row["files"].append(path)  # type: ignore[union-attr]
+    out = []
+    for key, row in rows.items():
+        files: list[str] = row["files"]  # type: ignore[assignment]
+        delivery: Delivery | None = row["delivery"]  # type: ignore[assignment]
+        shown = files[0] if len(files) == 1 and (delivery is None or not delivery.path.endswith("/")) else f"{key} ({len(files)} tiedostoa)"
+        out.append({
+            "Aineisto": FOLDER_LABELS.get(key.split("/", 1)[0], key.split("/", 1)[0]),
+            "Tiedosto": shown,
+            "Toimitettu": delivery.delivered if delivery else NOT_LOGGED,
+            "Toimittaja": delivery.deliverer if delivery else NOT_LOGGED,
+        })
+    return pd.DataFrame(out, columns=["Aineisto", "Tiedosto", "Toimitettu", "Toimittaja"])
+
+
+def quality_status(report: QualityReport | None) -> tuple[str, str]:
+    """(Finnish status text, CSS class) of a data-quality run, in words, not only colour."""
+    if report is None:
+        return "– Tietojen laatua ei ole tarkistettu", "tulos-varoitus"
+    checks, warnings = len(report.checks), len(report.warnings)
+    if report.passed:
+        tail = f", varoituksia {warnings}" if warnings else ", ei varoituksia"
+        return f"✓ Tarkistukset läpäisty ({checks} tarkistusta{tail})", "tulos-ok"
+    return f"✗ Estäviä virheitä {len(report.blocking_failures)} ({checks} tarkistusta, varoituksia {warnings})", "tulos-virhe"
+
+
+def terms_text(terms: Sequence[CouncilTerm]) -> str:
+    spans = "; ".join(f"{t.label}: {_fi_date(t.start)}–{_fi_date(t.end)}" for t in terms)
+    return (f"Avustus kuuluu sille aluevaltuustokaudelle, jonka aikana päätös tehtiin ({spans}). Kauden luku "
+            "asukasta kohden jaetaan kauden vuosien keskimääräisellä väkiluvulla ja vuositasoistetaan niiden "
+            "kuukausien mukaan, joilta kaudella on avustusaineistoa.")
+
+
+def denominator_text(denominators: pd.DataFrame, year: int, area: str) -> str:
+    """What divides the year's € per inhabitant figures, in a sentence."""
+    base = ("Euroa asukasta kohden -luvuissa jakajana on saman vuoden lopun väkiluku (Tilastokeskus, taulukko 11ra); "
+            "jos sitä ei ole vielä julkaistu, viimeisin aiempi väkiluku, ja luku on ennakollinen.")
+    if denominators.empty or not {"year", "area_code", "population", "population_year"} <= set(denominators.columns):
+        return base
+    hit = denominators.loc[(denominators["year"].astype(int) == year) & (denominators["area_code"] == area)]
+    if hit.empty or pd.isna(hit["population"].iloc[0]):
+        return base
+    population, used = hit["population"].iloc[0], int(hit["population_year"].iloc[0])
+    which = f"vuoden {used} lopun väkiluku" + (" (ennakollinen)" if used < year else "")
+    return f"{base} Vuoden {year} jakaja on {which}: {format_number(population)} asukasta."
+
+
+def method_box_html(*, year: int, cards: Sequence[Card], facts: RunFacts, domain: Domain, denominators: pd.DataFrame,
+                    quality_href: str = "quality.html") -> str:
+    """The 'Menetelmä ja lähteet' box: denominators, term rules, sample and provisional data, the
+    deliveries of the raw files and the run's data-quality status with a link to the quality page."""
+    provisional = [c.label for c in cards if c.provisional]
+    provisional_text = (f"Ennakollisia ({PROVISIONAL_MARK}) ovat: {', '.join(provisional)}." if provisional
+                        else "Vuoden luvuissa ei ole ennakollisia arvoja.")
+    missing = [c.label for c in cards if c.figure is None]
+    if missing:
+        provisional_text += f" Ei tietoa vuodelta {year}: {', '.join(missing)}."
+    sample_text = ("Luvut ovat esimerkkiaineistoa, eivät todellisia päätöksiä, paitsi kansion data/raw/ "
+                   "README-tiedostossa erikseen mainitut." if facts.sample_data else "Luvut perustuvat toimitettuihin aineistoihin.")
+    status, css = quality_status(facts.quality)
+    when = ""
+    if facts.quality is not None:
+        from kainuu_metrics.report.pages import format_timestamp
+
+        when = f" Tarkistusajo {_e(format_timestamp(facts.quality.started_at))}."
+    log_text = ("Toimitusajat ja toimittajat on kirjattu tiedostoon data/raw/toimitukset.yaml; tiedosto, jota siinä ei ole, "
+                f"on merkitty ”{NOT_LOGGED}”." if facts.delivery_log_found else
+                f"Toimituslokia data/raw/toimitukset.yaml ei ole, joten toimitusajat ovat ”{NOT_LOGGED}”.")
+    table = deliveries_table(facts.source_files, facts.deliveries)
+    deliveries = (f'<div class="taulukko-kehys">{table_html(table, caption="Lähdeaineistojen toimitukset")}</div>'
+                  if not table.empty else "<p>Ajossa ei luettu yhtään tiedostoa.</p>")
+    return (
+        '<aside class="menetelma-laatikko" aria-labelledby="menetelma-otsikko">'
+        '<h2 id="menetelma-otsikko">Menetelmä ja lähteet</h2>'
+        "<dl>"
+        f"<dt>Jakajat</dt><dd>{_e(denominator_text(denominators, year, domain.region_code))}</dd>"
+        f"<dt>Valtuustokaudet</dt><dd>{_e(terms_text(domain.council_terms))}</dd>"
+        f"<dt>Esimerkki- ja ennakolliset tiedot</dt><dd>{_e(sample_text)} {_e(provisional_text)}</dd>"
+        f'<dt>Tietojen laatu</dt><dd><span class="{css}">{_e(status)}</span>.{when} '
+        f'Katso <a href="{_e(quality_href)}">Tietojen laatu {year}</a>.</dd>'
+        f"<dt>Aineistojen toimitukset</dt><dd>{_e(log_text)}</dd>"
+        "</dl>"
+        f"{deliveries}"
+        "</aside>"
+    )
+
+
+# --- I/O edge ------------------------------------------------------------------------------------------------
+
+
+def load_deliveries(raw_dir: Path) -> tuple[list[Delivery], bool]:
+    """The data log data/raw/toimitukset.yaml as entries, and whether the file exists."""
+    import yaml
+
+    from kainuu_metrics.errors import InputFileError
+
+    path = raw_dir / DELIVERY_LOG
+    if not path.exists():
+        return [], False
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputFileError(f"raw/{DELIVERY_LOG}", f"toimituslokia ei voitu lukea ({exc})",
+                             "Korjaa tiedoston YAML-muoto (sisennykset, kaksoispisteet).") from exc
+    return deliveries_from_yaml(raw, f"raw/{DELIVERY_LOG}"), True
+
+
+def load_run_facts(data_dir: str | Path) -> RunFacts:
+    """Sample marker, the latest data-quality report, the files read and the data log."""
+    from kainuu_metrics.quality.checks import load_report
+
+    data = Path(data_dir)
+    latest = data / "processed" / "quality" / "latest.json"
+    report = load_report(latest) if latest.exists() else None
+    accounting = data / "processed" / "row_accounting.csv"
+    files = []
+    if accounting.exists():
+        files = pd.read_csv(accounting, sep=";", encoding="utf-8-sig", dtype=str)["source_file"].dropna().tolist()
+    deliveries, found = load_deliveries(data / "raw")
+    return RunFacts((data / "raw" / SAMPLE_MARKER).exists(), report, files, deliveries, found)
+
+
+def tuokio_scale() -> tuple[dict[str, str], int | None]:
+    """Criterion names (id -> name) and the number of stages of the Tuokio scale; ({}, None)
+    when the Tuokio configuration is not available."""
+    try:
+        from kainuu_metrics.datasets.tuokio import load_tuokio_config
+
+        config = load_tuokio_config()
+    except Exception:  # Tuokio is optional for the summary: without it the card says "ei tietoa"
+        return {}, None
+    return dict(config.criterion_names), config.n_stages

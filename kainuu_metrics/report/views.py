@@ -1,0 +1,152 @@
+"""Report-ready tables (Finnish labels) built from indicators and cleaned tables; the notebooks
+only display what these return."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kainuu_metrics.settings import Domain
+from kainuu_metrics.indicators.grants import slug
+
+PROVISIONAL_MARK = "*"
+# A sentence: a line starting with "* " would render as a Markdown bullet; "(*)" stays literal.
+PROVISIONAL_NOTE = (
+    "Tähdellä (*) merkitty luku on ennakollinen: vuoden lopun väkilukua ei ole vielä julkaistu, "
+    "joten jakajana on viimeisin julkaistu väkiluku."
+)
+METHOD_NOTE = (
+    "Euroa asukasta kohden -luvuissa jakajana on saman vuoden lopun väkiluku (Tilastokeskus, "
+    "taulukko 11ra). Jos sitä ei vielä ole julkaistu, käytetään viimeisintä aiempaa väkilukua ja "
+    "luku merkitään ennakolliseksi. Avustus kuuluu sille aluevaltuustokaudelle, jonka aikana "
+    "päätös tehtiin. Kauden euroa asukasta kohden -luku jaetaan kauden vuosien keskimääräisellä "
+    "väkiluvulla ja vuositasoistetaan niiden kauden kuukausien mukaan, joilta on avustusaineistoa. "
+    "Kuntakohtaiset luvut kohdistetaan järjestön kotikunnan mukaan."
+)
+
+
+def indicator_value(indicators: pd.DataFrame, indicator: str, period: object, area: str) -> tuple[float | None, bool]:
+    """(value, provisional) of one indicator cell, or (None, False) when absent."""
+    if indicators.empty:
+        return None, False
+    hit = indicators.loc[
+        (indicators["indicator"] == indicator) & (indicators["period"] == str(period)) & (indicators["area"] == area)
+    ]
+    if hit.empty:
+        return None, False
+    return float(hit["value"].iloc[0]), bool(hit["provisional"].iloc[0])
+
+
+def breakdown(indicators: pd.DataFrame, prefix: str, period: object, area: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Rows of `prefix:<category>` for one period and area, with Finnish category labels."""
+    rows = indicators.loc[
+        indicators["indicator"].str.startswith(f"{prefix}:")
+        & (indicators["period"] == str(period))
+        & (indicators["area"] == area)
+    ]
+    categories = rows["indicator"].str.split(":", n=1).str[1]
+    names = categories.map(lambda c: (labels or {}).get(c, c))
+    return pd.DataFrame({"luokka": names.to_numpy(), "euroa": rows["value"].astype(float).to_numpy()}).sort_values(
+        "euroa", ascending=False, ignore_index=True
+    )
+
+
+def category_labels(values: pd.Series) -> dict[str, str]:
+    """slug -> original text, for labelling breakdowns by network or service area."""
+    return {slug(str(v)): str(v) for v in values.dropna().unique()}
+
+
+def municipality_table(indicators: pd.DataFrame, year: int, domain: Domain) -> pd.DataFrame:
+    """Per municipality: granted €, population used, € per inhabitant, provisional mark."""
+    rows = []
+    for code, name in domain.municipalities.items():
+        area = f"KU{code}"
+        total, _ = indicator_value(indicators, "grants_total_eur", year, area)
+        population, provisional = indicator_value(indicators, "population_used", year, area)
+        per_capita, _ = indicator_value(indicators, "grants_per_capita_eur", year, area)
+        rows.append({"kunta": name, "myönnetty_eur": total, "väkiluku": population, "eur_per_asukas": per_capita, "ennakollinen": provisional})
+    return pd.DataFrame(rows)
+
+
+def yearly_series(indicators: pd.DataFrame, indicator: str, area: str, up_to: int | None = None) -> pd.DataFrame:
+    """One indicator over the years (periods that are years), with its provisional flag."""
+    rows = indicators.loc[(indicators["indicator"] == indicator) & (indicators["area"] == area) & indicators["period"].str.fullmatch(r"\d{4}")]
+    out = pd.DataFrame({"vuosi": rows["period"].to_numpy(), "arvo": rows["value"].astype(float).to_numpy(), "ennakollinen": rows["provisional"].to_numpy()})
+    if up_to is not None:
+        out = out.loc[out["vuosi"].astype(int) <= up_to]
+    return out.sort_values("vuosi", ignore_index=True)
+
+
+def type_trend(indicators: pd.DataFrame, domain: Domain, up_to: int) -> pd.DataFrame:
+    """Granted € per grant type and year, long format for a stacked bar chart."""
+    frames = []
+    for grant_type, label in domain.grant_type_labels.items():
+        series = yearly_series(indicators, f"grants_by_type_eur:{grant_type}", domain.region_code, up_to)
+        frames.append(series.assign(avustuslaji=label))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def recipients_table(grants: pd.DataFrame, year: int, domain: Domain) -> pd.DataFrame:
+    """Funded organisations of a year (public decision data), largest first."""
+    g = grants.loc[(grants["year"] == year) & (grants["granted_eur"] > 0)]
+    out = pd.DataFrame({
+        "järjestö": g["organisation"].to_numpy(),
+        "avustuslaji": g["grant_type"].map(domain.grant_type_labels).to_numpy(),
+        "kotikunta": g["municipality_code"].map(domain.municipalities).to_numpy(),
+        "haettu_eur": g["applied_eur"].to_numpy(),
+        "myönnetty_eur": g["granted_eur"].to_numpy(),
+    })
+    return out.sort_values(["myönnetty_eur", "järjestö"], ascending=[False, True], ignore_index=True)
+
+
+def term_table(indicators: pd.DataFrame, domain: Domain) -> pd.DataFrame:
+    """Per council term for the region: total €, € per inhabitant, annualised, months covered."""
+    rows = []
+    for term in domain.council_terms:
+        total, _ = indicator_value(indicators, "grants_total_eur", term.id, domain.region_code)
+        if total is None:
+            continue
+        per_capita, provisional = indicator_value(indicators, "grants_per_capita_eur", term.id, domain.region_code)
+        annualised, _ = indicator_value(indicators, "grants_per_capita_annualised_eur", term.id, domain.region_code)
+        months, _ = indicator_value(indicators, "term_months_covered", term.id, domain.region_code)
+        rows.append({
+            "kausi": term.label,
+            "myönnetty_eur": total,
+            "eur_per_asukas": per_capita,
+            "eur_per_asukas_vuodessa": annualised,
+            "kuukausia_aineistossa": months,
+            "ennakollinen": provisional,
+        })
+    return pd.DataFrame(rows)
+
+
+def term_municipality_table(indicators: pd.DataFrame, domain: Domain) -> pd.DataFrame:
+    """Annualised € per inhabitant per municipality and term, long format for a grouped bar chart."""
+    rows = []
+    for term in domain.council_terms:
+        for code, name in domain.municipalities.items():
+            value, provisional = indicator_value(indicators, "grants_per_capita_annualised_eur", term.id, f"KU{code}")
+            if value is not None:
+                rows.append({"kausi": term.label, "kunta": name, "eur_per_asukas_vuodessa": value, "ennakollinen": provisional})
+    return pd.DataFrame(rows)
+
+
+def key_figures(indicators: pd.DataFrame, year: int, region: str) -> pd.DataFrame:
+    """The year's headline grant figures as Finnish text (provisional values marked with *)."""
+    from kainuu_metrics.report.charts import format_change, format_eur, format_number, format_percent
+
+    def cell(indicator: str, fmt) -> str:
+        value, provisional = indicator_value(indicators, indicator, year, region)
+        return "–" if value is None else fmt(value) + (f" {PROVISIONAL_MARK}" if provisional else "")
+
+    rows = [
+        ("Myönnetyt avustukset yhteensä", cell("grants_total_eur", format_eur)),
+        ("Euroa asukasta kohden", cell("grants_per_capita_eur", lambda v: format_eur(v, 2))),
+        ("Muutos edellisestä vuodesta", cell("grants_total_change", format_change)),
+        ("Hakemuksia", cell("grants_applications", format_number)),
+        ("Haettu yhteensä", cell("grants_applied_eur", format_eur)),
+        ("Myönnetty haetusta", cell("approval_rate", format_percent)),
+        ("Avustusta saaneita järjestöjä", cell("organisations_funded", format_number)),
+        ("Saajista Lähellä.fi-palvelussa", cell("lahella_registered_share", format_percent)),
+        ("Väkiluku (jakaja)", cell("population_used", format_number)),
+    ]
+    return pd.DataFrame(rows, columns=["Tunnusluku", "Arvo"])
