@@ -1,31 +1,191 @@
-"""Configuration files (YAML under config/), loaded into typed lookups."""
+"""Configuration (the analyst's YAML files in a config folder), validated with pydantic.
+
+Every file is read through `load_config_file`, so every mistake gets the same kind of Finnish
+message: the file, the key and how to fix it. Nothing is loaded implicitly: the run loads
+`Settings` once at its start and passes it on; notebooks load it from their `config_dir`
+parameter.
+
+>>> normalise_key("  Myönnetty   €  ")
+'myönnetty €'
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from functools import cache
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kainuu_metrics.errors import ConfigError
-from kainuu_metrics.paths import CONFIG_DIR
 
+CONFIG_ENV_VAR = "KAINUU_METRICS_CONFIG"
+DEFAULT_CONFIG_DIR = Path("config")
 
-def load_yaml(name: str, config_dir: Path = CONFIG_DIR) -> dict[str, Any]:
-    path = config_dir / name
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"Asetustiedostoa {path} ei voitu lukea: {exc}") from exc
+M = TypeVar("M", bound=BaseModel)
 
 
 def normalise_key(text: str) -> str:
     """Lower-case, trimmed, inner whitespace collapsed: how headers and labels are compared."""
     return " ".join(str(text).replace("\u00a0", " ").split()).casefold()
+
+
+def resolve_config_dir(given: str | Path | None = None) -> Path:
+    """--config DIR, else $KAINUU_METRICS_CONFIG, else config/ in the working directory."""
+    chosen = given or os.environ.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG_DIR
+    path = Path(chosen).expanduser().resolve()
+    if not path.is_dir():
+        raise ConfigError(
+            f"Asetuskansiota {chosen} ei löydy.\nKorjaus: aja komento projektin kansiossa (jossa on kansio config/), "
+            f"anna kansio valitsimella --config KANSIO tai ympäristömuuttujalla {CONFIG_ENV_VAR}."
+        )
+    return path
+
+
+class ConfigModel(BaseModel):
+    """Base of every configuration model: unknown keys are mistakes, values are read-only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_PYDANTIC_FI = {
+    "missing": "kohta puuttuu",
+    "extra_forbidden": "tuntematon kohta (kirjoitusvirhe?)",
+    "string_type": "pitää olla tekstiä",
+    "int_type": "pitää olla kokonaisluku",
+    "int_parsing": "pitää olla kokonaisluku",
+    "float_type": "pitää olla luku",
+    "float_parsing": "pitää olla luku",
+    "bool_type": "pitää olla true tai false",
+    "bool_parsing": "pitää olla true tai false",
+    "date_type": "pitää olla päivämäärä muodossa VVVV-KK-PP",
+    "date_from_datetime_parsing": "pitää olla päivämäärä muodossa VVVV-KK-PP",
+    "date_parsing": "pitää olla päivämäärä muodossa VVVV-KK-PP",
+    "list_type": "pitää olla luettelo ([a, b] tai rivit, jotka alkavat '- ')",
+    "dict_type": "pitää olla sisennetty avain: arvo -rakenne",
+    "greater_than_equal": "arvo on liian pieni",
+    "greater_than": "arvo on liian pieni",
+    "less_than_equal": "arvo on liian suuri",
+    "too_short": "luettelo on liian lyhyt",
+    "literal_error": "arvo ei ole sallittu",
+}
+
+
+def _shown(path: Path) -> str:
+    """A config path as users see it: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def config_error(path: Path, key: str, problem: str, fix: str = "") -> ConfigError:
+    where = f"Asetustiedosto: {_shown(path)}" + (f", kohta {key}" if key else "")
+    return ConfigError(f"{where}\nVirhe: {problem}" + (f"\nKorjaus: {fix}" if fix else ""))
+
+
+def _translate(path: Path, error: ValidationError) -> ConfigError:
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(koko tiedosto)"
+        text = _PYDANTIC_FI.get(item["type"])
+        if item["type"] in {"value_error", "assertion_error"}:
+            text = str(item.get("ctx", {}).get("error", item["msg"]))
+        lines.append(f"  kohta {key}: {text or item['msg']}" + (f" (nyt: {item['input']!r})" if item["type"] != "missing" else ""))
+    return ConfigError(
+        f"Asetustiedosto: {_shown(path)}\nVirhe:\n" + "\n".join(lines)
+        + "\nKorjaus: muuta mainitut kohdat; vertaa tiedoston kommentteihin ja README:n ohjeisiin."
+    )
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise config_error(path, "", "tiedosto puuttuu", "Kopioi tiedosto esimerkkiasetuksista (config/) ja muokkaa sitä.") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise config_error(path, "", f"tiedostoa ei voitu lukea YAML-muodossa: {exc}", "Tarkista sisennykset ja lainausmerkit.") from None
+
+
+def load_config_file(config_dir: Path, name: str, model: type[M]) -> M:
+    """config_dir/name validated by `model`; a ConfigError in Finnish for any mistake."""
+    path = config_dir / name
+    raw = read_yaml(path)
+    try:
+        return model.model_validate(raw if raw is not None else {})
+    except ValidationError as error:
+        raise _translate(path, error) from None
+
+
+# --- the domain: region, municipalities, council terms, vocabularies -------------------------
+
+
+class MunicipalityEntry(ConfigModel):
+    name: str
+    aliases: list[str] = []
+
+
+class GrantTypeEntry(ConfigModel):
+    label: str
+    aliases: list[str] = []
+
+
+class TermEntry(ConfigModel):
+    id: str
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TermEntry:
+        if self.end < self.start:
+            raise ValueError(f"kauden {self.id} loppu {self.end} on ennen alkua {self.start}")
+        return self
+
+
+class RegionEntry(ConfigModel):
+    code: str = Field(pattern=r"^[A-Z]{2}\d{1,3}$")
+    name: str
+    genitive: str  # "Kainuun": used in sentences such as "Kainuun kunnat"
+
+
+class SiteEntry(ConfigModel):
+    name: str  # shown in every page's header and title
+    body: str = ""  # the body the reports are for, e.g. "Aluehallitus"
+    contact: str = ""
+
+
+class PrivacyEntry(ConfigModel):
+    threshold: int = Field(5, ge=2)  # person counts 1..threshold-1 are not published
+    primary_marker: str = "<5"
+    complementary_marker: str = "x"
+
+
+class DomainFile(ConfigModel):
+    """config/domain.yaml as written."""
+
+    region: RegionEntry
+    site: SiteEntry
+    privacy: PrivacyEntry = PrivacyEntry()
+    municipalities: dict[str, MunicipalityEntry]
+    other_area_names: list[str] = []
+    council_terms: list[TermEntry] = Field(min_length=1)
+    partnership_networks: dict[str, list[str] | None] = {}
+    grant_types: dict[str, GrantTypeEntry]
+    linked_funding: dict[str, list[str] | None] = {}
+    decisions: dict[str, list[str] | None]
+
+    @field_validator("municipalities")
+    @classmethod
+    def _codes(cls, value: dict[str, MunicipalityEntry]) -> dict[str, MunicipalityEntry]:
+        bad = [code for code in value if not (code.isdigit() and len(code) == 3)]
+        if bad:
+            raise ValueError(f"kuntakoodin pitää olla kolme numeroa lainausmerkeissä (esim. \"205\"): {', '.join(bad)}")
+        return value
 
 
 @dataclass(frozen=True)
@@ -51,11 +211,22 @@ class Domain:
     grant_type_labels: dict[str, str]  # canonical id -> Finnish label
     linked_funding: dict[str, str]
     decisions: dict[str, str]
+    region_genitive: str = ""
+    site_name: str = ""
+    site_body: str = ""
+    site_contact: str = ""
+    other_area_names: frozenset[str] = frozenset()  # normalised
+    privacy: PrivacyEntry = field(default_factory=PrivacyEntry)
 
     @property
     def area_codes(self) -> list[str]:
         """StatFin-style area codes: the region first, then municipalities."""
         return [self.region_code] + [f"KU{code}" for code in self.municipalities]
+
+    @property
+    def municipality_names(self) -> str:
+        """'Hyrynsalmi, Kajaani, …' for messages that list the valid municipalities."""
+        return ", ".join(self.municipalities.values())
 
     def area_name(self, area_code: str) -> str:
         if area_code == self.region_code:
@@ -63,7 +234,7 @@ class Domain:
         return self.municipalities.get(area_code.removeprefix("KU"), area_code)
 
 
-def _alias_lookup(entries: dict[str, list[str]]) -> dict[str, str]:
+def _alias_lookup(entries: dict[str, list[str] | None]) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for canonical, aliases in entries.items():
         for alias in [canonical, *(aliases or [])]:
@@ -71,29 +242,51 @@ def _alias_lookup(entries: dict[str, list[str]]) -> dict[str, str]:
     return lookup
 
 
-@cache
-def load_domain(config_dir: Path = CONFIG_DIR) -> Domain:
-    raw = load_yaml("domain.yaml", config_dir)
-    municipalities = {str(code): spec["name"] for code, spec in raw["municipalities"].items()}
-    municipality_lookup: dict[str, str] = {}
-    for code, spec in raw["municipalities"].items():
-        for alias in [spec["name"], *spec.get("aliases", [])]:
-            municipality_lookup[normalise_key(alias)] = str(code)
-    grant_types = {k: [v["label"], *v["aliases"]] for k, v in raw["grant_types"].items()}
+def domain_from_file(raw: DomainFile) -> Domain:
+    lookup: dict[str, str] = {}
+    for code, spec in raw.municipalities.items():
+        for alias in [spec.name, *spec.aliases]:
+            lookup[normalise_key(alias)] = code
     return Domain(
-        region_code=raw["region"]["code"],
-        region_name=raw["region"]["name"],
-        municipalities=municipalities,
-        municipality_lookup=municipality_lookup,
-        council_terms=tuple(
-            CouncilTerm(t["id"], t["start"], t["end"], t["label"]) for t in raw["council_terms"]
-        ),
-        networks=_alias_lookup(raw["partnership_networks"]),
-        grant_types=_alias_lookup(grant_types),
-        grant_type_labels={k: v["label"] for k, v in raw["grant_types"].items()},
-        linked_funding=_alias_lookup(raw["linked_funding"]),
-        decisions=_alias_lookup(raw["decisions"]),
+        region_code=raw.region.code,
+        region_name=raw.region.name,
+        region_genitive=raw.region.genitive,
+        municipalities={code: spec.name for code, spec in raw.municipalities.items()},
+        municipality_lookup=lookup,
+        council_terms=tuple(CouncilTerm(t.id, t.start, t.end, t.label) for t in raw.council_terms),
+        networks=_alias_lookup(raw.partnership_networks),
+        grant_types=_alias_lookup({k: [v.label, *v.aliases] for k, v in raw.grant_types.items()}),
+        grant_type_labels={k: v.label for k, v in raw.grant_types.items()},
+        linked_funding=_alias_lookup(raw.linked_funding),
+        decisions=_alias_lookup(raw.decisions),
+        site_name=raw.site.name,
+        site_body=raw.site.body,
+        site_contact=raw.site.contact,
+        other_area_names=frozenset(normalise_key(n) for n in raw.other_area_names),
+        privacy=raw.privacy,
     )
+
+
+def load_domain(config_dir: Path) -> Domain:
+    return domain_from_file(load_config_file(config_dir, "domain.yaml", DomainFile))
+
+
+# --- column mappings ---------------------------------------------------------------------------
+
+
+class ColumnsFile(ConfigModel):
+    """config/columns/<dataset>.yaml: canonical column -> the header spellings seen in exports."""
+
+    required: list[str] = []
+    columns: dict[str, list[str] | None]
+    ignore: list[str] = []
+
+    @model_validator(mode="after")
+    def _required_known(self) -> ColumnsFile:
+        unknown = [c for c in self.required if c not in self.columns]
+        if unknown:
+            raise ValueError(f"kohdassa required on sarakkeita, joita ei ole kohdassa columns: {', '.join(unknown)}")
+        return self
 
 
 @dataclass(frozen=True)
@@ -105,7 +298,7 @@ class ColumnMapping:
     lookup: dict[str, str]  # normalised source header -> canonical column
     ignored: frozenset[str]
     labels: dict[str, str]  # canonical column -> its first listed spelling, for messages
-    config_file: Path
+    config_file: str  # as users see it, for messages ("config/columns/grants.yaml")
 
     def canonical(self, header: str) -> str | None:
         return self.lookup.get(normalise_key(header))
@@ -114,18 +307,49 @@ class ColumnMapping:
         return normalise_key(header) in self.ignored
 
 
-@cache
-def load_column_mapping(dataset: str, config_dir: Path = CONFIG_DIR) -> ColumnMapping:
-    """The mapping in config/columns/<dataset>.yaml (keys: required, columns, ignore)."""
+def load_column_mapping(config_dir: Path, dataset: str) -> ColumnMapping:
+    """The mapping in <config>/columns/<dataset>.yaml (keys: required, columns, ignore)."""
     name = f"columns/{dataset}.yaml"
-    if not (config_dir / name).exists():
-        raise ConfigError(f"Sarakemäärittely puuttuu: {config_dir / name}")
-    spec = load_yaml(name, config_dir)
+    spec = load_config_file(config_dir, name, ColumnsFile)
     return ColumnMapping(
         dataset=dataset,
-        required=tuple(spec.get("required", [])),
-        lookup=_alias_lookup(spec["columns"]),
-        ignored=frozenset(normalise_key(h) for h in spec.get("ignore", [])),
-        labels={column: (aliases or [column])[0] for column, aliases in spec["columns"].items()},
-        config_file=config_dir / name,
+        required=tuple(spec.required),
+        lookup=_alias_lookup(spec.columns),
+        ignored=frozenset(normalise_key(h) for h in spec.ignore),
+        labels={column: (aliases or [column])[0] for column, aliases in spec.columns.items()},
+        config_file=_shown(config_dir / name),
     )
+
+
+# --- everything, loaded once per run ------------------------------------------------------------
+
+
+@dataclass
+class Settings:
+    """The configuration folder, read once: the domain plus every other file on first use."""
+
+    config_dir: Path
+    domain: Domain
+    _files: dict[tuple[str, type], Any] = field(default_factory=dict, repr=False)
+
+    def file(self, name: str, model: type[M]) -> M:
+        """A further configuration file validated by its model (read once)."""
+        key = (name, model)
+        if key not in self._files:
+            self._files[key] = load_config_file(self.config_dir, name, model)
+        return self._files[key]
+
+    def columns(self, dataset: str) -> ColumnMapping:
+        key = (f"columns/{dataset}.yaml", ColumnMapping)
+        if key not in self._files:
+            self._files[key] = load_column_mapping(self.config_dir, dataset)
+        return self._files[key]
+
+    def shown_path(self, name: str) -> str:
+        """A file of this configuration as users see it in messages."""
+        return _shown(self.config_dir / name)
+
+
+def load_settings(config_dir: str | Path | None = None) -> Settings:
+    directory = resolve_config_dir(config_dir)
+    return Settings(directory, load_domain(directory))

@@ -65,22 +65,47 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def rejected_lines(
-    problems: list[RowProblem], record: dict[str, Any], *, dataset: str, source_file: str, sheet: str, labels: dict[str, str]
-) -> list[dict[str, Any]]:
-    """One rejected-row line per problem: where, which column (as headed in the file), what."""
-    return [
-        {
-            "dataset": dataset,
-            "source_file": source_file,
-            "sheet": sheet,
-            "source_row": record["source_row"],
-            "column": labels.get(problem.column, problem.column),
-            "value": cell_text(record.get(problem.column)),
-            "reason": problem.reason,
-        }
-        for problem in problems
-    ]
+class SheetLedger:
+    """The one way a cleaner records what became of each row of one sheet: kept (with
+    provenance), rejected (one line per problem, with a Finnish reason), or skipped (with its
+    kind). `result()` gives the sheet's CleaningResult with its balanced row account."""
+
+    def __init__(self, *, dataset: str, source_file: str, sheet: str, sha256: str, rows_read: int, labels: dict[str, str] | None = None) -> None:
+        self.dataset, self.source_file, self.sheet, self.sha256 = dataset, source_file, sheet, sha256
+        self.rows_read = rows_read
+        self.labels = labels or {}
+        self.kept: list[dict[str, Any]] = []
+        self.rejected: list[dict[str, Any]] = []
+        self.skipped: list[dict[str, Any]] = []
+
+    def keep(self, source_row: int, values: dict[str, Any]) -> None:
+        self.kept.append({**values, "source_file": self.source_file, "sheet": self.sheet, "source_row": source_row})
+
+    def reject(self, source_row: int, problems: list[RowProblem], record: dict[str, Any], *, shown: Callable[[str, object], str] | None = None) -> None:
+        """One line per problem; `shown(column, raw)` may mask a value (personal data)."""
+        for problem in problems:
+            raw = record.get(problem.column)
+            self.reject_cell(source_row, self.labels.get(problem.column, problem.column), shown(problem.column, raw) if shown else cell_text(raw), problem.reason)
+
+    def reject_cell(self, source_row: int, column: str, value: str, reason: str) -> None:
+        self.rejected.append(
+            {"dataset": self.dataset, "source_file": self.source_file, "sheet": self.sheet, "source_row": source_row,
+             "column": column, "value": value, "reason": reason}
+        )
+
+    def skip(self, source_row: int, kind: str) -> None:
+        self.skipped.append({"dataset": self.dataset, "source_file": self.source_file, "sheet": self.sheet, "source_row": source_row, "kind": kind})
+
+    def result(self, columns: list[str] | None = None) -> CleaningResult:
+        rejected = pd.DataFrame(self.rejected, columns=REJECTED_COLUMNS)
+        kept_rows = {row["source_row"] for row in self.kept}
+        rejected_rows = set(rejected["source_row"]) - kept_rows
+        account = account_for(
+            dataset=self.dataset, source_file=self.source_file, sheet=self.sheet, sha256=self.sha256,
+            rows_read=self.rows_read, cleaned=len(kept_rows), rejected=len(rejected_rows), skipped=len(self.skipped),
+        )
+        cleaned = pd.DataFrame(self.kept, columns=columns) if columns else pd.DataFrame(self.kept)
+        return CleaningResult(cleaned=cleaned, rejected=rejected, skipped=pd.DataFrame(self.skipped, columns=SKIPPED_COLUMNS), accounts=[account])
 
 
 def clean_sheet_records(
@@ -95,30 +120,16 @@ def clean_sheet_records(
 ) -> CleaningResult:
     """Clean every record of a mapped sheet: kept rows with provenance, rejected lines with
     reasons, skipped rows, and the sheet's balanced row account."""
-    cleaned_rows: list[dict[str, Any]] = []
-    rejected: list[dict[str, Any]] = []
+    ledger = SheetLedger(dataset=dataset, source_file=source_file, sheet=sheet.name, sha256=sha256, rows_read=len(sheet.rows), labels=labels)
+    for number, kind in mapped.skipped:
+        ledger.skip(number, kind)
     for record in mapped.records.to_dict("records"):
         values, problems = clean_record(record)
         if problems:
-            rejected += rejected_lines(problems, record, dataset=dataset, source_file=source_file, sheet=sheet.name, labels=labels)
+            ledger.reject(record["source_row"], problems, record)
         else:
-            cleaned_rows.append({**values, "source_file": source_file, "sheet": sheet.name, "source_row": record["source_row"]})
-    rejected_frame = pd.DataFrame(rejected, columns=REJECTED_COLUMNS)
-    skipped = pd.DataFrame(
-        [{"dataset": dataset, "source_file": source_file, "sheet": sheet.name, "source_row": n, "kind": k} for n, k in mapped.skipped],
-        columns=SKIPPED_COLUMNS,
-    )
-    account = account_for(
-        dataset=dataset,
-        source_file=source_file,
-        sheet=sheet.name,
-        sha256=sha256,
-        rows_read=len(sheet.rows),
-        cleaned=len(cleaned_rows),
-        rejected=rejected_frame["source_row"].nunique(),
-        skipped=len(skipped),
-    )
-    return CleaningResult(cleaned=pd.DataFrame(cleaned_rows), rejected=rejected_frame, skipped=skipped, accounts=[account])
+            ledger.keep(record["source_row"], values)
+    return ledger.result()
 
 
 def clean_files(
