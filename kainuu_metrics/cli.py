@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.paths import Layout
+from kainuu_metrics.settings import CONFIG_ENV_VAR, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,8 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="näytä odottamattomien virheiden tekninen jäljitys")
     commands = parser.add_subparsers(dest="command", required=True, metavar="KOMENTO")
 
-    def folders(sub: argparse.ArgumentParser, reports: bool = True) -> None:
-        sub.add_argument("--data", type=Path, default=Path("data"), help="aineistokansio (oletus: data)")
+    def folders(sub: argparse.ArgumentParser, reports: bool = True, data: bool = True) -> None:
+        sub.add_argument("--config", type=Path, default=None, metavar="KANSIO",
+                         help=f"asetuskansio (oletus: ympäristömuuttuja {CONFIG_ENV_VAR} tai config)")
+        if data:
+            sub.add_argument("--data", type=Path, default=Path("data"), help="aineistokansio (oletus: data)")
         if reports:
             sub.add_argument("--reports", type=Path, default=Path("reports"), help="raporttikansio (oletus: reports)")
 
@@ -36,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="kirjoita tyhjä lomakepohja täytettäväksi")
     template.add_argument("kind", choices=["tuokio"], help="lomake: tuokio (Yhteistyö-Tuokio-arviointi)")
     template.add_argument("out", type=Path, metavar="TIEDOSTO.xlsx", help="kirjoitettava tiedosto")
+    folders(template, reports=False, data=False)
     return parser
 
 
@@ -43,7 +48,7 @@ def _run(args: argparse.Namespace) -> int:
     from kainuu_metrics.pipeline import run
 
     layout = Layout(args.data.resolve(), args.reports.resolve())
-    result = run(layout, getattr(args, "year", None), publish=args.command == "run")
+    result = run(layout, load_settings(args.config), getattr(args, "year", None), publish=args.command == "run")
     for message in result.messages:
         if message:
             print(message, file=sys.stderr if result.exit_code else sys.stdout)
@@ -57,7 +62,7 @@ def _run(args: argparse.Namespace) -> int:
 def _fetch(args: argparse.Namespace) -> int:
     from kainuu_metrics.datasets.pxweb import fetch_population
 
-    path = fetch_population(Layout(args.data, Path("reports")).raw)
+    path = fetch_population(Layout(args.data, Path("reports")).raw, load_settings(args.config).domain)
     print(f"Väestötiedot tallennettu: {path}")
     return 0
 

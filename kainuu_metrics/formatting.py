@@ -1,9 +1,10 @@
 r"""Finnish numbers, money, shares, dates and times in the reports' house style, in one place.
 
-Stdlib and babel only (babel imported on first use). Babel (fi_FI) gives the symbols; rounding is
-half away from zero (ROUND_HALF_UP), done before babel sees the number. Thousands are grouped from
-1 000 with U+00A0, negatives take U+2212, a value that rounds to zero has no sign, and every
-function returns MISSING for None, NaN, pandas NA/NaT, infinities and non-numbers.
+Stdlib and babel only; babel and zoneinfo are imported on first use, so the import is quick.
+Babel (fi_FI) gives the symbols; rounding is half away from zero (ROUND_HALF_UP), done before
+babel sees the number. Thousands are grouped from 1 000 with U+00A0, negatives take U+2212, a
+value that rounds to zero has no sign, and every function returns MISSING for None, NaN, pandas
+NA/NaT, infinities and non-numbers.
 
 >>> number(-1234.5, 1), eur(2162), percent(0.123)
 ('−1\xa0234,5', '2\xa0162\xa0€', '12,3\xa0%')
@@ -14,7 +15,6 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from zoneinfo import ZoneInfo
 
 MISSING = "\u2013"  # en dash
 NBSP = "\u00a0"  # no-break space
@@ -66,25 +66,20 @@ def round_half_up(value: object, decimals: int = 0) -> Decimal:
     return abs(rounded) if rounded == 0 else rounded  # no negative zero
 
 
-def _text(value: object, decimals: int, *, sign: bool = False, scale: int = 1, grouping: bool = True) -> str | None:
-    """The rounded number through babel, or None when missing."""
+def _text(value: object, decimals: int, unit: str = "", *, sign: bool = False, scale: int = 1, grouping: bool = True) -> str:
+    """The number rounded half up, through babel, with NBSP and the unit; MISSING when missing."""
     from babel.numbers import format_decimal
 
     number = _decimal(value)
     if number is None:
-        return None
+        return MISSING
     rounded = round_half_up(number * scale, decimals)
     pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals > 0 else "")
     # Already rounded to the pattern's decimals, so babel's own half-even rounding changes nothing.
     text = format_decimal(abs(rounded), format=pattern, locale=LOCALE)
     text = text.replace("\u202f", NBSP).replace(" ", NBSP)  # whatever space the CLDR version uses
-    if rounded < 0:
-        return MINUS + text
-    return "+" + text if sign and rounded > 0 else text
-
-
-def _with_unit(text: str | None, unit: str = "") -> str:
-    return MISSING if text is None else f"{text}{NBSP}{unit}" if unit else text
+    text = MINUS + text if rounded < 0 else "+" + text if sign and rounded > 0 else text
+    return f"{text}{NBSP}{unit}" if unit else text
 
 
 def number(value: object, decimals: int = 0) -> str:
@@ -93,7 +88,7 @@ def number(value: object, decimals: int = 0) -> str:
     >>> number(1234.5, 1), number(999), number(-12), number(None)
     ('1\xa0234,5', '999', '−12', '–')
     """
-    return _with_unit(_text(value, decimals))
+    return _text(value, decimals)
 
 
 def eur(value: object, decimals: int = 0) -> str:
@@ -102,7 +97,7 @@ def eur(value: object, decimals: int = 0) -> str:
     >>> eur(2161.5), eur(1234.5, 2)
     ('2\xa0162\xa0€', '1\xa0234,50\xa0€')
     """
-    return _with_unit(_text(value, decimals), "€")
+    return _text(value, decimals, "€")
 
 
 def eur_per_inhabitant(value: object, decimals: int = 2) -> str:
@@ -111,7 +106,7 @@ def eur_per_inhabitant(value: object, decimals: int = 2) -> str:
     >>> eur_per_inhabitant(1.725)
     '1,73\xa0€/asukas'
     """
-    return _with_unit(_text(value, decimals), "€/asukas")
+    return _text(value, decimals, "€/asukas")
 
 
 def percent(ratio: object, decimals: int = 1) -> str:
@@ -120,7 +115,7 @@ def percent(ratio: object, decimals: int = 1) -> str:
     >>> percent(0.123), percent(1), percent(0.145, 0)
     ('12,3\xa0%', '100,0\xa0%', '15\xa0%')
     """
-    return _with_unit(_text(ratio, decimals, scale=100), "%")
+    return _text(ratio, decimals, "%", scale=100)
 
 
 def change(ratio: object, decimals: int = 1) -> str:
@@ -129,7 +124,7 @@ def change(ratio: object, decimals: int = 1) -> str:
     >>> change(0.05), change(-0.977), change(-0.0004)
     ('+5,0\xa0%', '−97,7\xa0%', '0,0\xa0%')
     """
-    return _with_unit(_text(ratio, decimals, sign=True, scale=100), "%")
+    return _text(ratio, decimals, "%", sign=True, scale=100)
 
 
 def signed_number(value: object, decimals: int = 1) -> str:
@@ -138,7 +133,7 @@ def signed_number(value: object, decimals: int = 1) -> str:
     >>> signed_number(2.25), signed_number(-1), signed_number(-0.04), signed_number(0.125, 2)
     ('+2,3', '−1,0', '0,0', '+0,13')
     """
-    return _with_unit(_text(value, decimals, sign=True))
+    return _text(value, decimals, sign=True)
 
 
 def hours(value: object) -> str:
@@ -148,7 +143,7 @@ def hours(value: object) -> str:
     ('12,5\xa0h', '12\xa0h', '12\xa0h', '1\xa0234,3\xa0h')
     """
     number = _decimal(value)
-    return _with_unit(None if number is None else _text(number, 1 if round_half_up(number, 1) % 1 else 0), "h")
+    return MISSING if number is None else _text(number, 1 if round_half_up(number, 1) % 1 else 0, "h")
 
 
 def seconds(value: object) -> str:
@@ -157,7 +152,7 @@ def seconds(value: object) -> str:
     >>> seconds(21.46)
     '21,5\xa0s'
     """
-    return _with_unit(_text(value, 1), "s")
+    return _text(value, 1, "s")
 
 
 def index(value: object, unit: str, n_stages: int | None = None, *, decimals: int | None = None) -> str:
@@ -166,13 +161,11 @@ def index(value: object, unit: str, n_stages: int | None = None, *, decimals: in
     >>> index(72.5, "index_0_100"), index(3.25, "stage_mean", 5), index(3.25, "stage_mean")
     ('73\xa0/\xa0100', '3,3\xa0/\xa05', '3,3')
     """
-    if unit == "index_0_100":
-        text, of = _text(value, 0 if decimals is None else decimals), 100
-    elif unit == "stage_mean":
-        text, of = _text(value, 1 if decimals is None else decimals), n_stages
-    else:
+    if unit not in ("index_0_100", "stage_mean"):
         raise ValueError(f"unknown index unit {unit!r}")
-    return _with_unit(text, f"/{NBSP}{of}" if of else "")
+    of = 100 if unit == "index_0_100" else n_stages
+    places = (0 if unit == "index_0_100" else 1) if decimals is None else decimals
+    return _text(value, places, f"/{NBSP}{of}" if of else "")
 
 
 def value(value: object, unit: str, decimals: int | None = None, *, n_stages: int | None = None) -> str:
@@ -186,9 +179,9 @@ def value(value: object, unit: str, decimals: int | None = None, *, n_stages: in
     if unit in ("index_0_100", "stage_mean"):
         return index(value, unit, n_stages, decimals=decimals)
     if unit == "hours":
-        return hours(value) if decimals is None else _with_unit(_text(value, decimals), "h")
-    # persons, count, months and any other unit: a plain number
-    formatter, default = {"eur": (eur, 0), "eur_per_inhabitant": (eur_per_inhabitant, 2), "ratio": (percent, 1)}.get(unit, (number, 0))
+        return hours(value) if decimals is None else _text(value, decimals, "h")
+    by_unit = {"eur": (eur, 0), "eur_per_inhabitant": (eur_per_inhabitant, 2), "ratio": (percent, 1)}
+    formatter, default = by_unit.get(unit, (number, 0))  # persons, count, months, any other: a number
     return formatter(value, default if decimals is None else decimals)
 
 
@@ -198,26 +191,22 @@ def plain_number(value: object, decimals: int) -> str:
     >>> plain_number(-1234.565, 2), plain_number(1234567, 0)
     ('-1234,57', '1234567')
     """
-    text = _text(value, decimals, grouping=False)
-    return MISSING if text is None else text.replace(MINUS, "-")
+    return _text(value, decimals, grouping=False).replace(MINUS, "-")
 
 
 def _moment(value: object) -> _dt.date | None:
-    """A date or datetime (pandas Timestamp included) from the value or its ISO 8601 text."""
-    if isinstance(value, _dt.date):
-        return value
-    text = str(value).strip()
+    """A date, or a datetime in Finnish time (aware converted, naive taken as local), from a
+    date/datetime/Timestamp or ISO 8601 text; None for anything else."""
+    moment = value if isinstance(value, _dt.date) else None
     for parse in (_dt.date.fromisoformat, _dt.datetime.fromisoformat):
         try:
-            return parse(text)
+            moment = moment or parse(str(value).strip())
         except ValueError:
             pass
-    return None
-
-
-def _local(moment: _dt.date) -> _dt.date:
     if isinstance(moment, _dt.datetime) and moment.tzinfo is not None:
-        return moment.astimezone(ZoneInfo(HELSINKI))  # naive times are already Finnish time
+        from zoneinfo import ZoneInfo
+
+        moment = moment.astimezone(ZoneInfo(HELSINKI))
     return moment
 
 
@@ -229,11 +218,8 @@ def date(value: object) -> str:
     """
     if is_missing(value):
         return MISSING
-    moment = _moment(value)
-    if moment is None:
-        return str(value)
-    day = _local(moment)
-    return f"{day.day}.{day.month}.{day.year}"
+    day = _moment(value)
+    return str(value) if day is None else f"{day.day}.{day.month}.{day.year}"
 
 
 def timestamp(value: object) -> str:
@@ -242,10 +228,7 @@ def timestamp(value: object) -> str:
     >>> timestamp("2026-11-29T17:12:00Z"), timestamp("2026-11-29 09:05"), timestamp("2026-11-29")
     ('29.11.2026 klo 19.12', '29.11.2026 klo 9.05', '29.11.2026')
     """
-    if is_missing(value):
-        return MISSING
-    moment = _moment(value)
+    moment = None if is_missing(value) else _moment(value)
     if not isinstance(moment, _dt.datetime):
         return date(value)
-    local = _local(moment)
-    return f"{local.day}.{local.month}.{local.year} klo {local.hour}.{local.minute:02d}"
+    return f"{date(moment)} klo {moment.hour}.{moment.minute:02d}"

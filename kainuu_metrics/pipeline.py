@@ -12,17 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from kainuu_metrics.datasets import experience as experience_module
-from kainuu_metrics.datasets import grants as grants_module
-from kainuu_metrics.datasets import population as population_module
-from kainuu_metrics.datasets import premises as premises_module
-from kainuu_metrics.datasets import tuokio as tuokio_module
+from kainuu_metrics import registry
 from kainuu_metrics.datasets.accounting import CleaningResult
-from kainuu_metrics.settings import load_domain
+from kainuu_metrics.datasets.base import CleaningContext, Dataset, DatasetOutput
 from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.indicators.grants import grant_indicators
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.quality.model import QualityReport
+from kainuu_metrics.settings import Settings
 from kainuu_metrics.store import accounts_frame, write_cleaning, write_csv, write_indicators
 
 SAMPLE_MARKER = "ESIMERKKIAINEISTO.txt"
@@ -57,51 +53,61 @@ def is_sample_data(layout: Layout) -> bool:
     return (layout.raw / SAMPLE_MARKER).exists()
 
 
-def clean_inputs(layout: Layout) -> Cleaned:
-    """Read and clean every raw dataset, then compute the indicators (raises InputFileError)."""
-    domain = load_domain()
-    grant_paths = grants_module.grant_files(layout)
-    if not grant_paths:
-        raise InputFileError(
-            layout.raw_dir("grants"),
-            "kansiossa ei ole yhtään avustustiedostoa (.xlsx tai .csv)",
-            "Tallenna avustuspäätösten vienti kansioon data/raw/grants/.",
-        )
-    population_paths = population_module.list_population_files(layout.raw_dir("population"))
-    if not population_paths:
-        raise InputFileError(
-            layout.raw_dir("population"),
-            "kansiossa ei ole väestötiedostoa",
-            "Hae väestötiedot komennolla 'kainuu-metrics fetch-population' tai tallenna Tilastokeskuksen "
-            "taulukon 11ra vienti kansioon data/raw/population/.",
-        )
-    grants = grants_module.clean_grants(grant_paths, layout, domain)
-    population = population_module.clean_population(population_paths, layout, domain)
-    premises = premises_module.clean_premises(premises_module.premises_files(layout), layout, domain)
-    experience = experience_module.clean_experience(experience_module.experience_files(layout), layout, domain)
-    tuokio_config = tuokio_module.load_tuokio_config()
-    tuokio = tuokio_module.clean_tuokio(tuokio_module.tuokio_root(layout), layout, tuokio_config)
+def in_dependency_order(datasets: tuple[Dataset, ...]) -> list[Dataset]:
+    """Every dataset after the ones it needs (a cycle or an unknown name is a programming error)."""
+    names = {d.name: d for d in datasets}
+    ordered: list[Dataset] = []
 
-    grant_figures, denominators = grant_indicators(grants.cleaned, population.cleaned, domain)
-    indicators = pd.concat(
-        [
-            grant_figures,
-            premises_module.premises_indicators(premises.cleaned, grants.cleaned, grant_figures, population.cleaned, domain),
-            experience_module.experience_indicators(
-                experience["experience_assignments"].cleaned, experience["experience_register"].cleaned, population.cleaned, domain
-            ),
-            tuokio_module.tuokio_indicators(tuokio.ratings, tuokio_config, domain.region_code),
-        ],
-        ignore_index=True,
-    )
-    results = {"grants": grants, "population": population, "premises": premises, **experience, "tuokio_ratings": tuokio.result}
-    tables = {name: result.cleaned for name, result in results.items()}
+    def visit(dataset: Dataset, path: tuple[str, ...]) -> None:
+        if dataset in ordered:
+            return
+        if dataset.name in path:
+            raise ValueError(f"dataset dependency cycle: {' -> '.join(path + (dataset.name,))}")
+        for need in dataset.needs:
+            visit(names[need], path + (dataset.name,))
+        ordered.append(dataset)
+
+    for dataset in datasets:
+        visit(dataset, ())
+    return ordered
+
+
+def clean_inputs(layout: Layout, settings: Settings, datasets: tuple[Dataset, ...] | None = None) -> Cleaned:
+    """Read and clean every registered dataset, then compute the indicators (raises
+    InputFileError for a raw file that is wrong as a whole)."""
+    order = in_dependency_order(datasets or registry.datasets())
+    outputs: dict[str, DatasetOutput] = {}
+    for dataset in order:
+        paths = dataset.files(layout)
+        if not paths and dataset.required:
+            raise InputFileError(layout.relative_to_data(layout.raw_dir(dataset.raw_folder)) + "/",
+                                 f"kansiossa ei ole yhtään tiedostoa ({dataset.label})", dataset.missing_fix)
+        context = CleaningContext(layout, settings, {name: outputs[name] for name in dataset.needs})
+        outputs[dataset.name] = dataset.clean(paths, context)
+
+    tables: dict[str, pd.DataFrame] = {}
+    for output in outputs.values():
+        tables.update(output.all_tables())
+    frames: list[pd.DataFrame] = []
+    for dataset in order:
+        if dataset.indicators is None:
+            continue
+        derived = dataset.indicators({**tables, "indicators": _concat(frames)}, settings)
+        frames.append(derived.indicators)
+        tables.update(derived.tables)
     return Cleaned(
-        results=results,
-        indicators=indicators,
-        tables={**tables, **tuokio.tables(), "denominators": denominators},
-        years_with_data={"tuokio": list(tuokio.evaluation_years)},
+        results={name: result for output in outputs.values() for name, result in output.results.items()},
+        indicators=_concat(frames),
+        tables=tables,
+        years_with_data={d.name: outputs[d.name].years for d in order if outputs[d.name].years is not None},
     )
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    from kainuu_metrics.indicators.table import tidy
+
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else tidy([])
 
 
 def write_processed(layout: Layout, cleaned: Cleaned) -> Path:
@@ -115,12 +121,13 @@ def write_processed(layout: Layout, cleaned: Cleaned) -> Path:
     return write_indicators(layout.processed, cleaned.indicators)
 
 
-def check(cleaned: Cleaned, layout: Layout, checker) -> Callable[[], tuple[QualityReport, Path]]:
+def check(cleaned: Cleaned, layout: Layout, settings: Settings, checker) -> Callable[[], tuple[QualityReport, Path]]:
     """Start the checks in the checker process; the returned function waits for the report
     and saves it."""
     from kainuu_metrics.quality.checks import run_checks, save_report
+    from kainuu_metrics.quality.value_sets import config_value_sets
 
-    pending = checker.submit(run_checks, cleaned.tables)
+    pending = checker.submit(run_checks, cleaned.tables, value_sets=config_value_sets(settings))
 
     def report() -> tuple[QualityReport, Path]:
         result = pending.result()
@@ -219,7 +226,7 @@ def page_nav(specs) -> list[tuple[str, str]]:
     return [("Kaikki raportit", "../index.html"), *[(s.title, s.page) for s in specs], ("Tietojen laatu", "quality.html")]
 
 
-def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print) -> RunResult:
+def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print) -> RunResult:
     """The whole annual run. Returns the exit code: 0 ok, 1 blocking data-quality failure or a
     failed notebook. Raises InputFileError for a raw file that is wrong as a whole."""
     from kainuu_metrics.quality.checks import start_checker
@@ -230,36 +237,37 @@ def run(layout: Layout, years: list[int] | None = None, *, publish: bool = True,
     checker = start_checker()
     pool = KernelPool(default_workers()).start() if publish else None
     try:
-        return _run(layout, years, publish=publish, echo=echo, checker=checker, pool=pool)
+        return _run(layout, settings, years, publish=publish, echo=echo, checker=checker, pool=pool)
     finally:
         checker.shutdown(cancel_futures=True)
         if pool is not None:
             pool.shutdown()
 
 
-def _run(layout: Layout, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool) -> RunResult:
+def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool) -> RunResult:
     from kainuu_metrics.report.html_export import PageContext
     from kainuu_metrics.report.pdf import BackgroundPrinter
     from kainuu_metrics.report.notebooks import PageJob, default_workers, load_notebook_specs, run_notebooks
 
     progress = Progress(4 if publish else 3, echo)
     progress.step("Luetaan ja siivotaan raakatiedostot")
-    cleaned = clean_inputs(layout)
+    cleaned = clean_inputs(layout, settings)
     for line in describe_accounts(cleaned):
         progress.detail(line)
     write_processed(layout, cleaned)
     selected = _select_years(years, cleaned.years_of("grants"))
-    checks = check(cleaned, layout, checker)
+    checks = check(cleaned, layout, settings, checker)
 
     sample = is_sample_data(layout)
     generated = now_text()
-    specs = load_notebook_specs()
+    specs = load_notebook_specs(settings.config_dir)
 
     def specs_for(year: int) -> list:
         return [spec for spec in specs if year in cleaned.years_of(spec.years_from)]
 
     def context_for(year: int, title: str) -> PageContext:
-        return PageContext(title=f"{title} {year}", year=year, sample_data=sample, nav=page_nav(specs_for(year)), generated_at=generated)
+        return PageContext(title=f"{title} {year}", year=year, sample_data=sample, nav=page_nav(specs_for(year)), generated_at=generated,
+                           site_name=settings.domain.site_name)
 
     def page_done(outcome) -> None:
         progress.detail(f"{outcome.job.year} {outcome.job.spec.page}: " + ("valmis" if outcome.error is None else f"VIRHE: {outcome.error}"))
@@ -300,7 +308,7 @@ def _run(layout: Layout, years: list[int] | None, *, publish: bool, echo: Callab
         + (f" ja ajetaan samalla {len(jobs)} muistiota HTML-sivuiksi" if jobs else "")
         + (", vuosiyhteenvedot myös PDF-tiedostoiksi" if any(job.spec.page == SUMMARY_PAGE for job in jobs) else "")
     )
-    outcomes = run_notebooks(jobs, staging, job_context, pool=pool, on_done=page_done) if jobs else []
+    outcomes = run_notebooks(jobs, staging, job_context, pool=pool, on_done=page_done, config_dir=settings.config_dir) if jobs else []
     pdfs = printer.finish() if printer else None
     report, report_path = checked()
     for line in describe_failures(report):
@@ -320,7 +328,7 @@ def _run(layout: Layout, years: list[int] | None, *, publish: bool, echo: Callab
 
     progress.step("Julkaistaan sivut ja kirjoitetaan raporttien etusivu")
     publish_staged(staging.reports, layout.reports)
-    index = write_index(layout, specs, report, sample, generated)
+    index = write_index(layout, specs, report, sample, generated, settings.domain.site_name)
     failures = [o for o in outcomes if o.error]
     messages = [f"Muistion {o.job.spec.notebook} ajo vuodelle {o.job.year} epäonnistui: {o.error}" for o in failures]
     return RunResult(1 if failures else 0, index, messages)
@@ -341,7 +349,7 @@ def publish_staged(staging: Path, reports: Path) -> None:
 SUMMARY_PAGE = "summary.html"
 
 
-def write_index(layout: Layout, specs, report: QualityReport, sample: bool, generated: str) -> Path:
+def write_index(layout: Layout, specs, report: QualityReport, sample: bool, generated: str, site_name: str = "") -> Path:
     """reports/index.html listing every year folder that has pages (summary first, its PDF,
     the detailed pages and the quality page), with this run's data-quality status."""
     from kainuu_metrics.report.pages import format_timestamp, render_index
@@ -366,4 +374,5 @@ def write_index(layout: Layout, specs, report: QualityReport, sample: bool, gene
         last_run=generated,
         sample_data=sample,
         quality_details={year: detail for year in years},
+        site_name=site_name,
     )

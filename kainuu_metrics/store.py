@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from kainuu_metrics.datasets.accounting import CleaningResult, FileAccount
+from kainuu_metrics.indicators.table import read_indicators
 
 INDICATORS_CSV = "indicators.csv"
 
@@ -53,10 +54,6 @@ def write_indicators(processed: Path, indicators: pd.DataFrame) -> Path:
     indicators.to_csv(path, index=False, encoding="utf-8")
     indicators.to_excel(processed / "indicators.xlsx", index=False, sheet_name="indikaattorit")
     return path
-
-
-def read_indicators(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"indicator": str, "period": str, "area": str, "unit": str}, keep_default_na=False, na_values=[""])
 
 
 def load_processed(data_dir: str | Path) -> Processed:

@@ -4,12 +4,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from kainuu_metrics.settings import load_domain
+from kainuu_metrics.settings import load_domain, load_settings
 from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.datasets.grants import clean_grant_record, clean_grants
-from kainuu_metrics.paths import Layout
+from kainuu_metrics.datasets.grants.clean import clean_grant_record, clean_grants
+from kainuu_metrics.paths import CONFIG_DIR, Layout
 
-DOMAIN = load_domain()
+DOMAIN = load_domain(CONFIG_DIR)
+SETTINGS = load_settings(CONFIG_DIR)
 
 CSV_2024 = (
     '"Kainuun hyvinvointialue - avustukset 2024"\r\n'
@@ -38,7 +39,7 @@ def write_csv(layout, name, text, encoding="cp1252"):
 
 
 def test_csv_export_every_row_accounted_for(layout):
-    result = clean_grants([write_csv(layout, "a.csv", CSV_2024)], layout, DOMAIN)
+    result = clean_grants([write_csv(layout, "a.csv", CSV_2024)], layout, SETTINGS)
     [account] = result.accounts
     assert (account.rows_read, account.cleaned, account.rejected, account.skipped) == (10, 3, 2, 5)
     assert account.source_file == "raw/grants/a.csv"
@@ -56,7 +57,7 @@ def test_csv_export_every_row_accounted_for(layout):
 
 
 def test_rejected_rows_name_column_value_and_fix(layout):
-    result = clean_grants([write_csv(layout, "a.csv", CSV_2024)], layout, DOMAIN)
+    result = clean_grants([write_csv(layout, "a.csv", CSV_2024)], layout, SETTINGS)
     rejected = result.rejected.set_index(["source_row", "column"])
     assert rejected.loc[(7, "Kunta"), "value"] == "Oulu"
     assert "ei ole Kainuun kunta" in rejected.loc[(7, "Kunta"), "reason"]
@@ -68,7 +69,7 @@ def test_rejected_rows_name_column_value_and_fix(layout):
 
 
 def test_suspicious_rows_are_kept_and_flagged(layout):
-    result = clean_grants([write_csv(layout, "a.csv", CSV_2024)], layout, DOMAIN)
+    result = clean_grants([write_csv(layout, "a.csv", CSV_2024)], layout, SETTINGS)
     g = result.cleaned.set_index("source_row")
     assert g.loc[9, "flag_granted_exceeds_applied"] and g.loc[9, "flag_not_in_lahella"]
     assert g.loc[9, "flag_invalid_business_id"]  # 1234567-2: the check digit should be 1
@@ -93,7 +94,7 @@ def test_xlsx_with_title_rows_native_cells_and_totals(layout):
     ws.append(["Yhteensä", None, 46500, 42000])
     path = layout.raw / "grants" / "b.xlsx"
     wb.save(path)
-    result = clean_grants([path], layout, DOMAIN)
+    result = clean_grants([path], layout, SETTINGS)
     [account] = result.accounts
     assert (account.sheet, account.rows_read, account.cleaned, account.rejected, account.skipped) == ("Päätökset 2023", 7, 3, 0, 4)
     g = result.cleaned
@@ -109,7 +110,7 @@ def test_xlsx_with_title_rows_native_cells_and_totals(layout):
 def test_unknown_header_stops_with_finnish_message(layout):
     path = write_csv(layout, "c.csv", '"Hakija";"Avustuslaji";"Myönnetty €";"Rahaa"\n"A";"TA";"1";"2"\n', "utf-8")
     with pytest.raises(InputFileError) as caught:
-        clean_grants([path], layout, DOMAIN)
+        clean_grants([path], layout, SETTINGS)
     assert "raw/grants/c.csv" in caught.value.message and "'Rahaa'" in caught.value.message
 
 
@@ -117,7 +118,7 @@ def test_unreadable_xlsx_is_a_clear_error(layout):
     path = layout.raw / "grants" / "broken.xlsx"
     path.write_bytes(b"not a workbook")
     with pytest.raises(InputFileError, match="Excel-tiedostoa ei voitu avata"):
-        clean_grants([path], layout, DOMAIN)
+        clean_grants([path], layout, SETTINGS)
 
 
 @pytest.mark.parametrize(

@@ -3,17 +3,14 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.settings import load_domain
-from kainuu_metrics.indicators.grants import (
-    grant_indicators,
-    months_between,
-    population_denominators,
-    slug,
-    term_coverage,
-)
+from kainuu_metrics.indicators.grants import grant_indicators, months_between, term_coverage
+from kainuu_metrics.indicators.population import population_denominators
+from kainuu_metrics.indicators.table import slug
 from kainuu_metrics.datasets.schemas import GRANTS, POPULATION, conform
 
-DOMAIN = load_domain()
+DOMAIN = load_domain(CONFIG_DIR)
 
 
 def grant(year, date, org, bid, kind, applied, granted, municipality, lahella, network=None, area=None):
@@ -48,14 +45,18 @@ def result():
 
 
 def value(indicators, indicator, period, area="MK18"):
-    hit = indicators.loc[(indicators["indicator"] == indicator) & (indicators["period"] == str(period)) & (indicators["area"] == area)]
+    indicator, _, category = indicator.partition(":")
+    hit = indicators.loc[
+        (indicators["indicator"] == indicator) & (indicators["period"] == str(period)) & (indicators["area"] == area)
+        & (indicators["category"] == category)
+    ]
     assert len(hit) == 1, (indicator, period, area, hit)
     return hit["value"].iloc[0], bool(hit["provisional"].iloc[0])
 
 
 def test_columns(result):
     indicators, _ = result
-    assert list(indicators.columns) == ["indicator", "period", "area", "value", "unit", "provisional"]
+    assert list(indicators.columns) == ["indicator", "period", "area", "category", "value", "unit", "provisional", "suppression"]
 
 
 def test_yearly_totals_and_breakdowns(result):

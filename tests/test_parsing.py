@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.datasets import parsing
 from kainuu_metrics.settings import load_domain
 
@@ -121,21 +122,21 @@ def test_association_reg_no(text, expected):
      ("Ristijarvi", "697"), ("Ristijärvi", "697"), ("105", "105"), ("Suomussalmi", "777")],
 )
 def test_parse_municipality(text, expected):
-    domain = load_domain()
+    domain = load_domain(CONFIG_DIR)
     assert parsing.parse_municipality(text, domain.municipality_lookup, set(domain.municipalities)) == expected
 
 
 @pytest.mark.parametrize("text", ["Oulu", "564", "KU785 Vaala"])
 def test_parse_municipality_outside_kainuu(text):
-    domain = load_domain()
+    domain = load_domain(CONFIG_DIR)
     with pytest.raises(ValueError, match="Kainuun kunta"):
-        parsing.parse_municipality(text, domain.municipality_lookup, set(domain.municipalities))
+        parsing.parse_municipality(text, domain.municipality_lookup, set(domain.municipalities), domain.region_genitive)
 
 
 @given(st.sampled_from(["Hyrynsalmi", "Kajaani", "Kuhmo", "Paltamo", "Puolanka", "Ristijärvi", "Sotkamo", "Suomussalmi"]),
        st.text(alphabet=" \u00a0", max_size=3), st.booleans())
 def test_municipality_names_in_any_case_and_spacing(name, pad, upper):
-    domain = load_domain()
+    domain = load_domain(CONFIG_DIR)
     text = pad + (name.upper() if upper else name.lower()) + pad
     code = parsing.parse_municipality(text, domain.municipality_lookup, set(domain.municipalities))
     assert domain.municipalities[code] == name

@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kainuu_metrics.settings import load_domain
+from kainuu_metrics.paths import CONFIG_DIR
+from kainuu_metrics.quality.value_sets import config_value_sets
+from kainuu_metrics.settings import load_domain, load_settings
 from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.datasets.parsing import business_id_check_digit
 from kainuu_metrics.quality.checks import (
@@ -25,6 +27,8 @@ from kainuu_metrics.quality.checks import (
 )
 from kainuu_metrics.quality.model import CheckResult, QualityReport
 from kainuu_metrics.datasets.schemas import DENOMINATORS, GRANTS, POPULATION
+
+VALUE_SETS = config_value_sets(load_settings(CONFIG_DIR))
 
 MUNICIPALITIES = ["105", "205", "290", "578", "620", "697", "765", "777"]
 NETWORKS = [
@@ -99,7 +103,7 @@ def population_frame() -> pd.DataFrame:
         {
             "year": year,
             "area_code": code,
-            "area_name": load_domain().area_name(code),
+            "area_name": load_domain(CONFIG_DIR).area_name(code),
             "population": count - 300 * (year - 2019) if code == "MK18" else count,
             "source_file": "population/11ra.csv",
             "sheet": "",
@@ -172,7 +176,7 @@ def find(report: QualityReport, dataset: str, expectation: str, column: str | No
 # --- pure: suites and configuration -----------------------------------------------------------
 
 def suite_values(dataset: str, column: str) -> set:
-    suite = load_suites()[dataset]
+    suite = load_suites(value_sets=config_value_sets(load_settings(CONFIG_DIR)))[dataset]
     [spec] = [
         e for e in suite.expectations
         if e.type == "expect_column_values_to_be_in_set" and e.kwargs["column"] == column
@@ -180,8 +184,11 @@ def suite_values(dataset: str, column: str) -> set:
     return set(spec.kwargs["value_set"])
 
 
-def test_suite_value_sets_equal_the_domain_configuration():
-    domain = load_domain()
+def test_suites_name_no_county_fact_but_take_value_sets_from_the_configuration():
+    for path in sorted((Path(load_suites.__code__.co_filename).parent / "suites").glob("*.json")):
+        text = path.read_text(encoding="utf-8")
+        assert '"205"' not in text and "KU205" not in text and "MK18" not in text, path.name
+    domain = load_domain(CONFIG_DIR)
     assert suite_values("grants", "municipality_code") == set(domain.municipalities)
     assert len(suite_values("grants", "municipality_code")) == 8
     assert suite_values("population", "area_code") == set(domain.area_codes)
@@ -234,7 +241,7 @@ def test_importing_the_module_does_not_import_great_expectations():
 # --- Great Expectations runs (shared) ---------------------------------------------------------
 
 def test_a_run_writes_nothing_to_stderr(capfd):
-    run_checks({"denominators": denominators_frame()})
+    run_checks({"denominators": denominators_frame()}, value_sets=VALUE_SETS)
     assert capfd.readouterr().err == ""
 
 
@@ -249,14 +256,14 @@ def core_suites(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def clean_report(core_suites) -> QualityReport:
-    return run_checks(clean_tables(), run_id="20261129T171200Z", expectations_dir=core_suites)
+    return run_checks(clean_tables(), run_id="20261129T171200Z", expectations_dir=core_suites, value_sets=VALUE_SETS)
 
 
 @pytest.fixture(scope="module")
 def bad_run(core_suites) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], QualityReport]:
     tables = bad_tables()
     copies = {name: frame.copy() for name, frame in tables.items()}
-    return tables, copies, run_checks(tables, expectations_dir=core_suites)
+    return tables, copies, run_checks(tables, expectations_dir=core_suites, value_sets=VALUE_SETS)
 
 
 @pytest.fixture(scope="module")
@@ -266,7 +273,7 @@ def bad_report(bad_run) -> QualityReport:
 
 @pytest.fixture(scope="module")
 def warning_report(core_suites) -> QualityReport:
-    return run_checks(warning_tables(), expectations_dir=core_suites)
+    return run_checks(warning_tables(), expectations_dir=core_suites, value_sets=VALUE_SETS)
 
 
 CORE_DATASETS = ("grants", "population", "denominators")
@@ -392,7 +399,7 @@ def test_suspicious_rows_only_warn(warning_report):
 
 
 def test_missing_tables_fail_and_tables_without_suite_are_ignored(core_suites):
-    report = run_checks({"premises_unknown": pd.DataFrame({"a": [1]})}, expectations_dir=core_suites)
+    report = run_checks({"premises_unknown": pd.DataFrame({"a": [1]})}, expectations_dir=core_suites, value_sets=VALUE_SETS)
     assert {c.dataset for c in report.checks} == {"grants", "population", "denominators"}
     assert all(c.expectation == MISSING_TABLE for c in report.checks)
     assert all(c.blocking and not c.success and c.observed_fi == "taulukko puuttuu" for c in report.checks)
@@ -407,7 +414,7 @@ def test_a_new_dataset_needs_only_a_suite_file(tmp_path):
         "meta": {"description_fi": "Tunnit eivät ole negatiivisia.", "blocking": True},
     }])
     experience = pd.DataFrame({"hours": pd.array([2, 3, None], dtype="Int64")})
-    report = run_checks({"experience": experience, "denominators": denominators_frame()}, expectations_dir=tmp_path)
+    report = run_checks({"experience": experience, "denominators": denominators_frame()}, expectations_dir=tmp_path, value_sets=VALUE_SETS)
     assert [c.dataset for c in report.checks] == ["denominators"] * 4 + ["experience"]
     assert report.checks[-1].success
     assert report.checks[-1].observed_fi == (
@@ -422,7 +429,7 @@ def test_an_unknown_expectation_type_is_a_config_error(tmp_path):
         "meta": {"description_fi": "x", "blocking": True},
     }])
     with pytest.raises(ConfigError, match="tarkistus nro 1"):
-        run_checks({"experience": pd.DataFrame({"hours": [1]})}, expectations_dir=tmp_path)
+        run_checks({"experience": pd.DataFrame({"hours": [1]})}, expectations_dir=tmp_path, value_sets=VALUE_SETS)
 
 
 def test_suite_files_load_in_great_expectations_itself(clean_report):

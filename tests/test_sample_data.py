@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.settings import load_column_mapping, load_domain, normalise_key
 from kainuu_metrics.datasets.parsing import is_blank, parse_finnish_number
 from kainuu_metrics.datasets.readers import read_grids
@@ -82,7 +83,7 @@ def test_2023_file_has_the_public_decision_sums(grants_dir: Path) -> None:
     body = [r for r in rows[header_at + 1 :] if not is_blank(r[name])]
     totals = [r for r in body if str(r[name]).startswith("Yhteensä")]
     applications = [r for r in body if r not in totals]
-    grant_types = load_domain().grant_types
+    grant_types = load_domain(CONFIG_DIR).grant_types
 
     by_type: dict[str, float] = {}
     count: dict[str, int] = {}
@@ -137,7 +138,7 @@ def test_planted_problems_are_in_the_files(grants_dir: Path) -> None:
 
 
 def test_every_header_is_mapped_or_ignored(grants_dir: Path) -> None:
-    mapping = load_column_mapping("grants")
+    mapping = load_column_mapping(CONFIG_DIR, "grants")
     files = sorted(grants_dir.iterdir())
     assert len(files) == 4
     for path in files:

@@ -6,26 +6,33 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
+from kainuu_metrics.indicators.table import read_indicators, tidy
+from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.report import summary as sm
 from kainuu_metrics.settings import load_domain
 from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.quality.checks import save_report
 from kainuu_metrics.quality.model import CheckResult, QualityReport
 
-DOMAIN = load_domain()
+DOMAIN = load_domain(CONFIG_DIR)
 NB = "\u00a0"
 MINUS = "\u2212"
 
 
 def _row(indicator, period, value, unit="eur", provisional=False, area="MK18"):
-    return {"indicator": indicator, "period": str(period), "area": area, "value": value, "unit": unit, "provisional": provisional}
+    marker = value if isinstance(value, str) else ""
+    return {"indicator": indicator, "period": str(period), "area": area, "category": "", "value": None if marker else value,
+            "unit": unit, "provisional": provisional, "suppression": marker}
 
 
 def _frame(*rows):
-    return pd.DataFrame(list(rows), columns=["indicator", "period", "area", "value", "unit", "provisional"])
+    return tidy(list(rows))
 
 
 INDICATORS = _frame(
@@ -70,9 +77,13 @@ def test_indicator_cell_reads_numbers_markers_and_absence():
     assert sm.indicator_cell(INDICATORS, "grants_per_capita_eur", 2024, "MK18") == (1.75, True, "eur_per_inhabitant")
     assert sm.indicator_cell(INDICATORS, "experience_active_experts", 2024, "MK18") == ("<5", False, "persons")
     assert sm.indicator_cell(INDICATORS, "premises_inkind_eur", 2024, "MK18") == (None, False, "")
-    # indicators.csv read back as text keeps numbers as strings when a column holds a marker
-    as_text = INDICATORS.astype({"value": str, "provisional": str})
-    assert sm.indicator_cell(as_text, "grants_total_eur", 2024, "MK18") == (120500.0, False, "eur")
+    # indicators.csv read back gives the same cells (numbers stay numbers, markers in their own column)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "indicators.csv"
+        INDICATORS.to_csv(path, index=False)
+        read_back = read_indicators(path)
+    assert sm.indicator_cell(read_back, "grants_total_eur", 2024, "MK18") == (120500.0, False, "eur")
+    assert sm.indicator_cell(read_back, "experience_active_experts", 2024, "MK18") == ("<5", False, "persons")
 
 
 def test_change_ratio_is_relative_to_the_previous_value():

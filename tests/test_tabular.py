@@ -2,12 +2,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.settings import load_column_mapping
 from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.datasets.readers import RawSheet
 from kainuu_metrics.datasets.tabular import map_sheet
 
-MAPPING = load_column_mapping("grants")
+MAPPING = load_column_mapping(CONFIG_DIR, "grants")
 HEADER = ("Hakija", "Avustuslaji", "Haettu €", "Myönnetty €", "Lisätiedot")
 
 

@@ -67,7 +67,7 @@ class Dataset:
     label: str  # Finnish, as pages and the quality page name it
     raw_folder: str  # under data/raw/
     clean: Cleaner
-    tables: tuple[str, ...]  # processed tables it writes; each is checked by quality/suites/<table>_cleaned.json
+    tables: Mapping[str, str]  # processed table -> Finnish label; each is checked by quality/suites/<table>_cleaned.json
     indicators: IndicatorFunction | None = None
     needs: tuple[str, ...] = ()  # datasets whose processed tables it reads
     required: bool = False  # the run stops when the raw folder holds no file

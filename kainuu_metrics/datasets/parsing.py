@@ -145,8 +145,12 @@ def parse_yes_no(value: object) -> bool | None:
     raise ValueError(f"'{value}' ei ole kyllä/ei-arvo")
 
 
-def parse_municipality(value: object, lookup: dict[str, str], known_codes: set[str]) -> str | None:
-    """'  KAJAANI ', 'KU205', '205 Kajaani', 205 -> '205'."""
+def parse_municipality(value: object, lookup: dict[str, str], known_codes: set[str], region_genitive: str = "alueen") -> str | None:
+    """'  ESIMERKKILÄ ', 'KU999', '999 Esimerkkilä', 999 -> '999' (names and codes from `lookup`).
+
+    >>> parse_municipality("KU999", {"esimerkkilä": "999"}, {"999"})
+    '999'
+    """
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -157,10 +161,10 @@ def parse_municipality(value: object, lookup: dict[str, str], known_codes: set[s
         code = code_match.group(1).zfill(3)
         if code in known_codes:
             return code
-        raise ValueError(f"kuntakoodi '{value}' ei ole Kainuun kunta")
+        raise ValueError(f"kuntakoodi '{value}' ei ole {region_genitive} kunta")
     code = lookup.get(text.casefold())
     if code is None:
-        raise ValueError(f"'{value}' ei ole Kainuun kunta")
+        raise ValueError(f"'{value}' ei ole {region_genitive} kunta")
     return code
 
 

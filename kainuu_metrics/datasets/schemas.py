@@ -19,7 +19,7 @@ GRANTS = {
     "applied_eur": "float64",
     "granted_eur": "float64",  # 0 when rejected
     "decision": "str",  # myönnetty | hylätty
-    "municipality_code": "str",  # "205"; missing when the export does not say
+    "municipality_code": "str",  # three-digit code, e.g. "999"; missing when the export does not say
     "service_area": "str",
     "network": "str",  # one of the five partnership networks, or missing
     "lahella_registered": "boolean",
@@ -37,7 +37,7 @@ GRANTS = {
 
 POPULATION = {
     "year": "int64",
-    "area_code": "str",  # "MK18" Kainuu, "KU205" Kajaani
+    "area_code": "str",  # StatFin area code: "MKnn" for the region, "KUnnn" for a municipality
     "area_name": "str",
     "population": "int64",
     "source_file": "str",
@@ -158,7 +158,7 @@ TUOKIO_GOAL_FOLLOWUPS = {
 }
 
 # Experience-expert assignments (kokemustoiminta), one row per assignment. No names and no
-# register ids: the person is a keyed pseudonym (kainuu_metrics/privacy.py).
+# register ids: the person is a keyed pseudonym (kainuu_metrics/datasets/experience/pseudonyms.py).
 EXPERIENCE_ASSIGNMENTS = {
     "year": "int64",
     "date": "datetime64[ns]",

@@ -1,80 +1,24 @@
-"""Indicators as pure functions over cleaned tables, returned as a tidy table:
-indicator, period, area, value, unit, provisional.
+"""Grant indicators, yearly and per council term, as tidy rows (see indicators/table.py).
 
-Method (stated in the reports): a grant year's € per inhabitant divides by the year-end
-population of the same year; where that is not yet published, by the latest earlier year,
-and the value is marked provisional. A grant belongs to the council term in force on its
-decision date; a term's € per inhabitant divides by the mean year-end population of the term's
-years with grant data, and is annualised over the term's months that have grant data."""
+Method (stated in the reports and in config/indicators.yaml): a grant year's € per inhabitant
+divides by the year-end population of the same year; where that is not yet published, by the
+latest earlier year, and the value is marked provisional. A grant belongs to the council term
+in force on its decision date; a term's € per inhabitant divides by the mean year-end
+population of the term's years with grant data, and is annualised over the term's months that
+have grant data."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
+from collections.abc import Mapping
 
 import pandas as pd
 
-from kainuu_metrics.settings import CouncilTerm, Domain
-from kainuu_metrics.datasets.schemas import DENOMINATORS, conform
-
-INDICATOR_COLUMNS = ["indicator", "period", "area", "value", "unit", "provisional"]
-EUR, EUR_PER_INHABITANT, PERSONS, COUNT, RATIO, MONTHS = (
-    "eur", "eur_per_inhabitant", "persons", "count", "ratio", "months",
-)
-
-
-def slug(text: str) -> str:
-    """'Mielenterveys- ja päihdetoimijat' -> 'mielenterveys_ja_paihdetoimijat'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_text.casefold()).strip("_")
-
-
-def municipality_area(code: str) -> str:
-    return f"KU{code}"
-
-
-def _rows(indicator: str, period: object, values: dict[str, float], unit: str, provisional: bool | dict[str, bool] = False) -> list[dict]:
-    return [
-        {
-            "indicator": indicator,
-            "period": str(period),
-            "area": area,
-            "value": value,
-            "unit": unit,
-            "provisional": provisional.get(area, False) if isinstance(provisional, dict) else provisional,
-        }
-        for area, value in values.items()
-    ]
-
-
-def tidy(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
-    return frame.astype({"provisional": bool})
-
-
-def population_indicators(population: pd.DataFrame) -> pd.DataFrame:
-    """`population` for every year and area read."""
-    rows = [
-        {"indicator": "population", "period": str(r.year), "area": r.area_code, "value": float(r.population), "unit": PERSONS, "provisional": False}
-        for r in population.sort_values(["year", "area_code"]).itertuples()
-    ]
-    return tidy(rows)
-
-
-def population_denominators(population: pd.DataFrame, years: list[int], area_codes: list[str]) -> pd.DataFrame:
-    """For each year and area: the year-end population used, falling back to the latest earlier year."""
-    rows = []
-    for area in area_codes:
-        known = population.loc[population["area_code"] == area].set_index("year")["population"]
-        for year in years:
-            available = known[known.index <= year]
-            if available.empty:
-                rows.append({"year": year, "area_code": area, "population": None, "population_year": None, "provisional": True})
-            else:
-                used = int(available.index.max())
-                rows.append({"year": year, "area_code": area, "population": int(available[used]), "population_year": used, "provisional": used < year})
-    return conform(pd.DataFrame(rows, columns=list(DENOMINATORS)), DENOMINATORS)
+from kainuu_metrics.datasets.base import Derived
+from kainuu_metrics.indicators.population import population_denominators, population_indicators
+from kainuu_metrics.indicators.table import COUNT, EUR, EUR_PER_INHABITANT, MONTHS, PERSONS, RATIO, municipality_area, slug, tidy
+from kainuu_metrics.indicators.table import rows as _rows
+from kainuu_metrics.settings import CouncilTerm, Domain, Settings
 
 
 def _per_capita(totals: dict[str, float], denominators: pd.DataFrame, year: int) -> tuple[dict[str, float], dict[str, bool]]:
@@ -123,11 +67,11 @@ def yearly_grant_indicators(grants: pd.DataFrame, denominators: pd.DataFrame, do
         rows += _rows("grants_applications", year, {region: float(len(g))}, COUNT)
         for grant_type in domain.grant_type_labels:
             typed = g.loc[g["grant_type"] == grant_type]
-            rows += _rows(f"grants_by_type_eur:{grant_type}", year, {region: float(typed["granted_eur"].sum())}, EUR)
-            rows += _rows(f"grants_applications:{grant_type}", year, {region: float(len(typed))}, COUNT)
+            rows += _rows("grants_by_type_eur", year, {region: float(typed["granted_eur"].sum())}, EUR, category=grant_type)
+            rows += _rows("grants_applications", year, {region: float(len(typed))}, COUNT, category=grant_type)
         for column, prefix in (("network", "grants_by_network_eur"), ("service_area", "grants_by_service_area_eur")):
             for name, amount in g.groupby(column)["granted_eur"].sum().items():
-                rows += _rows(f"{prefix}:{slug(str(name))}", year, {region: float(amount)}, EUR)
+                rows += _rows(prefix, year, {region: float(amount)}, EUR, category=slug(str(name)))
         recipients = _recipients(g)
         rows += _rows("organisations_funded", year, {region: float(recipients.nunique())}, COUNT)
         with_applied = g.loc[g["applied_eur"].notna()]
@@ -204,3 +148,9 @@ def grant_indicators(grants: pd.DataFrame, population: pd.DataFrame, domain: Dom
         ignore_index=True,
     )
     return indicators, denominators
+
+
+def indicators(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Derived:
+    """The grants dataset's registry entry point: indicators plus the denominators table."""
+    figures, denominators = grant_indicators(tables["grants"], tables["population"], settings.domain)
+    return Derived(figures, {"denominators": denominators})

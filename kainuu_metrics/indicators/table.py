@@ -68,7 +68,10 @@ def rows(
 
 
 def tidy(records: list[dict]) -> pd.DataFrame:
+    """The records as the tidy table (a missing category or suppression is empty)."""
     frame = pd.DataFrame(records, columns=INDICATOR_COLUMNS)
+    for column, empty in (("category", ""), ("suppression", ""), ("provisional", False)):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), empty)
     return frame.astype(
         {"indicator": str, "period": str, "area": str, "category": str, "value": "float64", "unit": str,
          "provisional": bool, "suppression": str}

@@ -78,11 +78,26 @@ class SuiteSpec:
     expectations: tuple[ExpectationSpec, ...]
 
 
-def load_suite(path: Path) -> SuiteSpec:
-    """Read and check one suite file (raises ConfigError with a Finnish message)."""
+CONFIG_REFERENCE = "$config"
+
+
+def resolve_config_values(value: Any, value_sets: Mapping[str, Any], fail) -> Any:
+    """A kwarg written as {"$config": "municipality_codes"} takes its value from the
+    configuration (see quality/value_sets.py), so that suites hold no county's facts."""
+    if isinstance(value, dict) and set(value) == {CONFIG_REFERENCE}:
+        key = value[CONFIG_REFERENCE]
+        if key not in value_sets:
+            raise fail(f"tuntematon asetusviittaus '{key}' (tunnetut: {', '.join(sorted(value_sets))})")
+        return value_sets[key]
+    return value
+
+
+def load_suite(path: Path, value_sets: Mapping[str, Any] | None = None) -> SuiteSpec:
+    """Read and check one suite file (raises ConfigError with a Finnish message); without
+    `value_sets` the configuration references are left as written."""
 
     def fail(problem: str) -> ConfigError:
-        return ConfigError(f"Odotustiedosto {path}: {problem}")
+        return ConfigError(f"Odotustiedosto {path.name}: {problem}")
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -102,7 +117,8 @@ def load_suite(path: Path) -> SuiteSpec:
             raise fail(f"tarkistus nro {number} ({item['type']}): kentästä meta puuttuu kuvaus 'description_fi'")
         if not isinstance(meta.get("blocking"), bool):
             raise fail(f"tarkistus nro {number} ({item['type']}): kentän meta.blocking pitää olla true tai false")
-        specs.append(ExpectationSpec(item["type"], item["kwargs"], description.strip(), meta["blocking"]))
+        kwargs = item["kwargs"] if value_sets is None else {k: resolve_config_values(v, value_sets, fail) for k, v in item["kwargs"].items()}
+        specs.append(ExpectationSpec(item["type"], kwargs, description.strip(), meta["blocking"]))
     return SuiteSpec(
         name=path.stem,
         dataset=path.stem.removesuffix(SUITE_SUFFIX),
@@ -111,9 +127,9 @@ def load_suite(path: Path) -> SuiteSpec:
     )
 
 
-def load_suites(folder: Path = EXPECTATIONS_DIR) -> dict[str, SuiteSpec]:
+def load_suites(folder: Path = EXPECTATIONS_DIR, value_sets: Mapping[str, Any] | None = None) -> dict[str, SuiteSpec]:
     """Every `<dataset>_cleaned.json` in the folder, by dataset name, in file-name order."""
-    suites = (load_suite(p) for p in sorted(folder.glob(f"*{SUITE_SUFFIX}.json")))
+    suites = (load_suite(p, value_sets) for p in sorted(folder.glob(f"*{SUITE_SUFFIX}.json")))
     return {s.dataset: s for s in suites}
 
 
@@ -135,13 +151,14 @@ def run_checks(
     *,
     run_id: str | None = None,
     expectations_dir: Path = EXPECTATIONS_DIR,
+    value_sets: Mapping[str, Any] | None = None,
 ) -> QualityReport:
     """Validate each table that has a suite; a suite without its table fails as "taulukko puuttuu".
 
     Tables without a suite are ignored. The input frames are not modified.
     """
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    suites = load_suites(expectations_dir)
+    suites = load_suites(expectations_dir, value_sets)
 
     import great_expectations as gx  # lazily: see the module docstring
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -192,7 +209,7 @@ def _validate(gx: Any, source: Any, suite: SuiteSpec, frame: pd.DataFrame) -> li
             )
         except Exception as exc:  # GX raises its own and pydantic's errors for a bad rule
             raise ConfigError(
-                f"Odotustiedosto {suite.path}: tarkistus nro {position + 1} ({spec.type}) on virheellinen: {exc}"
+                f"Odotustiedosto {suite.path.name}: tarkistus nro {position + 1} ({spec.type}) on virheellinen: {exc}"
             ) from exc
     gx_suite = gx.ExpectationSuite(name=suite.name, expectations=expectations)
     batch = (

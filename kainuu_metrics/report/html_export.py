@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from nbconvert import HTMLExporter
     from nbformat import NotebookNode
 
-SITE_NAME = "Kainuun hyvinvointialue – järjestöyhteistyön seuranta"
 SAMPLE_BANNER = "ESIMERKKIAINEISTO – luvut eivät ole todellisia päätöksiä, paitsi erikseen mainitut"
 STATIC_DIR = TEMPLATES_DIR / "static"
 NBCONVERT_TEMPLATES_DIR = TEMPLATES_DIR / "nbconvert"
@@ -48,6 +47,7 @@ class PageContext:
     nav: list[tuple[str, str]] = field(default_factory=list)  # (label, relative href)
     generated_at: str = ""
     provisional_note: str | None = None
+    site_name: str = ""  # from the configuration (domain.yaml: site.name)
 
 
 # --- static assets, read once per process ---------------------------------------------
@@ -121,7 +121,7 @@ def _drop_title_heading(markdown: str, title: str) -> str:
     return markdown
 
 
-def prepare_notebook(nb: NotebookNode, title: str) -> tuple[NotebookNode, bool]:
+def prepare_notebook(nb: NotebookNode, title: str, site_name: str = "") -> tuple[NotebookNode, bool]:
     """A cleaned copy for export and whether it holds plotly charts.
 
     Removes cells tagged "remove", stderr outputs and code cells left without output. The page
@@ -172,7 +172,7 @@ def prepare_notebook(nb: NotebookNode, title: str) -> tuple[NotebookNode, bool]:
                     has_plotly = True
         cells.append(cell)
     nb.cells = cells
-    nb.metadata["title"] = f"{title} – {SITE_NAME}"
+    nb.metadata["title"] = f"{title} – {site_name}" if site_name else title
     return nb, has_plotly
 
 
@@ -209,7 +209,7 @@ def export_notebook_html(executed: Path, out_html: Path, context: PageContext) -
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
-    nb, has_plotly = prepare_notebook(nb, context.title)
+    nb, has_plotly = prepare_notebook(nb, context.title, context.site_name)
     page_resources = {
         "context": context,
         "current": current_href(context.nav, out_html),

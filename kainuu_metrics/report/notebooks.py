@@ -15,10 +15,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from pydantic import RootModel
 
 from kainuu_metrics.report.html_export import PageContext, export_notebook_html
-from kainuu_metrics.paths import CONFIG_DIR, NOTEBOOKS_DIR, Layout
+from kainuu_metrics.paths import NOTEBOOKS_DIR, Layout
+from kainuu_metrics.settings import ConfigModel, load_config_file
 
 
 @dataclass(frozen=True)
@@ -42,21 +43,37 @@ class PageOutcome:
     error: str | None  # Finnish, when the notebook failed
 
 
-def load_notebook_specs(path: Path = CONFIG_DIR / "pages.yaml") -> list[NotebookSpec]:
-    with path.open(encoding="utf-8") as handle:
-        return [NotebookSpec(**entry) for entry in yaml.safe_load(handle)]
+class PageEntry(ConfigModel):
+    notebook: str
+    page: str
+    title: str
+    years_from: str = "grants"
 
 
-# Run in every kernel before its first notebook: what the report notebooks import, and
-# setup_plotly, whose first call imports plotly's renderers (and through them nbformat).
-WARM_UP = (
-    "from kainuu_metrics.startup import skip_unused_slow_imports\n"
-    "skip_unused_slow_imports()\n"
-    "import pandas, pyarrow, plotly.express, plotly.graph_objects\n"
-    "import kainuu_metrics.report.charts, kainuu_metrics.report.views, kainuu_metrics.report.summary, kainuu_metrics.store\n"
-    "import kainuu_metrics.datasets.premises, kainuu_metrics.datasets.experience, kainuu_metrics.datasets.tuokio\n"
-    "kainuu_metrics.report.charts.setup_plotly()"
-)
+class PagesFile(RootModel[list[PageEntry]]):
+    """config/pages.yaml: which notebook becomes which page, in navigation order."""
+
+
+def load_notebook_specs(config_dir: Path) -> list[NotebookSpec]:
+    pages = load_config_file(config_dir, "pages.yaml", PagesFile)
+    return [NotebookSpec(**entry.model_dump()) for entry in pages.root]
+
+
+def warm_up_code() -> str:
+    """Run in every kernel before its first notebook: what the report notebooks import (the
+    registry names each dataset's report module), and setup_plotly, whose first call imports
+    plotly's renderers (and through them nbformat)."""
+    from kainuu_metrics.registry import datasets
+
+    modules = ["kainuu_metrics.report.charts", "kainuu_metrics.report.views", "kainuu_metrics.report.summary",
+               "kainuu_metrics.store", "kainuu_metrics.settings", *(m for d in datasets() for m in d.warm_up)]
+    return (
+        "from kainuu_metrics.startup import skip_unused_slow_imports\n"
+        "skip_unused_slow_imports()\n"
+        "import pandas, pyarrow, plotly.express, plotly.graph_objects\n"
+        f"import {', '.join(dict.fromkeys(modules))}\n"
+        "kainuu_metrics.report.charts.setup_plotly()"
+    )
 RESET = "get_ipython().run_line_magic('reset', '-f')"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]  # no transport warnings on our stderr
 
@@ -70,6 +87,7 @@ class KernelPool:
         self._all: list = []
         self._starter = threading.Thread(target=self._start_all, name="kernel-warm-up", daemon=True)
         self._error: BaseException | None = None
+        self._warm_up = warm_up_code()
 
     def start(self) -> KernelPool:
         """Start the kernels in the background; returns at once."""
@@ -80,20 +98,20 @@ class KernelPool:
         os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # kernels inherit it
         try:
             for _ in range(self.size):
-                km = self._new_kernel()
+                km = self._new_kernel(self._warm_up)
                 self._all.append(km)
                 self._idle.put(km)
         except BaseException as exc:  # reported when a notebook asks for a kernel
             self._error = exc
 
     @staticmethod
-    def _new_kernel():
+    def _new_kernel(warm_up: str):
         from jupyter_client.manager import AsyncKernelManager
         from nbclient.util import run_sync
 
         km = AsyncKernelManager(kernel_name="python3")
         run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS)
-        KernelPool._run_code(km, WARM_UP)
+        KernelPool._run_code(km, warm_up)
         return km
 
     @staticmethod
@@ -121,7 +139,7 @@ class KernelPool:
             from nbclient.util import run_sync
 
             run_sync(km.restart_kernel)(now=True)
-            self._run_code(km, WARM_UP)
+            self._run_code(km, self._warm_up)
         self._idle.put(km)
 
     def shutdown(self) -> None:
@@ -139,7 +157,7 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _execute(job: PageJob, layout: Layout, context_for: Callable[[PageJob], PageContext], notebooks_dir: Path, pool: KernelPool) -> PageOutcome:
+def _execute(job: PageJob, layout: Layout, context_for: Callable[[PageJob], PageContext], notebooks_dir: Path, pool: KernelPool, config_dir: Path) -> PageOutcome:
     import papermill
 
     context = context_for(job)  # may wait (a page that shows the checks' result waits for them)
@@ -155,7 +173,7 @@ def _execute(job: PageJob, layout: Layout, context_for: Callable[[PageJob], Page
         papermill.execute_notebook(
             str(notebooks_dir / job.spec.notebook),
             str(executed),
-            parameters={"year": job.year, "data_dir": str(layout.data.resolve()), "reports_dir": str(layout.reports.resolve())},
+            parameters={"year": job.year, "data_dir": str(layout.data.resolve()), "config_dir": str(config_dir), "reports_dir": str(layout.reports.resolve())},
             kernel_name="python3",
             km=km,
             progress_bar=False,
@@ -181,6 +199,7 @@ def run_notebooks(
     pool: KernelPool | None = None,
     notebooks_dir: Path = NOTEBOOKS_DIR,
     on_done: Callable[[PageOutcome], None] = lambda outcome: None,
+    config_dir: Path,
 ) -> list[PageOutcome]:
     """Execute and export every job, in order, on the pool's kernels, one thread per kernel;
     failures are collected, not raised. `context_for` runs in the worker thread just before
@@ -192,7 +211,7 @@ def run_notebooks(
     outcomes = []
     try:
         with ThreadPoolExecutor(max_workers=pool.size) as threads:
-            futures = [threads.submit(_execute, job, layout, context_for, notebooks_dir, pool) for job in jobs]
+            futures = [threads.submit(_execute, job, layout, context_for, notebooks_dir, pool, config_dir) for job in jobs]
             for future in as_completed(futures):
                 outcome = future.result()
                 on_done(outcome)

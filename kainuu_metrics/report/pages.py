@@ -22,7 +22,6 @@ from kainuu_metrics.datasets.accounting import SKIP_KINDS, FileAccount, rejected
 from kainuu_metrics.report.charts import MISSING, format_number
 from kainuu_metrics.report.html_export import (
     PAGES_TEMPLATES_DIR,
-    SITE_NAME,
     PageContext,
     current_href,
     static_text,
@@ -95,7 +94,7 @@ def _render(template: str, out: Path, context: PageContext, **values: Any) -> Pa
     html = _environment().get_template(template).render(
         ctx=context,
         current=current_href(context.nav, out),
-        site_name=SITE_NAME,
+        site_name=context.site_name,
         site_css=Markup(static_text("site.css")),  # raw text inside <style>: must not be escaped
         site_js=Markup(static_text("site.js")),
         **values,
@@ -283,6 +282,7 @@ def render_index(
     last_run: str,
     sample_data: bool,
     quality_details: dict[int, str] | None = None,
+    site_name: str = "",
 ) -> Path:
     """Write reports/index.html: each year's pages (in the order given), its data-quality status
     (with an optional detail such as the number of checks) and the time of the last run."""
@@ -304,5 +304,6 @@ def render_index(
         sample_data=sample_data,
         nav=[(str(y), f"#vuosi-{y}") for y in ordered] if len(ordered) > 1 else [],
         generated_at=last_run,
+        site_name=site_name,
     )
     return _render("index.html.j2", out, context, sections=sections, last_run=last_run)

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from kainuu_metrics.report.charts import format_change, format_eur, format_number, format_percent, table_html
+from kainuu_metrics.indicators.table import lookup, select
 from kainuu_metrics.settings import CouncilTerm, Domain
 from kainuu_metrics.quality.model import QualityReport
 
@@ -51,32 +52,12 @@ FOLDER_LABELS = {
 
 def indicator_cell(indicators: pd.DataFrame, indicator: str, period: object, area: str) -> tuple[float | str | None, bool, str]:
     """(value, provisional, unit) of one cell: a float, a suppression marker such as "<5", or
-    None when the cell is absent or empty.
-
-    >>> frame = pd.DataFrame({"indicator": ["a"], "period": ["2024"], "area": ["MK18"], "value": ["12.5"],
-    ...                       "unit": ["eur"], "provisional": [True]})
-    >>> indicator_cell(frame, "a", 2024, "MK18"), indicator_cell(frame, "a", 2023, "MK18")
-    ((12.5, True, 'eur'), (None, False, ''))
-    """
-    hit = indicators.loc[
-        (indicators["indicator"] == indicator) & (indicators["period"].astype(str) == str(period)) & (indicators["area"] == area)
-    ]
-    if hit.empty:
+    None when the cell is absent (indicators.table.lookup, plus the unit for formatting)."""
+    cell = lookup(indicators, indicator, period, area)
+    if not cell.present:
         return None, False, ""
-    raw = hit["value"].iloc[0]
-    provisional = str(hit["provisional"].iloc[0]) == "True"
-    unit = str(hit["unit"].iloc[0]) if "unit" in hit else ""
-    if isinstance(raw, str):
-        text = raw.strip()
-        if not text:
-            return None, provisional, unit
-        try:
-            return float(text), provisional, unit
-        except ValueError:
-            return text, provisional, unit
-    if raw is None or pd.isna(raw):
-        return None, provisional, unit
-    return float(raw), provisional, unit
+    unit = str(select(indicators, indicator, period=period, area=area)["unit"].iloc[0])
+    return (cell.suppression or cell.value), cell.provisional, unit
 
 
 def _number(value: object) -> float:

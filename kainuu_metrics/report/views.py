@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kainuu_metrics.settings import Domain
-from kainuu_metrics.indicators.grants import slug
+from kainuu_metrics.indicators.table import categories, lookup, select, slug
 
 PROVISIONAL_MARK = "*"
 # A sentence: a line starting with "* " would render as a Markdown bullet; "(*)" stays literal.
@@ -24,27 +24,16 @@ METHOD_NOTE = (
 )
 
 
-def indicator_value(indicators: pd.DataFrame, indicator: str, period: object, area: str) -> tuple[float | None, bool]:
-    """(value, provisional) of one indicator cell, or (None, False) when absent."""
-    if indicators.empty:
-        return None, False
-    hit = indicators.loc[
-        (indicators["indicator"] == indicator) & (indicators["period"] == str(period)) & (indicators["area"] == area)
-    ]
-    if hit.empty:
-        return None, False
-    return float(hit["value"].iloc[0]), bool(hit["provisional"].iloc[0])
+def indicator_value(indicators: pd.DataFrame, indicator: str, period: object, area: str, category: str = "") -> tuple[float | None, bool]:
+    """(value, provisional) of one cell (None when absent or suppressed): indicators.table.lookup."""
+    cell = lookup(indicators, indicator, period, area, category)
+    return cell.value, cell.provisional
 
 
-def breakdown(indicators: pd.DataFrame, prefix: str, period: object, area: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """Rows of `prefix:<category>` for one period and area, with Finnish category labels."""
-    rows = indicators.loc[
-        indicators["indicator"].str.startswith(f"{prefix}:")
-        & (indicators["period"] == str(period))
-        & (indicators["area"] == area)
-    ]
-    categories = rows["indicator"].str.split(":", n=1).str[1]
-    names = categories.map(lambda c: (labels or {}).get(c, c))
+def breakdown(indicators: pd.DataFrame, indicator: str, period: object, area: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """The categories of a breakdown for one period and area, with Finnish category labels."""
+    rows = categories(indicators, indicator, period, area)
+    names = rows["category"].map(lambda c: (labels or {}).get(c, c))
     return pd.DataFrame({"luokka": names.to_numpy(), "euroa": rows["value"].astype(float).to_numpy()}).sort_values(
         "euroa", ascending=False, ignore_index=True
     )
@@ -67,9 +56,10 @@ def municipality_table(indicators: pd.DataFrame, year: int, domain: Domain) -> p
     return pd.DataFrame(rows)
 
 
-def yearly_series(indicators: pd.DataFrame, indicator: str, area: str, up_to: int | None = None) -> pd.DataFrame:
+def yearly_series(indicators: pd.DataFrame, indicator: str, area: str, up_to: int | None = None, category: str = "") -> pd.DataFrame:
     """One indicator over the years (periods that are years), with its provisional flag."""
-    rows = indicators.loc[(indicators["indicator"] == indicator) & (indicators["area"] == area) & indicators["period"].str.fullmatch(r"\d{4}")]
+    rows = select(indicators, indicator, area=area, category=category)
+    rows = rows.loc[rows["period"].str.fullmatch(r"\d{4}")]
     out = pd.DataFrame({"vuosi": rows["period"].to_numpy(), "arvo": rows["value"].astype(float).to_numpy(), "ennakollinen": rows["provisional"].to_numpy()})
     if up_to is not None:
         out = out.loc[out["vuosi"].astype(int) <= up_to]
@@ -80,7 +70,7 @@ def type_trend(indicators: pd.DataFrame, domain: Domain, up_to: int) -> pd.DataF
     """Granted € per grant type and year, long format for a stacked bar chart."""
     frames = []
     for grant_type, label in domain.grant_type_labels.items():
-        series = yearly_series(indicators, f"grants_by_type_eur:{grant_type}", domain.region_code, up_to)
+        series = yearly_series(indicators, "grants_by_type_eur", domain.region_code, up_to, category=grant_type)
         frames.append(series.assign(avustuslaji=label))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 

@@ -10,9 +10,9 @@ import pandas as pd
 
 from kainuu_metrics.datasets import parsing
 from kainuu_metrics.datasets.accounting import CleaningResult
-from kainuu_metrics.settings import ColumnMapping, Domain, load_column_mapping, load_domain, normalise_key
+from kainuu_metrics.settings import ColumnMapping, Domain, Settings, normalise_key
 from kainuu_metrics.paths import Layout
-from kainuu_metrics.datasets.readers import RawSheet, list_raw_files
+from kainuu_metrics.datasets.readers import RawSheet
 from kainuu_metrics.datasets.rows import RowProblem, clean_files, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
 from kainuu_metrics.datasets.schemas import GRANTS, conform
 from kainuu_metrics.datasets.tabular import map_sheet
@@ -33,16 +33,20 @@ _FIXES = {
     "granted_eur": "Kirjoita summa pelkkinä numeroina, esim. 1 234,50.",
     "decision_date": "Kirjoita päivämäärä muodossa p.k.vvvv, esim. 15.3.2023.",
     "year": "Kirjoita vuosi neljällä numerolla, esim. 2024.",
-    "municipality": "Kirjoita järjestön kotikunnaksi jokin Kainuun kunnista (Hyrynsalmi, Kajaani, Kuhmo, "
-    "Paltamo, Puolanka, Ristijärvi, Sotkamo, Suomussalmi).",
     "lahella_registered": "Kirjoita 'kyllä' tai 'ei'.",
     "agreement_period": "Kirjoita sopimuskausi muodossa 2024–2026 tai 1.1.2024–31.12.2026.",
 }
 
 
-def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[str, Any], list[RowProblem]]:
+def fixes_for(domain: Domain) -> dict[str, str]:
+    """How to fix each column's value, in Finnish (the municipality list comes from the domain)."""
+    return {**_FIXES, "municipality": f"Kirjoita järjestön kotikunnaksi jokin {domain.region_genitive} kunnista ({domain.municipality_names})."}
+
+
+def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml") -> tuple[dict[str, Any], list[RowProblem]]:
     """Parse one application. Returns the canonical values and the problems that reject it."""
     problems: list[RowProblem] = []
+    fixes = fixes_for(domain)
 
     def attempt(column: str, fn: Callable[[], Any]) -> Any:
         try:
@@ -52,7 +56,7 @@ def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[
             return None
 
     get = record.get
-    hint = "config/domain.yaml"
+    hint = domain_file
     organisation = clean_text(get("organisation"))
     if organisation is None:
         problems.append(RowProblem("organisation", "järjestön nimi puuttuu; täydennä hakijan nimi"))
@@ -61,16 +65,16 @@ def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[
     if grant_type is None and not any(p.column == "grant_type" for p in problems):
         problems.append(RowProblem("grant_type", "avustuslaji puuttuu (toiminta-, kumppanuus- tai kerta-avustus)"))
 
-    applied = attempt("applied_eur", lambda: parse_value("applied_eur", parsing.parse_finnish_number, get("applied_eur"), _FIXES))
-    granted = attempt("granted_eur", lambda: parse_value("granted_eur", parsing.parse_finnish_number, get("granted_eur"), _FIXES))
+    applied = attempt("applied_eur", lambda: parse_value("applied_eur", parsing.parse_finnish_number, get("applied_eur"), fixes))
+    granted = attempt("granted_eur", lambda: parse_value("granted_eur", parsing.parse_finnish_number, get("granted_eur"), fixes))
     for column, amount in (("applied_eur", applied), ("granted_eur", granted)):
         if amount is not None and amount < 0:
             problems.append(RowProblem(column, f"summa {amount:g} on negatiivinen; korjaa summa"))
     granted_missing = granted is None and not any(p.column == "granted_eur" for p in problems)
     granted = 0.0 if granted_missing else granted
 
-    decision_date = attempt("decision_date", lambda: parse_value("decision_date", parsing.parse_finnish_date, get("decision_date"), _FIXES))
-    year = attempt("year", lambda: parse_value("year", parsing.parse_year, get("year"), _FIXES))
+    decision_date = attempt("decision_date", lambda: parse_value("decision_date", parsing.parse_finnish_date, get("decision_date"), fixes))
+    year = attempt("year", lambda: parse_value("year", parsing.parse_year, get("year"), fixes))
     if year is None and decision_date is not None:
         year = decision_date.year
     if year is None and not any(p.column in {"year", "decision_date"} for p in problems):
@@ -86,15 +90,15 @@ def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[
         "municipality",
         lambda: parse_value(
             "municipality",
-            lambda v: parsing.parse_municipality(v, domain.municipality_lookup, set(domain.municipalities)),
+            lambda v: parsing.parse_municipality(v, domain.municipality_lookup, set(domain.municipalities), domain.region_genitive),
             get("municipality"),
-            _FIXES,
+            fixes,
         ),
     )
     network = attempt("network", lambda: lookup_alias(get("network"), domain.networks, "network", "kumppanuusverkosto", f"{hint} kohtaan partnership_networks"))
-    lahella = attempt("lahella_registered", lambda: parse_value("lahella_registered", parsing.parse_yes_no, get("lahella_registered"), _FIXES))
+    lahella = attempt("lahella_registered", lambda: parse_value("lahella_registered", parsing.parse_yes_no, get("lahella_registered"), fixes))
     linked = attempt("linked_funding", lambda: lookup_alias(get("linked_funding"), domain.linked_funding, "linked_funding", "rahoituslähde", f"{hint} kohtaan linked_funding"))
-    period = attempt("agreement_period", lambda: parse_value("agreement_period", parsing.parse_period, get("agreement_period"), _FIXES))
+    period = attempt("agreement_period", lambda: parse_value("agreement_period", parsing.parse_period, get("agreement_period"), fixes))
 
     business_id, business_id_valid = None, None
     if not parsing.is_blank(get("business_id")):
@@ -136,12 +140,12 @@ def clean_grant_record(record: dict[str, object], domain: Domain) -> tuple[dict[
     return values, problems
 
 
-def clean_grant_sheet(sheet: RawSheet, *, source_file: str, sha256: str, domain: Domain, mapping: ColumnMapping) -> CleaningResult:
+def clean_grant_sheet(sheet: RawSheet, *, source_file: str, sha256: str, domain: Domain, mapping: ColumnMapping, domain_file: str = "config/domain.yaml") -> CleaningResult:
     """One sheet of one export -> cleaned rows, rejected rows with reasons, skipped rows."""
     mapped = map_sheet(sheet, mapping, source_file)
     return clean_sheet_records(
         mapped,
-        clean_record=lambda record: clean_grant_record(record, domain),
+        clean_record=lambda record: clean_grant_record(record, domain, domain_file),
         labels={**mapping.labels, **mapped.headers},
         dataset=DATASET,
         source_file=source_file,
@@ -170,13 +174,14 @@ def flagged_rows(grants: pd.DataFrame) -> pd.DataFrame:
     return flag_lines(grants, FLAG_REASONS, dataset=DATASET, describe=lambda row: row.organisation)
 
 
-def clean_grants(paths: list[Path], layout: Layout, domain: Domain | None = None) -> CleaningResult:
+def clean_grants(paths: list[Path], layout: Layout, settings: Settings) -> CleaningResult:
     """Read and clean every grant export (I/O edge)."""
-    domain = domain or load_domain()
-    mapping = load_column_mapping(DATASET)
+    mapping, domain_file = settings.columns(DATASET), settings.shown_path("domain.yaml")
     combined = clean_files(
         paths, layout,
-        lambda sheet, source_file, sha256: clean_grant_sheet(sheet, source_file=source_file, sha256=sha256, domain=domain, mapping=mapping),
+        lambda sheet, source_file, sha256: clean_grant_sheet(
+            sheet, source_file=source_file, sha256=sha256, domain=settings.domain, mapping=mapping, domain_file=domain_file
+        ),
     )
     grants = add_flags(conform(combined.cleaned, GRANTS))
     return CleaningResult(
@@ -186,7 +191,3 @@ def clean_grants(paths: list[Path], layout: Layout, domain: Domain | None = None
         flagged=flagged_rows(grants),
         accounts=combined.accounts,
     )
-
-
-def grant_files(layout: Layout) -> list[Path]:
-    return list_raw_files(layout.raw_dir(DATASET))

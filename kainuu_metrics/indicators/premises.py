@@ -1,0 +1,103 @@
+"""Indicators of the premises lent free of charge: in-kind support (the value of the use),
+hours, organisations and bookings, and total support (grants + in-kind) per inhabitant, per year
+and per council term, for the region. Tidy rows (see `kainuu_metrics.indicators.table`); the
+breakdowns of premises_inkind_eur have category ``network_<slug>`` or ``org_<slug>``."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kainuu_metrics.datasets.premises.organisations import with_organisations
+from kainuu_metrics.indicators.grants import months_between, population_denominators, term_coverage
+from kainuu_metrics.indicators.table import COUNT, EUR, EUR_PER_INHABITANT, HOURS, MONTHS, lookup, rows, slug, tidy
+from kainuu_metrics.settings import Domain
+
+
+def _yearly_rows(bookings: pd.DataFrame, grant_indicators: pd.DataFrame, population: pd.DataFrame, domain: Domain) -> list[dict]:
+    region = domain.region_code
+    years = sorted(int(y) for y in bookings["year"].unique())
+    denominators = population_denominators(population, years, [region]).set_index("year")
+    out: list[dict] = []
+    for year in years:
+        b = bookings.loc[bookings["year"] == year]
+        inkind = float(b["cost_eur"].sum())
+        out += rows("premises_inkind_eur", year, {region: inkind}, EUR)
+        for network, amount in b.groupby("network")["cost_eur"].sum().sort_index().items():
+            out += rows("premises_inkind_eur", year, {region: float(amount)}, EUR, category=f"network_{slug(str(network))}")
+        for org_slug, amount in b.groupby("org_slug")["cost_eur"].sum().sort_index().items():
+            out += rows("premises_inkind_eur", year, {region: float(amount)}, EUR, category=f"org_{org_slug}")
+        out += rows("premises_hours", year, {region: float(b["hours"].sum())}, HOURS)
+        out += rows("premises_organisations", year, {region: float(b["org_key"].nunique())}, COUNT)
+        out += rows("premises_bookings", year, {region: float(len(b))}, COUNT)
+        grants_total = lookup(grant_indicators, "grants_total_eur", year, region).value
+        if grants_total is None:
+            continue  # no grant data for the year: the total support is not known
+        total = grants_total + inkind
+        out += rows("support_total_eur", year, {region: total}, EUR)
+        used = denominators.loc[year]
+        if not pd.isna(used["population"]):
+            out += rows(
+                "support_total_per_capita_eur", year, {region: total / float(used["population"])},
+                EUR_PER_INHABITANT, bool(used["provisional"]),
+            )
+    return out
+
+
+def _term_rows(bookings: pd.DataFrame, grants: pd.DataFrame, population: pd.DataFrame, domain: Domain) -> list[dict]:
+    region = domain.region_code
+    booking_years = {int(y) for y in bookings["year"].unique()}
+    has_grants = not grants.empty and {"year", "council_term", "granted_eur"} <= set(grants.columns)
+    grant_years = {int(y) for y in grants["year"].unique()} if has_grants else set()
+    common = sorted(booking_years & grant_years)
+    out: list[dict] = []
+    for term in domain.council_terms:
+        if term_coverage(term, min(booking_years), max(booking_years)) is None:
+            continue
+        in_term = bookings.loc[bookings["council_term"] == term.id]
+        out += rows("premises_inkind_eur", term.id, {region: float(in_term["cost_eur"].sum())}, EUR)
+        coverage = term_coverage(term, common[0], common[-1]) if common else None
+        if coverage is None:
+            continue
+        start, end = coverage
+        years = list(range(start.year, end.year + 1))
+        months = months_between(start, end)
+        inkind = float(in_term.loc[in_term["year"].isin(years), "cost_eur"].sum())
+        granted = grants.loc[(grants["council_term"] == term.id) & grants["year"].isin(years), "granted_eur"]
+        total = float(granted.sum()) + inkind
+        out += rows("support_total_eur", term.id, {region: total}, EUR)
+        out += rows("support_term_months_covered", term.id, {region: float(months)}, MONTHS)
+        used = population_denominators(population, years, [region])
+        if used["population"].isna().any():
+            continue
+        per_capita = total / float(used["population"].astype(float).mean())
+        provisional = bool(used["provisional"].any())
+        out += rows("support_total_per_capita_eur", term.id, {region: per_capita}, EUR_PER_INHABITANT, provisional)
+        out += rows(
+            "support_total_per_capita_annualised_eur", term.id, {region: per_capita * 12 / months},
+            EUR_PER_INHABITANT, provisional,
+        )
+    return out
+
+
+def premises_indicators(
+    premises: pd.DataFrame, grants: pd.DataFrame, grant_indicators: pd.DataFrame, population: pd.DataFrame, domain: Domain
+) -> pd.DataFrame:
+    """Yearly and per-council-term in-kind support and total support (grants + in-kind), for
+    the region; tidy indicator rows.
+
+    Yearly: premises_inkind_eur (total, and by category `network_<slug>` and `org_<slug>`),
+    premises_hours, premises_organisations, premises_bookings, and, for years that also have
+    grants_total_eur in `grant_indicators`, support_total_eur and support_total_per_capita_eur
+    (year-end population, latest earlier year as a provisional fallback).
+    Per term: premises_inkind_eur, and over the term's years that have both grant and booking
+    data support_total_eur, support_total_per_capita_eur (divided by the mean year-end
+    population of those years), support_total_per_capita_annualised_eur and
+    support_term_months_covered."""
+    if premises.empty:
+        return tidy([])
+    if not {"year", "area_code", "population"} <= set(population.columns):
+        population = pd.DataFrame(
+            {"year": pd.Series(dtype="int64"), "area_code": pd.Series(dtype=object), "population": pd.Series(dtype="int64")}
+        )
+    bookings = with_organisations(premises, grants)
+    return tidy(_yearly_rows(bookings, grant_indicators, population, domain) + _term_rows(bookings, grants, population, domain))
