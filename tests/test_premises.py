@@ -15,19 +15,31 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+import yaml
 from openpyxl import Workbook
 
 from kainuu_metrics.datasets import premises as pm
-from kainuu_metrics.settings import load_domain
-from kainuu_metrics.errors import ConfigError, InputFileError
-from kainuu_metrics.indicators.grants import months_between
-from kainuu_metrics.paths import Layout
+from kainuu_metrics.datasets.base import CleaningContext, Dataset
+from kainuu_metrics.datasets.premises import organisations, parsers
+from kainuu_metrics.datasets.premises.clean import add_flags, clean_booking_record, clean_premises
+from kainuu_metrics.datasets.premises.prices import PRICES_FILE, PricesFile, load_price_list
 from kainuu_metrics.datasets.schemas import GRANTS, PREMISES, conform
+from kainuu_metrics.errors import ConfigError, InputFileError
+from kainuu_metrics.indicators import premises as premises_figures
+from kainuu_metrics.indicators.grants import months_between
+from kainuu_metrics.indicators.premises import premises_indicators
+from kainuu_metrics.indicators.table import INDICATOR_COLUMNS, rows, tidy
+from kainuu_metrics.paths import CONFIG_DIR, Layout
+from kainuu_metrics.report import premises as rp
+from kainuu_metrics.quality.value_sets import config_value_sets
+from kainuu_metrics.settings import load_config_file, load_settings
 
-DOMAIN = load_domain()
+SETTINGS = load_settings(CONFIG_DIR)
+DOMAIN = SETTINGS.domain
+MAPPING = SETTINGS.columns("premises")
 PROJECT = Path(__file__).resolve().parents[1]
 
-PRICES = pm.parse_price_list(
+PRICES = PricesFile.model_validate(
     {
         "premises": [
             {
@@ -45,8 +57,7 @@ PRICES = pm.parse_price_list(
             },
         ]
     },
-    Path("premises_prices.yaml"),
-)
+).price_list("premises_prices.yaml")
 
 
 # --- parsers -----------------------------------------------------------------------------------
@@ -66,7 +77,7 @@ PRICES = pm.parse_price_list(
     ],
 )
 def test_time_ranges(text, expected):
-    assert pm.parse_time_range(text) == expected
+    assert parsers.parse_time_range(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -81,7 +92,7 @@ def test_time_ranges(text, expected):
 )
 def test_bad_time_ranges_say_what_is_wrong(text, message):
     with pytest.raises(ValueError, match=message):
-        pm.parse_time_range(text)
+        parsers.parse_time_range(text)
 
 
 @given(st.integers(0, 23 * 60 + 59), st.integers(1, 24 * 60), st.sampled_from(["–", "-", " - ", "—"]), st.sampled_from([".", ":"]))
@@ -90,7 +101,7 @@ def test_time_range_round_trip(start, length, dash, colon):
     if end <= start:
         return
     text = f"{start // 60}{colon}{start % 60:02d}{dash}{end // 60}{colon}{end % 60:02d}"
-    assert pm.parse_time_range(text) == (start, end)
+    assert parsers.parse_time_range(text) == (start, end)
 
 
 @pytest.mark.parametrize(
@@ -98,17 +109,17 @@ def test_time_range_round_trip(start, length, dash, colon):
     [("17.30", 1050), ("17:30", 1050), ("klo 9", 540), (dt.time(17, 30), 1050), (dt.datetime(1900, 1, 1, 8, 15), 495), (0.75, 1080), (18, 1080), (None, None)],
 )
 def test_clock_values(value, expected):
-    assert pm.parse_clock(value) == expected
+    assert parsers.parse_clock(value) == expected
 
 
 @pytest.mark.parametrize(("value", "expected"), [("2,5", 2.5), ("2,5 h", 2.5), ("3 tuntia", 3.0), ("1:30", 1.5), (2, 2.0), ("", None)])
 def test_hours_values(value, expected):
-    assert pm.parse_hours(value) == expected
+    assert parsers.parse_hours(value) == expected
 
 
 def test_hours_that_are_not_numbers_are_refused():
     with pytest.raises(ValueError, match="ei ole tuntimäärä"):
-        pm.parse_hours("iltapäivä")
+        parsers.parse_hours("iltapäivä")
 
 
 # --- price list --------------------------------------------------------------------------------
@@ -138,13 +149,32 @@ def test_rate_in_force_on_each_day():
         ([{"rates": [{"eur_per_hour": 1}]}], "nimi"),
     ],
 )
-def test_price_list_mistakes_are_config_errors(entries, message):
+def test_price_list_mistakes_are_config_errors(entries, message, tmp_path):
+    (tmp_path / PRICES_FILE).write_text(yaml.safe_dump({"premises": entries}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as error:
+        load_config_file(tmp_path, PRICES_FILE, PricesFile)
+    assert PRICES_FILE in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ({}, "kohta premises: kohta puuttuu"),
+        ({"premises": [{"name": "A", "rates": [{"eur_per_hour": "25"}]}]}, "eur_per_hour"),
+        ({"premises": [{"name": "A", "rates": [{"eur_per_hour": True}]}]}, "eur_per_hour"),
+        ({"premises": [{"name": "A", "rates": [{"eur_per_hour": 1}]}, {"name": " A ", "rates": [{"eur_per_hour": 2}]}]}, "luettelossa kahdesti"),
+        ({"premises": [{"name": "A", "hinta": 5, "rates": [{"eur_per_hour": 1}]}]}, "tuntematon kohta"),
+    ],
+)
+def test_price_list_file_mistakes(content, message, tmp_path):
+    (tmp_path / PRICES_FILE).write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
-        pm.parse_price_list({"premises": entries}, Path("premises_prices.yaml"))
+        load_config_file(tmp_path, PRICES_FILE, PricesFile)
 
 
-def test_shipped_price_list_loads():
-    prices = pm.load_price_list()
+def test_shipped_price_list_loads(monkeypatch):
+    monkeypatch.chdir(PROJECT)
+    prices = load_price_list(load_settings(CONFIG_DIR))
     assert prices.shown_path == "config/premises_prices.yaml"
     kaukametsa = prices.find("Kajaanin sosiaali- ja terveyskeskus, kokoushuone Kaukametsä")
     assert kaukametsa is not None and kaukametsa.rate_on(dt.date(2024, 6, 1)) > 0
@@ -155,7 +185,7 @@ def test_shipped_price_list_loads():
 
 
 def clean(**record):
-    return pm.clean_booking_record(record, DOMAIN, PRICES)
+    return clean_booking_record(record, DOMAIN, PRICES, MAPPING.labels)
 
 
 def test_price_list_cost_is_hours_times_the_rate_of_the_day():
@@ -246,6 +276,10 @@ def layout(tmp_path):
     return Layout(tmp_path, tmp_path / "reports")
 
 
+def clean_bookings(paths, layout):
+    return clean_premises(paths, layout, domain=DOMAIN, prices=PRICES, mapping=MAPPING)
+
+
 def write(layout, name, text, encoding="cp1252"):
     path = layout.raw / "premises" / name
     path.write_bytes(text.encode(encoding))
@@ -253,7 +287,7 @@ def write(layout, name, text, encoding="cp1252"):
 
 
 def test_csv_every_row_accounted_for(layout):
-    result = pm.clean_premises([write(layout, "a.csv", CSV_2024)], layout, DOMAIN, PRICES)
+    result = clean_bookings([write(layout, "a.csv", CSV_2024)], layout)
     [account] = result.accounts
     assert (account.rows_read, account.cleaned, account.rejected, account.skipped) == (13, 5, 3, 5)
     assert account.source_file == "raw/premises/a.csv"
@@ -278,7 +312,7 @@ def test_csv_every_row_accounted_for(layout):
 
 
 def test_csv_rejected_rows_name_the_header_as_written(layout):
-    result = pm.clean_premises([write(layout, "a.csv", CSV_2024)], layout, DOMAIN, PRICES)
+    result = clean_bookings([write(layout, "a.csv", CSV_2024)], layout)
     rejected = result.rejected.set_index("source_row")
     assert rejected.loc[8, "column"] == "Toimitila"
     assert rejected.loc[8, "value"] == "Hyrynsalmen terveysasema"
@@ -291,7 +325,7 @@ def test_csv_rejected_rows_name_the_header_as_written(layout):
 
 
 def test_csv_flags(layout):
-    result = pm.clean_premises([write(layout, "a.csv", CSV_2024)], layout, DOMAIN, PRICES)
+    result = clean_bookings([write(layout, "a.csv", CSV_2024)], layout)
     assert sorted(zip(result.flagged["source_row"], result.flagged["flag"])) == [
         (4, "flag_possible_duplicate"), (6, "flag_invalid_business_id"), (12, "flag_possible_duplicate"),
     ]
@@ -311,7 +345,7 @@ def test_xlsx_with_time_cells_and_hours(layout):
     sheet.append(["Yhteensä", None, None, None, None, None, 6])
     path = layout.raw / "premises" / "b.xlsx"
     workbook.save(path)
-    result = pm.clean_premises([path], layout, DOMAIN, PRICES)
+    result = clean_bookings([path], layout)
     [account] = result.accounts
     assert (account.sheet, account.rows_read, account.cleaned, account.rejected, account.skipped) == ("Varaukset", 7, 2, 2, 3)
     c = result.cleaned
@@ -326,23 +360,23 @@ def test_xlsx_with_time_cells_and_hours(layout):
 def test_file_without_any_duration_column_is_refused(layout):
     path = write(layout, "c.csv", "Järjestö;Tila;Päivämäärä;Hinta €\r\nSeura;Kaukametsä;1.2.2024;50\r\n")
     with pytest.raises(InputFileError) as error:
-        pm.clean_premises([path], layout, DOMAIN, PRICES)
+        clean_bookings([path], layout)
     assert "käytön kestoa ei löydy" in error.value.problem and "'Tunnit'" in error.value.problem
 
 
 def test_unknown_header_names_the_premises_column_config(layout):
     path = write(layout, "d.csv", "Järjestö;Tila;Päivämäärä;Tunnit;Salasana\r\nSeura;Kaukametsä;1.2.2024;2;x\r\n")
     with pytest.raises(InputFileError) as error:
-        pm.clean_premises([path], layout, DOMAIN, PRICES)
+        clean_bookings([path], layout)
     assert "Salasana" in error.value.problem
     assert "columns/premises.yaml" in error.value.fix
 
 
 def test_input_frames_are_not_modified(layout):
-    result = pm.clean_premises([write(layout, "a.csv", CSV_2024)], layout, DOMAIN, PRICES)
+    result = clean_bookings([write(layout, "a.csv", CSV_2024)], layout)
     before = result.cleaned.copy()
-    pm.add_flags(result.cleaned)
-    pm.premises_indicators(result.cleaned, grants_frame(), grant_indicators_frame(), population_frame(), DOMAIN)
+    add_flags(result.cleaned)
+    premises_indicators(result.cleaned, grants_frame(), grant_indicators_frame(), population_frame(), DOMAIN)
     pd.testing.assert_frame_equal(result.cleaned, before)
 
 
@@ -367,7 +401,7 @@ def bookings_frame() -> pd.DataFrame:
     frame["council_term"] = ["2022-2025", "2022-2025", "2022-2025", "2022-2025", "2025-2029", "2025-2029"]
     frame["cost_source"], frame["premises_listed"] = "ilmoitettu", True
     frame["source_file"], frame["sheet"], frame["source_row"] = "raw/premises/x.csv", "", range(2, 8)
-    return pm.add_flags(conform(frame, PREMISES))
+    return add_flags(conform(frame, PREMISES))
 
 
 def grants_frame() -> pd.DataFrame:
@@ -386,9 +420,9 @@ def grants_frame() -> pd.DataFrame:
 
 def grant_indicators_frame(years=(2023, 2024, 2025)) -> pd.DataFrame:
     totals = {2023: 1000.0, 2024: 2500.0, 2025: 500.0}
-    return pd.DataFrame(
-        [{"indicator": "grants_total_eur", "period": str(y), "area": "MK18", "value": totals[y], "unit": "eur", "provisional": False} for y in years]
-        + [{"indicator": "grants_total_eur", "period": "2024", "area": "KU205", "value": 99.0, "unit": "eur", "provisional": False}]
+    return tidy(
+        [row for y in years for row in rows("grants_total_eur", y, {"MK18": totals[y]}, "eur")]
+        + rows("grants_total_eur", 2024, {"KU205": 99.0}, "eur")
     )
 
 
@@ -397,18 +431,18 @@ def population_frame() -> pd.DataFrame:
 
 
 def test_organisation_keys_borrow_the_y_tunnus_of_the_same_name():
-    keys = pm.organisation_keys(bookings_frame())
+    keys = organisations.organisation_keys(bookings_frame())
     assert keys.tolist() == ["2077474-0", "2077474-0", "kuhmon kerho", "2077474-0", "kuhmon kerho", "1234567-1"]
 
 
 def test_invalid_y_tunnus_is_not_a_key():
     frame = bookings_frame()
     frame.loc[3, ["business_id", "business_id_valid"]] = ["2077474-1", False]
-    assert pm.organisation_keys(frame)[3] == "2077474-0"
+    assert organisations.organisation_keys(frame)[3] == "2077474-0"
 
 
 def test_organisation_names_shown_and_slugs():
-    table = pm.organisation_table(bookings_frame())
+    table = organisations.organisation_table(bookings_frame())
     assert table.to_dict("records") == [
         {"org_key": "1234567-1", "organisation": "Sotkamon VPK ry", "org_slug": "sotkamon_vpk_ry"},
         {"org_key": "2077474-0", "organisation": "Kajaanin Seura ry", "org_slug": "kajaanin_seura_ry"},  # 2 of 3 rows
@@ -419,13 +453,13 @@ def test_organisation_names_shown_and_slugs():
 def test_same_name_two_organisations_get_distinct_slugs():
     frame = bookings_frame()
     frame.loc[5, "organisation"] = "Kajaanin Seura ry"  # another Y-tunnus: another organisation
-    table = pm.organisation_table(frame).set_index("org_key")
+    table = organisations.organisation_table(frame).set_index("org_key")
     assert table.loc["2077474-0", "org_slug"] == "kajaanin_seura_ry_2077474_0"
     assert table.loc["1234567-1", "org_slug"] == "kajaanin_seura_ry_1234567_1"
 
 
 def test_networks_from_the_grant_table():
-    networks = pm.organisation_networks(bookings_frame(), grants_frame())
+    networks = organisations.organisation_networks(bookings_frame(), grants_frame())
     assert networks.tolist() == [
         "Lapset, nuoret ja perheet",  # by Y-tunnus; the latest grant's network wins over 2023's
         "Lapset, nuoret ja perheet",  # no Y-tunnus in the row, borrowed from the same name
@@ -437,7 +471,7 @@ def test_networks_from_the_grant_table():
 
 
 def test_networks_without_grants_are_unknown():
-    assert set(pm.organisation_networks(bookings_frame(), pd.DataFrame())) == {"ei tiedossa"}
+    assert set(organisations.organisation_networks(bookings_frame(), pd.DataFrame())) == {"ei tiedossa"}
 
 
 @pytest.mark.parametrize(
@@ -445,7 +479,7 @@ def test_networks_without_grants_are_unknown():
     [("Kainuun Muistiyhdistys ry", "kainuun muistiyhdistys"), ("KAINUUN  MUISTIYHDISTYS R.Y.", "kainuun muistiyhdistys"), ("Mieli Kainuun Kriisikeskus", "mieli kainuun kriisikeskus")],
 )
 def test_organisation_name_key(name, key):
-    assert pm.organisation_name_key(name) == key
+    assert organisations.organisation_name_key(name) == key
 
 
 # --- indicators (hand-computed) ----------------------------------------------------------------
@@ -453,18 +487,19 @@ def test_organisation_name_key(name, key):
 
 @pytest.fixture(scope="module")
 def indicators() -> pd.DataFrame:
-    return pm.premises_indicators(bookings_frame(), grants_frame(), grant_indicators_frame(), population_frame(), DOMAIN)
+    return premises_indicators(bookings_frame(), grants_frame(), grant_indicators_frame(), population_frame(), DOMAIN)
 
 
-def value(indicators, indicator, period):
-    hit = indicators.loc[(indicators["indicator"] == indicator) & (indicators["period"] == period)]
+def value(indicators, indicator, period, category=""):
+    hit = indicators.loc[(indicators["indicator"] == indicator) & (indicators["period"] == period) & (indicators["category"] == category)]
     assert len(hit) == 1, (indicator, period, hit)
     return float(hit["value"].iloc[0]), bool(hit["provisional"].iloc[0]), hit["unit"].iloc[0]
 
 
 def test_every_indicator_row_is_for_the_region(indicators):
     assert set(indicators["area"]) == {"MK18"}
-    assert list(indicators.columns) == ["indicator", "period", "area", "value", "unit", "provisional"]
+    assert list(indicators.columns) == INDICATOR_COLUMNS
+    assert set(indicators["suppression"]) == {""} and indicators["value"].notna().all()
 
 
 def test_yearly_in_kind_hours_organisations_bookings(indicators):
@@ -482,8 +517,10 @@ def test_yearly_in_kind_hours_organisations_bookings(indicators):
 
 def test_yearly_breakdowns_by_network_and_organisation(indicators):
     def breakdown(year, prefix):
-        rows = indicators.loc[indicators["indicator"].str.startswith(f"premises_inkind_eur:{prefix}_") & (indicators["period"] == year)]
-        return dict(zip(rows["indicator"].str.split(":").str[1], rows["value"]))
+        hit = indicators.loc[
+            (indicators["indicator"] == "premises_inkind_eur") & indicators["category"].str.startswith(f"{prefix}_") & (indicators["period"] == year)
+        ]
+        return dict(zip(hit["category"], hit["value"]))
 
     assert breakdown("2024", "network") == {"network_ikaverkosto": 24.0, "network_lapset_nuoret_ja_perheet": 125.0}
     assert breakdown("2025", "network") == {"network_ei_tiedossa": 40.0, "network_ikaverkosto": 64.0, "network_lapset_nuoret_ja_perheet": 56.0}
@@ -521,7 +558,9 @@ def test_term_indicators(indicators):
 
 
 def test_indicator_ids_are_exactly_these(indicators):
-    plain = sorted(set(indicators["indicator"].str.split(":").str[0]))
+    assert not indicators["indicator"].str.contains(":").any()  # categories are in their own column
+    assert set(indicators.loc[indicators["category"] != "", "indicator"]) == {"premises_inkind_eur"}
+    plain = sorted(set(indicators["indicator"]))
     assert plain == [
         "premises_bookings", "premises_hours", "premises_inkind_eur", "premises_organisations",
         "support_term_months_covered", "support_total_eur", "support_total_per_capita_annualised_eur",
@@ -530,21 +569,21 @@ def test_indicator_ids_are_exactly_these(indicators):
 
 
 def test_year_without_grant_data_has_no_total_support():
-    result = pm.premises_indicators(bookings_frame(), grants_frame(), grant_indicators_frame(years=(2024,)), population_frame(), DOMAIN)
+    result = premises_indicators(bookings_frame(), grants_frame(), grant_indicators_frame(years=(2024,)), population_frame(), DOMAIN)
     assert set(result.loc[result["indicator"] == "support_total_eur", "period"]) == {"2024", "2022-2025", "2025-2029"}
-    assert result.loc[(result["period"] == "2025") & (result["indicator"] == "premises_inkind_eur"), "value"].tolist() == [160.0]
+    assert result.loc[(result["period"] == "2025") & (result["indicator"] == "premises_inkind_eur") & (result["category"] == ""), "value"].tolist() == [160.0]
 
 
 def test_without_population_there_is_no_per_capita():
     empty = pd.DataFrame({"year": pd.Series(dtype="int64"), "area_code": pd.Series(dtype=str), "area_name": pd.Series(dtype=str), "population": pd.Series(dtype="int64")})
-    result = pm.premises_indicators(bookings_frame(), grants_frame(), grant_indicators_frame(), empty, DOMAIN)
+    result = premises_indicators(bookings_frame(), grants_frame(), grant_indicators_frame(), empty, DOMAIN)
     assert not result["indicator"].str.contains("per_capita").any()
     assert value(result, "support_total_eur", "2024")[0] == 2649.0
 
 
 def test_no_bookings_no_indicators():
-    result = pm.premises_indicators(bookings_frame().iloc[0:0], grants_frame(), grant_indicators_frame(), population_frame(), DOMAIN)
-    assert result.empty and list(result.columns) == ["indicator", "period", "area", "value", "unit", "provisional"]
+    result = premises_indicators(bookings_frame().iloc[0:0], grants_frame(), grant_indicators_frame(), population_frame(), DOMAIN)
+    assert result.empty and list(result.columns) == INDICATOR_COLUMNS
 
 
 # --- report tables -----------------------------------------------------------------------------
@@ -552,38 +591,77 @@ def test_no_bookings_no_indicators():
 
 def test_report_tables(indicators):
     both = pd.concat([grant_indicators_frame(), indicators], ignore_index=True)
-    support = pm.support_series(both, "MK18", up_to=2025)
+    support = rp.support_series(both, "MK18", up_to=2025)
     assert support["vuosi"].tolist() == ["2024", "2025"]
     assert support["avustukset_eur"].tolist() == [2500.0, 500.0]
     assert support["tilojen_arvo_eur"].tolist() == [149.0, 160.0]
     assert support["tuki_yhteensä_eur"].tolist() == [2649.0, 660.0]
     assert support["ennakollinen"].tolist() == [False, True]
-    assert pm.support_series(both, "MK18", up_to=2024)["vuosi"].tolist() == ["2024"]
-    terms = pm.support_term_table(both, DOMAIN)
+    assert rp.support_series(both, "MK18", up_to=2024)["vuosi"].tolist() == ["2024"]
+    terms = rp.support_term_table(both, DOMAIN)
     assert terms["Valtuustokausi"].tolist() == ["1. aluevaltuustokausi 2022–2025", "2. aluevaltuustokausi 2025–2029"]
     assert terms["Tuki yhteensä (€)"].tolist() == [3005.0, 304.0]
     assert terms["Kuukausia aineistossa"].tolist() == [17.0, 7.0]
-    top = pm.top_organisations(both, bookings_frame(), 2025, "MK18", n=2)
+    top = rp.top_organisations(both, bookings_frame(), 2025, "MK18", n=2)
     assert top.to_dict("list") == {"Järjestö": ["Kuhmon Kerho", "Kajaanin Seura ry"], "Tilojen käytön arvo (€)": [64.0, 56.0]}
-    networks = pm.breakdown_table(both, "network", 2025, "MK18", pm.network_labels(DOMAIN), "Kumppanuusverkosto")
+    networks = rp.breakdown_table(both, "network", 2025, "MK18", rp.network_labels(DOMAIN), "Kumppanuusverkosto")
     assert networks["Kumppanuusverkosto"].tolist() == ["Ikäverkosto", "Lapset, nuoret ja perheet", "ei tiedossa"]
-    figures = dict(pm.key_figures(both, 2025, "MK18").to_numpy())
-    assert figures["Tilojen käytön arvo (luontoissuoritteinen tuki)"] == "160 €"
-    assert figures["Tuki yhteensä (avustukset + tilat)"] == "660 €"
-    assert figures["Tuki yhteensä euroa asukasta kohden"] == "0,01 € *"
-    assert figures["Tilojen osuus tuesta"] == "24,2 %"  # 160 / 660
-    assert pm.has_year(both, 2025, "MK18") and not pm.has_year(both, 2023, "MK18")
-    use = pm.premises_use_table(bookings_frame(), 2024)
+    figures = dict(rp.key_figures(both, 2025, "MK18").to_numpy())
+    assert figures["Tilojen käytön arvo (luontoissuoritteinen tuki)"] == "160\xa0€"
+    assert figures["Tuki yhteensä (avustukset + tilat)"] == "660\xa0€"
+    assert figures["Tuki yhteensä euroa asukasta kohden"] == "0,01\xa0€ *"
+    assert figures["Tilojen osuus tuesta"] == "24,2\xa0%"  # 160 / 660 (the house style: a no-break space before the unit)
+    assert rp.has_year(both, 2025, "MK18") and not rp.has_year(both, 2023, "MK18")
+    use = rp.premises_use_table(bookings_frame(), 2024)
     assert use.to_dict("list") == {"Tila": ["P1", "P2"], "Varauksia": [2, 1], "Tunteja": [5.0, 1.5], "Arvo (€)": [125.0, 24.0]}
+
+
+def test_network_trend_and_method_note(indicators, monkeypatch):
+    trend = rp.network_trend(indicators, DOMAIN, up_to=2025)
+    by_key = {(r.vuosi, r.verkosto): r.arvo for r in trend.itertuples()}
+    assert by_key == {
+        ("2024", "Ikäverkosto"): 24.0, ("2024", "Lapset, nuoret ja perheet"): 125.0,
+        ("2025", "Ikäverkosto"): 64.0, ("2025", "Lapset, nuoret ja perheet"): 56.0, ("2025", "ei tiedossa"): 40.0,
+    }
+    assert set(rp.network_trend(indicators, DOMAIN, up_to=2024)["vuosi"]) == {"2024"}
+    monkeypatch.chdir(PROJECT)
+    assert "(config/premises_prices.yaml)" in rp.method_note(load_settings(CONFIG_DIR))
+
+
+# --- entry points ------------------------------------------------------------------------------
+
+
+def test_registry_entry_makes_a_dataset():
+    dataset = Dataset(**pm.REGISTRY_ENTRY, clean=pm.clean, indicators=premises_figures.indicators, tables={"premises": "Tilojen maksuton käyttö"})
+    assert (dataset.name, dataset.raw_folder, dataset.needs, dataset.required) == ("premises", "premises", ("grants", "population"), False)
+    assert dataset.label == "Tilojen maksuton käyttö"
+
+
+def test_indicators_entry_point_reads_the_tables_by_name(indicators):
+    tables = {"premises": bookings_frame(), "grants": grants_frame(), "population": population_frame(), "indicators": grant_indicators_frame()}
+    derived = premises_figures.indicators(tables, SETTINGS)
+    pd.testing.assert_frame_equal(derived.indicators, indicators)
+    assert premises_figures.indicators({}, SETTINGS).indicators.empty
+
+
+def test_clean_entry_point_without_files(layout):
+    output = pm.clean([], CleaningContext(layout, SETTINGS))
+    assert list(output.results) == ["premises"]
+    assert output.results["premises"].cleaned.empty and list(output.results["premises"].cleaned.columns) == list(PREMISES)
 
 
 # --- the GX suite ------------------------------------------------------------------------------
 
 
 def test_suite_council_terms_equal_the_configuration():
+    from kainuu_metrics.quality.checks import load_suites
+
     suite = json.loads((PROJECT / "kainuu_metrics" / "quality" / "suites" / "premises_cleaned.json").read_text(encoding="utf-8"))
     assert suite["name"] == "premises_cleaned"
     [terms] = [e["kwargs"]["value_set"] for e in suite["expectations"] if e["kwargs"].get("column") == "council_term"]
+    assert terms == {"$config": "council_terms"}  # the suite names no county's terms
+    resolved = load_suites(value_sets=config_value_sets(SETTINGS))["premises"]
+    [terms] = [e.kwargs["value_set"] for e in resolved.expectations if e.kwargs.get("column") == "council_term"]
     assert terms == [t.id for t in DOMAIN.council_terms]
 
 
@@ -595,10 +673,10 @@ def test_suite_passes_clean_bookings_and_blocks_bad_ones():
     bad.loc[0, "hours"] = 30.0
     bad.loc[1, "cost_eur"] = -1.0
     bad.loc[2, "booking_date"] = pd.Timestamp("2203-01-01")
-    report = run_checks({"premises": good})
+    report = run_checks({"premises": good}, value_sets=config_value_sets(SETTINGS))
     mine = [c for c in report.checks if c.dataset == "premises"]
     assert all(c.success for c in mine), [c for c in mine if not c.success]
-    report = run_checks({"premises": bad})
+    report = run_checks({"premises": bad}, value_sets=config_value_sets(SETTINGS))
     failed = {(c.expectation, c.column) for c in report.checks if c.dataset == "premises" and c.blocking and not c.success}
     assert failed == {
         ("expect_column_values_to_be_between", "hours"),
@@ -635,7 +713,7 @@ def test_sample_is_byte_for_byte_reproducible(sample):
 
 def test_sample_cleans_with_the_planted_problems(sample):
     layout, paths, _ = sample
-    result = pm.clean_premises(paths, layout)
+    result = pm.clean(paths, CleaningContext(layout, SETTINGS)).results["premises"]
     assert all(a.balanced for a in result.accounts)
     per_year = result.cleaned.groupby("year").size()
     assert per_year.index.tolist() == [2023, 2024, 2025]
@@ -658,7 +736,7 @@ def test_sample_cleans_with_the_planted_problems(sample):
 
 def test_sample_organisations_overlap_the_grant_sample(sample):
     layout, paths, _ = sample
-    bookings = pm.clean_premises(paths, layout).cleaned
+    bookings = pm.clean(paths, CleaningContext(layout, SETTINGS)).results["premises"].cleaned
     _sample_module()
     from sample_data import new_rng
     from sample_data.grants import build_registry

@@ -5,12 +5,15 @@ breakdowns of premises_inkind_eur have category ``network_<slug>`` or ``org_<slu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
+from kainuu_metrics.datasets.base import Derived
 from kainuu_metrics.datasets.premises.organisations import with_organisations
 from kainuu_metrics.indicators.grants import months_between, population_denominators, term_coverage
 from kainuu_metrics.indicators.table import COUNT, EUR, EUR_PER_INHABITANT, HOURS, MONTHS, lookup, rows, slug, tidy
-from kainuu_metrics.settings import Domain
+from kainuu_metrics.settings import Domain, Settings
 
 
 def _yearly_rows(bookings: pd.DataFrame, grant_indicators: pd.DataFrame, population: pd.DataFrame, domain: Domain) -> list[dict]:
@@ -101,3 +104,17 @@ def premises_indicators(
         )
     bookings = with_organisations(premises, grants)
     return tidy(_yearly_rows(bookings, grant_indicators, population, domain) + _term_rows(bookings, grants, population, domain))
+
+
+def indicators(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Derived:
+    """The premises dataset's registry entry point: reads the bookings, the cleaned grants and
+    population, and the grant indicators computed before ("indicators")."""
+    empty = pd.DataFrame()
+    figures = premises_indicators(
+        tables.get("premises", empty),
+        tables.get("grants", empty),
+        tables.get("indicators", empty),
+        tables.get("population", empty),
+        settings.domain,
+    )
+    return Derived(figures)

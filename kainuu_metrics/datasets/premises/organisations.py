@@ -1,0 +1,110 @@
+"""The organisations behind the bookings: one key per organisation (its Y-tunnus, else its
+normalised name), the name shown for it, and its partnership network from the cleaned grant
+table (same Y-tunnus, else the same normalised name); organisations not found there are
+UNKNOWN_NETWORK."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from kainuu_metrics.indicators.table import slug
+from kainuu_metrics.settings import normalise_key
+
+UNKNOWN_NETWORK = "ei tiedossa"
+_LEGAL_SUFFIX = re.compile(r"\s+(ry|r\s*y|rf|r\s*f)$")
+
+
+def organisation_name_key(name: str) -> str:
+    """How organisation names are compared: case, spacing, punctuation and a trailing 'ry' ignored.
+
+    >>> organisation_name_key("  Esimerkkilän  Muistiyhdistys r.y.")
+    'esimerkkilän muistiyhdistys'
+    """
+    text = re.sub(r"[.,;:\"'()]", " ", normalise_key(name))
+    text = " ".join(text.split())
+    return _LEGAL_SUFFIX.sub("", text)
+
+
+def organisation_keys(premises: pd.DataFrame) -> pd.Series:
+    """One key per organisation: its valid Y-tunnus; a row without one (or with an invalid one)
+    borrows the Y-tunnus that the same name has elsewhere in the table (when exactly one), else
+    the normalised name."""
+    names = premises["organisation"].map(organisation_name_key)
+    valid = premises["business_id"].notna() & (premises["business_id_valid"] == True).fillna(False)  # noqa: E712
+    ids = premises["business_id"].astype(object).where(valid, None)
+    known = pd.DataFrame({"name": names, "id": ids}).dropna().drop_duplicates()
+    unique_ids = known.groupby("name")["id"].agg(lambda s: s.iloc[0] if len(s) == 1 else None)
+    return pd.Series(
+        [i if i is not None else (unique_ids.get(n) or n) for n, i in zip(names, ids)],
+        index=premises.index, dtype=object,
+    )
+
+
+def organisation_table(premises: pd.DataFrame) -> pd.DataFrame:
+    """Per organisation key: the name shown (its most frequent spelling) and its slug."""
+    if premises.empty:
+        return pd.DataFrame(columns=["org_key", "organisation", "org_slug"])
+    frame = pd.DataFrame({"org_key": organisation_keys(premises), "organisation": premises["organisation"].astype(object)})
+    counts = frame.groupby(["org_key", "organisation"]).size().reset_index(name="n")
+    counts = counts.sort_values(["org_key", "n", "organisation"], ascending=[True, False, True])
+    table = counts.drop_duplicates("org_key")[["org_key", "organisation"]].reset_index(drop=True)
+    table["org_slug"] = table["organisation"].map(slug)
+    clash = table["org_slug"].duplicated(keep=False)
+    # Two organisations with the same name: tell them apart by their key.
+    table.loc[clash, "org_slug"] = table.loc[clash, "org_slug"] + "_" + table.loc[clash, "org_key"].map(slug)
+    return table
+
+
+def _network_lookups(grants: pd.DataFrame) -> tuple[dict[str, str], dict[str, str], dict[str, set[str]]]:
+    """Y-tunnus -> network, name key -> network (the latest grant with a network wins) and the
+    Y-tunnukset seen with each name."""
+    needed = {"organisation", "business_id", "network", "year"}
+    if grants.empty or not needed <= set(grants.columns):
+        return {}, {}, {}
+    g = grants.loc[grants["network"].notna()].copy()
+    g["_date"] = g["decision_date"] if "decision_date" in g else pd.NaT
+    g = g.sort_values(["year", "_date", "network"], na_position="first", kind="stable")
+    by_id: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    ids_by_name: dict[str, set[str]] = {}
+    for row in g.itertuples():
+        name = organisation_name_key(str(row.organisation))
+        business_id = None if pd.isna(row.business_id) else str(row.business_id)
+        if business_id:
+            by_id[business_id] = row.network
+        by_name[name] = row.network
+    for row in grants.itertuples():
+        if not pd.isna(row.business_id):
+            ids_by_name.setdefault(organisation_name_key(str(row.organisation)), set()).add(str(row.business_id))
+    return by_id, by_name, ids_by_name
+
+
+def organisation_networks(premises: pd.DataFrame, grants: pd.DataFrame) -> pd.Series:
+    """The partnership network of each booking's organisation, from the grant table: matched by
+    Y-tunnus, else by normalised name (unless the grants give that name another Y-tunnus);
+    UNKNOWN_NETWORK when not found."""
+    by_id, by_name, ids_by_name = _network_lookups(grants)
+    keys = organisation_keys(premises)
+    names = premises["organisation"].map(organisation_name_key)
+    networks = []
+    for key, name in zip(keys, names):
+        business_id = key if re.fullmatch(r"\d{7}-\d", str(key)) else None
+        if business_id and business_id in by_id:
+            networks.append(by_id[business_id])
+        elif name in by_name and (business_id is None or not ids_by_name.get(name)):
+            networks.append(by_name[name])
+        else:
+            networks.append(UNKNOWN_NETWORK)
+    return pd.Series(networks, index=premises.index, dtype=object)
+
+
+def with_organisations(premises: pd.DataFrame, grants: pd.DataFrame) -> pd.DataFrame:
+    """The bookings with org_key, org_slug and network added (a new frame)."""
+    out = premises.copy()
+    out["org_key"] = organisation_keys(premises)
+    slugs = organisation_table(premises).set_index("org_key")["org_slug"]
+    out["org_slug"] = out["org_key"].map(slugs)
+    out["network"] = organisation_networks(premises, grants)
+    return out

@@ -1,0 +1,158 @@
+"""Report tables for notebooks/premises.ipynb (Finnish labels): the year's key figures of
+in-kind and total support, breakdowns by network and organisation, use per premises, and
+total support per year and per council term."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from kainuu_metrics.datasets.premises.organisations import UNKNOWN_NETWORK, organisation_table
+from kainuu_metrics.datasets.premises.prices import PRICES_FILE
+from kainuu_metrics import formatting
+from kainuu_metrics.indicators.table import categories, lookup, slug
+from kainuu_metrics.report.views import PROVISIONAL_MARK, yearly_series
+from kainuu_metrics.settings import Domain, Settings
+
+INKIND = "premises_inkind_eur"
+VALUE_COLUMN = "Tilojen käytön arvo (€)"
+TERM_COLUMNS = [
+    "Valtuustokausi", "Tilojen käyttö (€)", "Tuki yhteensä (€)", "€ / asukas", "€ / asukas vuodessa",
+    "Kuukausia aineistossa", "Ennakollinen",
+]
+SUPPORT_COLUMNS = [
+    "vuosi", "avustukset_eur", "tilojen_arvo_eur", "tuki_yhteensä_eur", "eur_per_asukas", "käyttötunnit", "ennakollinen",
+]
+
+
+def method_note(settings: Settings) -> str:
+    """How the figures are computed, naming the configuration's price list."""
+    return (
+        "Tilojen käytön arvo (luontoissuoritteinen tuki) on tilavarauksen viennissä ilmoitettu "
+        "kustannus tai, jos sitä ei ole, käyttötunnit kerrottuna tilan tuntihinnalla käyttöpäivänä "
+        f"voimassa olleen hinnaston mukaan ({settings.shown_path(PRICES_FILE)}). Järjestön "
+        "kumppanuusverkosto haetaan avustusaineistosta saman Y-tunnuksen tai, jos sitä ei ole, saman "
+        f"nimen perusteella; muiden järjestöjen verkosto on \"{UNKNOWN_NETWORK}\". Tuki yhteensä = myönnetyt "
+        "avustukset + tilojen käytön arvo. Euroa asukasta kohden -luvussa jakajana on vuoden lopun "
+        "väkiluku (ennakollinen, jos se ei vielä ole julkaistu). Varaus kuuluu sille "
+        "aluevaltuustokaudelle, jonka aikana tilaa käytettiin; kauden luvut lasketaan niiltä vuosilta, "
+        "joilta on sekä avustus- että tilavarausaineistoa, ja jaetaan näiden vuosien keskimääräisellä "
+        "väkiluvulla."
+    )
+
+
+def network_labels(domain: Domain) -> dict[str, str]:
+    """Category network_<slug> -> the network's name, including UNKNOWN_NETWORK."""
+    names = sorted(set(domain.networks.values())) + [UNKNOWN_NETWORK]
+    return {f"network_{slug(n)}": n for n in names}
+
+
+def organisation_labels(premises: pd.DataFrame) -> dict[str, str]:
+    """Category org_<slug> -> organisation name."""
+    table = organisation_table(premises)
+    return {f"org_{s}": n for s, n in zip(table["org_slug"], table["organisation"])}
+
+
+def has_year(indicators: pd.DataFrame, year: int, region: str) -> bool:
+    return lookup(indicators, INKIND, year, region).value is not None
+
+
+def key_figures(indicators: pd.DataFrame, year: int, region: str) -> pd.DataFrame:
+    """The year's headline figures of in-kind and total support as Finnish text."""
+
+    def cell(indicator: str, fmt: Callable[[float], str]) -> str:
+        found = lookup(indicators, indicator, year, region)
+        return formatting.MISSING if found.value is None else fmt(found.value) + (f" {PROVISIONAL_MARK}" if found.provisional else "")
+
+    inkind = lookup(indicators, INKIND, year, region).value
+    total = lookup(indicators, "support_total_eur", year, region).value
+    share = formatting.MISSING if not total or inkind is None else formatting.percent(inkind / total)
+    figures = [
+        ("Tilojen käytön arvo (luontoissuoritteinen tuki)", cell(INKIND, formatting.eur)),
+        ("Käyttötunnit", cell("premises_hours", lambda v: formatting.number(v, 1 if not float(v).is_integer() else 0))),
+        ("Varauksia", cell("premises_bookings", formatting.number)),
+        ("Tiloja käyttäneitä järjestöjä", cell("premises_organisations", formatting.number)),
+        ("Myönnetyt avustukset", cell("grants_total_eur", formatting.eur)),
+        ("Tuki yhteensä (avustukset + tilat)", cell("support_total_eur", formatting.eur)),
+        ("Tilojen osuus tuesta", share),
+        ("Tuki yhteensä euroa asukasta kohden", cell("support_total_per_capita_eur", lambda v: formatting.eur(v, 2))),
+    ]
+    return pd.DataFrame(figures, columns=["Tunnusluku", "Arvo"])
+
+
+def breakdown_table(indicators: pd.DataFrame, prefix: str, year: int, region: str, labels: dict[str, str], label: str) -> pd.DataFrame:
+    """The year's in-kind value by the categories `<prefix>_*` with Finnish names, largest first."""
+    found = categories(indicators, INKIND, year, region)
+    found = found.loc[found["category"].str.startswith(f"{prefix}_")]
+    table = pd.DataFrame({
+        label: found["category"].map(lambda k: labels.get(k, k)).to_numpy(),
+        VALUE_COLUMN: found["value"].astype(float).to_numpy(),
+    })
+    return table.sort_values([VALUE_COLUMN, label], ascending=[False, True], ignore_index=True)
+
+
+def top_organisations(indicators: pd.DataFrame, premises: pd.DataFrame, year: int, region: str, n: int = 10) -> pd.DataFrame:
+    """The n organisations whose use of premises was worth the most in the year."""
+    table = breakdown_table(indicators, "org", year, region, organisation_labels(premises), "Järjestö")
+    return table.head(n)
+
+
+def premises_use_table(premises: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per premises in the year: bookings, hours and value, most hours first."""
+    b = premises.loc[premises["year"] == year]
+    grouped = b.groupby("premises").agg(varauksia=("hours", "size"), tunteja=("hours", "sum"), arvo=("cost_eur", "sum"))
+    grouped = grouped.reset_index().sort_values(["tunteja", "premises"], ascending=[False, True], ignore_index=True)
+    return grouped.rename(columns={"premises": "Tila", "varauksia": "Varauksia", "tunteja": "Tunteja", "arvo": "Arvo (€)"})
+
+
+def support_series(indicators: pd.DataFrame, region: str, up_to: int | None = None) -> pd.DataFrame:
+    """Per year with booking data: grants, in-kind, total, total per inhabitant and hours
+    ("vuosi" as text: a label in charts and tables)."""
+    years = yearly_series(indicators, INKIND, region, up_to)["vuosi"].tolist()
+    series = []
+    for year in years:
+        per_capita = lookup(indicators, "support_total_per_capita_eur", year, region)
+        series.append({
+            "vuosi": str(year),
+            "avustukset_eur": lookup(indicators, "grants_total_eur", year, region).value,
+            "tilojen_arvo_eur": lookup(indicators, INKIND, year, region).value,
+            "tuki_yhteensä_eur": lookup(indicators, "support_total_eur", year, region).value,
+            "eur_per_asukas": per_capita.value,
+            "käyttötunnit": lookup(indicators, "premises_hours", year, region).value,
+            "ennakollinen": per_capita.provisional,
+        })
+    return pd.DataFrame(series, columns=SUPPORT_COLUMNS)
+
+
+def support_term_table(indicators: pd.DataFrame, domain: Domain) -> pd.DataFrame:
+    """Per council term: in-kind, total support, € per inhabitant (and per year), months covered."""
+    region = domain.region_code
+    terms = []
+    for term in domain.council_terms:
+        inkind = lookup(indicators, INKIND, term.id, region).value
+        if inkind is None:
+            continue
+        per_capita = lookup(indicators, "support_total_per_capita_eur", term.id, region)
+        terms.append((
+            term.label,
+            inkind,
+            lookup(indicators, "support_total_eur", term.id, region).value,
+            per_capita.value,
+            lookup(indicators, "support_total_per_capita_annualised_eur", term.id, region).value,
+            lookup(indicators, "support_term_months_covered", term.id, region).value,
+            per_capita.provisional,
+        ))
+    return pd.DataFrame(terms, columns=TERM_COLUMNS)
+
+
+def network_trend(indicators: pd.DataFrame, domain: Domain, up_to: int) -> pd.DataFrame:
+    """In-kind € per network and year, long format for a stacked bar chart."""
+    frames = []
+    for key, label in network_labels(domain).items():
+        series = yearly_series(indicators, INKIND, domain.region_code, up_to, category=key)
+        if not series.empty:
+            frames.append(series.assign(vuosi=series["vuosi"].astype(str), verkosto=label))
+    if not frames:
+        return pd.DataFrame(columns=["vuosi", "arvo", "ennakollinen", "verkosto"])
+    return pd.concat(frames, ignore_index=True)
