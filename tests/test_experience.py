@@ -13,27 +13,28 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kainuu_metrics.datasets import experience
-from kainuu_metrics.settings import load_column_mapping
-from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.datasets.experience import (
-    clean_experience,
-    experience_indicators,
-    load_experience_config,
-    name_key,
-    parse_hours,
-    register_id_key,
-)
-from kainuu_metrics.indicators.grants import slug
-from kainuu_metrics.paths import NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, Layout
-from kainuu_metrics.datasets.privacy import pseudonymise
+from kainuu_metrics.datasets.base import CleaningContext, Dataset
+from kainuu_metrics.datasets.experience import REGISTRY_ENTRY, TABLES, clean, clean_experience, load_experience_config
+from kainuu_metrics.datasets.experience.config import ExperienceConfig
+from kainuu_metrics.datasets.experience.identities import name_key, register_id_key
+from kainuu_metrics.datasets.experience.parse import parse_hours
+from kainuu_metrics.datasets.experience.pseudonyms import pseudonymise
 from kainuu_metrics.datasets.readers import read_grids
 from kainuu_metrics.datasets.schemas import EXPERIENCE_ASSIGNMENTS, EXPERIENCE_REGISTER, POPULATION, conform
+from kainuu_metrics.errors import ConfigError, InputFileError
+from kainuu_metrics.indicators.experience import experience_indicators, indicators
+from kainuu_metrics.indicators.table import INDICATOR_COLUMNS, read_indicators, select, slug
+from kainuu_metrics.paths import CONFIG_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, Layout
+from kainuu_metrics.report import experience as report
+from kainuu_metrics.settings import load_config_file, load_settings
 from kainuu_metrics.store import write_cleaning, write_indicators
 
 KEY = bytes(range(32))
 WRONG_KEY = bytes(range(100, 132))
-CONFIG = load_experience_config()
+SETTINGS = load_settings(CONFIG_DIR)
+CONFIG = load_experience_config(SETTINGS)
+PRIVACY = SETTINGS.domain.privacy
+REGION = SETTINGS.domain.region_code
 MT, LNP, IKA, KOKO = (
     "Mielenterveys- ja päihdepalvelut", "Lasten, nuorten ja perheiden palvelut", "Ikäihmisten palvelut", "Koko hyvinvointialue",
 )
@@ -81,7 +82,7 @@ def write(layout: Layout, name: str, text: str, encoding: str = "cp1252") -> Pat
 def cleaned(layout: Layout):
     # Deliberately misleading file names: the kind is read from the headers.
     paths = [write(layout, "rekisteri.csv", LOG_CSV), write(layout, "tehtavat.csv", REGISTER_CSV, "utf-8-sig")]
-    return clean_experience(paths, layout, key=KEY)
+    return clean_experience(paths, layout, SETTINGS, key=KEY)
 
 
 def pseudonym(identity: str) -> str:
@@ -206,7 +207,7 @@ def test_a_name_written_into_another_column_is_removed_there_too(layout):
         "14.3.2024;Maija Virtanen;kouluttaja;Maija Virtanen;Kainuun Omaiset ry\r\n"
         "15.3.2024;Maija Virtanen;kouluttaja;2;Virtanen Maija\r\n"
     )
-    result = clean_experience([write(layout, "a.csv", text)], layout, key=KEY)["experience_assignments"]
+    result = clean_experience([write(layout, "a.csv", text)], layout, SETTINGS, key=KEY)["experience_assignments"]
     [line] = result.rejected.itertuples()
     assert (line.column, line.value) == ("Tuntimäärä", "(nimi poistettu)")
     assert "Virtanen" not in line.reason and "(nimi poistettu)" in line.reason
@@ -218,7 +219,7 @@ def test_register_exports_later_file_wins(layout):
     older = write(layout, "rekisteri_2024.csv", header + "KE-1;Virtanen Maija;2019;aktiivinen;31.5.2019;\r\nKE-2;Korhonen Pekka;2020;aktiivinen;1.6.2020;\r\n")
     # The newer export lists Maija by name only: linked to KE-1 through the older export.
     newer = write(layout, "rekisteri_2025.csv", header + ";Maija Virtanen;2019;lopettanut;31.5.2019;31.1.2025\r\n")
-    result = clean_experience([older, newer], layout, key=KEY)["experience_register"]
+    result = clean_experience([older, newer], layout, SETTINGS, key=KEY)["experience_register"]
     r = result.cleaned
     assert r["expert_pseudonym"].tolist() == [pseudonym("tunnus:KE2"), pseudonym("tunnus:KE1")]
     assert r["status"].tolist() == ["aktiivinen", "lopettanut"]
@@ -231,7 +232,7 @@ def test_register_exports_later_file_wins(layout):
 def test_unrecognised_file_names_the_problem(layout):
     path = write(layout, "muistio.csv", "Päivämäärä;Rooli;Tunnit;Kahvi\r\n1.1.2024;media;1;kyllä\r\n")
     with pytest.raises(InputFileError) as error:
-        clean_experience([path], layout, key=KEY)
+        clean_experience([path], layout, SETTINGS, key=KEY)
     assert "ei tunnistettu kokemustoiminnan tehtäväluetteloksi eikä kokemusasiantuntijarekisteriksi" in error.value.problem
     assert "'Kahvi'" in error.value.problem and error.value.column == "Kahvi"
 
@@ -239,11 +240,11 @@ def test_unrecognised_file_names_the_problem(layout):
 def test_log_without_expert_column_is_an_input_error(layout):
     path = write(layout, "a.csv", "Päivämäärä;Rooli;Tunnit\r\n1.1.2024;media;1\r\n")
     with pytest.raises(InputFileError, match="nimi- tai tunnussarake"):
-        clean_experience([path], layout, key=KEY)
+        clean_experience([path], layout, SETTINGS, key=KEY)
 
 
 def test_no_files_gives_empty_tables_with_the_schema(layout):
-    result = clean_experience([], layout, key=KEY)
+    result = clean_experience([], layout, SETTINGS, key=KEY)
     assert list(result["experience_assignments"].cleaned.columns) == list(EXPERIENCE_ASSIGNMENTS)
     assert list(result["experience_register"].cleaned.columns) == list(EXPERIENCE_REGISTER)
     assert result["experience_assignments"].cleaned.empty
@@ -252,10 +253,10 @@ def test_no_files_gives_empty_tables_with_the_schema(layout):
 def test_key_defaults_to_the_data_folder_key_file(layout, monkeypatch):
     monkeypatch.delenv("KAINUU_METRICS_PSEUDONYM_KEY", raising=False)
     path = write(layout, "a.csv", "Pvm;Tunnus;Tehtävä;Tuntimäärä\r\n1.2.2024;KE-7;media;1\r\n")
-    first = clean_experience([path], layout)["experience_assignments"].cleaned["expert_pseudonym"].iloc[0]
+    first = clean_experience([path], layout, SETTINGS)["experience_assignments"].cleaned["expert_pseudonym"].iloc[0]
     key = (layout.data / ".pseudonym-key").read_text().strip()
     assert first == pseudonymise("tunnus:KE7", bytes.fromhex(key))
-    assert clean_experience([path], layout)["experience_assignments"].cleaned["expert_pseudonym"].iloc[0] == first
+    assert clean_experience([path], layout, SETTINGS)["experience_assignments"].cleaned["expert_pseudonym"].iloc[0] == first
 
 
 # --- indicators (hand-computed) ----------------------------------------------------------------
@@ -293,20 +294,32 @@ POPULATION_ROWS = conform(pd.DataFrame([
 ]), POPULATION)
 
 
+def compute(assignments, register, population, *, suppress=True):
+    """The indicators as the run publishes them (the domain's privacy), or unsuppressed."""
+    return experience_indicators(
+        assignments, register, population, region=REGION, config=CONFIG, privacy=PRIVACY if suppress else None
+    )
+
+
 @pytest.fixture(scope="module")
 def raw_indicators() -> pd.DataFrame:
-    return experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS, suppress=False)
+    return compute(ASSIGNMENTS, REGISTER, POPULATION_ROWS, suppress=False)
 
 
-def value(indicators, indicator, period, area="MK18"):
-    hit = indicators.loc[(indicators["indicator"] == indicator) & (indicators["period"] == str(period)) & (indicators["area"] == area)]
-    assert len(hit) == 1, (indicator, period, hit)
-    return hit["value"].iloc[0], bool(hit["provisional"].iloc[0])
+def value(indicators, indicator, period, area="MK18", category=""):
+    """(value, provisional) of one tidy row; a suppressed row gives its marker (and has no value)."""
+    hit = select(indicators, indicator, period=period, area=area, category=category)
+    assert len(hit) == 1, (indicator, category, period, hit)
+    row = hit.iloc[0]
+    if row["suppression"]:
+        assert pd.isna(row["value"]), (indicator, category, period, row)
+        return row["suppression"], bool(row["provisional"])
+    return row["value"], bool(row["provisional"])
 
 
-def values(indicators, prefix, period):
-    """{measure id: value} of one category over the six measures."""
-    return [value(indicators, f"{m}{prefix}", period)[0] for m in (
+def values(indicators, category, period):
+    """The values of one category over the six measures."""
+    return [value(indicators, m, period, category=category)[0] for m in (
         "experience_active_experts", "experience_assignments", "experience_hours", "experience_fees_eur",
         "experience_costs_eur", "experience_volunteer_hours",
     )]
@@ -314,34 +327,36 @@ def values(indicators, prefix, period):
 
 def test_yearly_totals(raw_indicators):
     ind = raw_indicators
+    assert list(ind.columns) == INDICATOR_COLUMNS
     assert values(ind, "", 2023) == [3, 4, 7.5, 112.5, pytest.approx(15.3), 3.0]
     assert values(ind, "", 2024) == [4, 5, 11.5, 230.0, pytest.approx(32.4), 3.0]
     assert set(ind["area"]) == {"MK18"} and set(ind["period"]) == {"2023", "2024"}
+    assert not ind["indicator"].str.contains(":").any() and (ind["suppression"] == "").all()
 
 
 def test_breakdowns_by_role(raw_indicators):
     ind = raw_indicators
-    assert values(ind, ":role_kokemuskouluttaja", 2023) == [2, 2, 3.5, 87.5, pytest.approx(15.3), 0.0]
-    assert values(ind, ":role_kehittaja", 2023) == [1, 1, 3.0, 0.0, 0.0, 3.0]
-    assert values(ind, ":role_media", 2023) == [1, 1, 1.0, 25.0, 0.0, 0.0]
-    assert values(ind, ":role_ryhmanohjaaja", 2023) == [0, 0, 0, 0, 0, 0]
-    assert values(ind, ":role_kokemuskouluttaja", 2024) == [2, 2, 6.0, 180.0, pytest.approx(20.4), 0.0]
-    assert values(ind, ":role_ryhmanohjaaja", 2024) == [1, 2, 3.0, 0.0, 12.0, 3.0]
-    assert values(ind, ":role_kehittaja", 2024) == [1, 1, 2.5, 50.0, 0.0, 0.0]
-    roles = {i.split(":role_")[1] for i in ind["indicator"] if ":role_" in i}
+    assert values(ind, "role_kokemuskouluttaja", 2023) == [2, 2, 3.5, 87.5, pytest.approx(15.3), 0.0]
+    assert values(ind, "role_kehittaja", 2023) == [1, 1, 3.0, 0.0, 0.0, 3.0]
+    assert values(ind, "role_media", 2023) == [1, 1, 1.0, 25.0, 0.0, 0.0]
+    assert values(ind, "role_ryhmanohjaaja", 2023) == [0, 0, 0, 0, 0, 0]
+    assert values(ind, "role_kokemuskouluttaja", 2024) == [2, 2, 6.0, 180.0, pytest.approx(20.4), 0.0]
+    assert values(ind, "role_ryhmanohjaaja", 2024) == [1, 2, 3.0, 0.0, 12.0, 3.0]
+    assert values(ind, "role_kehittaja", 2024) == [1, 1, 2.5, 50.0, 0.0, 0.0]
+    roles = {c.removeprefix("role_") for c in ind["category"] if c.startswith("role_")}
     assert roles == {"kokemuskouluttaja", "ryhmanohjaaja", "tyopari", "kehittaja", "media", "vaikuttamistoiminta"}
 
 
 def test_breakdowns_by_service_area(raw_indicators):
     ind = raw_indicators
-    assert values(ind, ":service_area_mielenterveys_ja_paihdepalvelut", 2023) == [1, 2, 5.0, 50.0, 10.0, 3.0]
-    assert values(ind, ":service_area_lasten_nuorten_ja_perheiden_palvelut", 2023) == [1, 1, 1.5, 37.5, 5.3, 0.0]
-    assert values(ind, ":service_area_ei_tiedossa", 2023) == [1, 1, 1.0, 25.0, 0.0, 0.0]
-    assert values(ind, ":service_area_vammaispalvelut", 2023) == [0, 0, 0, 0, 0, 0]
-    assert values(ind, ":service_area_mielenterveys_ja_paihdepalvelut", 2024) == [3, 3, 8.0, 180.0, pytest.approx(32.4), 2.0]
-    assert values(ind, ":service_area_ikaihmisten_palvelut", 2024) == [1, 1, 1.0, 0.0, 0.0, 1.0]
-    assert values(ind, ":service_area_koko_hyvinvointialue", 2024) == [1, 1, 2.5, 50.0, 0.0, 0.0]
-    assert not (ind["indicator"] == "experience_hours:service_area_ei_tiedossa").loc[ind["period"] == "2024"].any()
+    assert values(ind, "service_area_mielenterveys_ja_paihdepalvelut", 2023) == [1, 2, 5.0, 50.0, 10.0, 3.0]
+    assert values(ind, "service_area_lasten_nuorten_ja_perheiden_palvelut", 2023) == [1, 1, 1.5, 37.5, 5.3, 0.0]
+    assert values(ind, "service_area_ei_tiedossa", 2023) == [1, 1, 1.0, 25.0, 0.0, 0.0]
+    assert values(ind, "service_area_vammaispalvelut", 2023) == [0, 0, 0, 0, 0, 0]
+    assert values(ind, "service_area_mielenterveys_ja_paihdepalvelut", 2024) == [3, 3, 8.0, 180.0, pytest.approx(32.4), 2.0]
+    assert values(ind, "service_area_ikaihmisten_palvelut", 2024) == [1, 1, 1.0, 0.0, 0.0, 1.0]
+    assert values(ind, "service_area_koko_hyvinvointialue", 2024) == [1, 1, 2.5, 50.0, 0.0, 0.0]
+    assert select(ind, "experience_hours", period=2024, category="service_area_ei_tiedossa").empty
 
 
 def test_register_counts(raw_indicators):
@@ -368,55 +383,76 @@ def test_per_inhabitant_both_years_and_change(raw_indicators):
 
 
 def test_units(raw_indicators):
-    units = dict(zip(raw_indicators["indicator"], raw_indicators["unit"]))
-    assert units["experience_active_experts"] == "persons"
-    assert units["experience_hours:role_media"] == "hours"
-    assert units["experience_fees_eur"] == units["experience_costs_eur"] == "eur"
-    assert units["experience_assignments"] == "count"
-    assert units["experience_active_per_10000"] == "per_10000_inhabitants"
-    assert units["experience_hours_change"] == "ratio"
+    units = {(i, c): u for i, c, u in zip(raw_indicators["indicator"], raw_indicators["category"], raw_indicators["unit"])}
+    assert units[("experience_active_experts", "")] == "persons"
+    assert units[("experience_hours", "role_media")] == "hours"
+    assert units[("experience_fees_eur", "")] == units[("experience_costs_eur", "")] == "eur"
+    assert units[("experience_assignments", "")] == "count"
+    assert units[("experience_active_per_10000", "")] == "per_10000_inhabitants"
+    assert units[("experience_hours_change", "")] == "ratio"
 
 
 def test_published_indicators_hide_small_counts():
-    ind = experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS)
+    ind = compute(ASSIGNMENTS, REGISTER, POPULATION_ROWS)
     # Every year has fewer than five active experts: counts "<5", everything else of them "x".
     assert value(ind, "experience_active_experts", 2023)[0] == "<5"
     assert value(ind, "experience_hours", 2023)[0] == "x"
     assert value(ind, "experience_fees_eur", 2024)[0] == "x"
-    assert value(ind, "experience_active_experts:role_kehittaja", 2023)[0] == "<5"
-    assert value(ind, "experience_hours:role_kehittaja", 2023)[0] == "x"
-    assert value(ind, "experience_active_experts:role_tyopari", 2023)[0] == 0.0  # zero is published
+    assert value(ind, "experience_active_experts", 2023, category="role_kehittaja")[0] == "<5"
+    assert value(ind, "experience_hours", 2023, category="role_kehittaja")[0] == "x"
+    assert value(ind, "experience_active_experts", 2023, category="role_tyopari")[0] == 0.0  # zero is published
     assert value(ind, "experience_active_per_10000", 2023)[0] == "x"
     assert value(ind, "experience_hours_change", 2024)[0] == "x"
     assert value(ind, "experience_registered_experts", 2024)[0] == 5.0
     assert value(ind, "experience_registered_experts", 2023)[0] == "<5"
     assert value(ind, "experience_active_both_years", 2024)[0] == "<5"
+    # The value column holds numbers only; a marker is never a value.
+    assert ind["value"].dtype == "float64"
+    assert ind.loc[ind["suppression"] != "", "value"].isna().all()
+    assert set(ind["suppression"]) == {"", PRIVACY.primary_marker, PRIVACY.complementary_marker}
 
 
-def test_suppressed_values_are_text_in_indicators_csv(tmp_path):
-    from kainuu_metrics.store import read_indicators
+def test_markers_come_from_the_domain():
+    privacy = PRIVACY.model_copy(update={"threshold": 3, "primary_marker": "<3", "complementary_marker": "s"})
+    ind = experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS, region=REGION, config=CONFIG, privacy=privacy)
+    # 2023: three experts (published at threshold 3) in roles of 2, 1 and 1 (all hidden), so the
+    # total would give the small counts away and is hidden too.
+    assert value(ind, "experience_active_experts", 2023)[0] == "s"
+    assert value(ind, "experience_active_experts", 2023, category="role_kokemuskouluttaja")[0] == "<3"
+    assert value(ind, "experience_registered_experts", 2023)[0] == 3.0
+    assert value(ind, "experience_active_both_years", 2024)[0] == "<3"
+    assert set(ind["suppression"]) <= {"", "<3", "s"}
 
-    ind = experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS)
+
+def test_suppressed_values_survive_indicators_csv(tmp_path):
+    ind = compute(ASSIGNMENTS, REGISTER, POPULATION_ROWS)
     read = read_indicators(write_indicators(tmp_path, ind))
     assert value(read, "experience_active_experts", 2023)[0] == "<5"
+    assert value(read, "experience_hours", 2023, category="role_kehittaja")[0] == "x"
     assert float(value(read, "experience_registered_experts", 2024)[0]) == 5.0
 
 
 def test_report_tables_keep_markers():
-    ind = experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS)
-    figures = experience.key_figures(ind, 2024, "MK18").set_index("Tunnusluku")["Arvo"]
+    ind = compute(ASSIGNMENTS, REGISTER, POPULATION_ROWS)
+    figures = report.key_figures(ind, 2024, "MK18").set_index("Tunnusluku")["Arvo"]
     assert figures["Rekisterissä vuoden aikana"] == "5"
     assert figures["Aktiivisia kokemusasiantuntijoita"] == "<5"
     assert figures["Tunteja"] == "x"
-    roles = experience.breakdown_display(ind, "role", 2024, "MK18", CONFIG).set_index("Rooli")
+    roles = report.breakdown_display(ind, "role", 2024, "MK18", CONFIG).set_index("Rooli")
     assert roles.loc["Kokemuskouluttaja", "Aktiivisia kokemusasiantuntijoita"] == "<5"
     assert roles.loc["Media", "Tunteja"] == "0"
-    chart = experience.breakdown_values(ind, "role", 2024, "MK18", CONFIG).set_index("Rooli")
+    chart = report.breakdown_values(ind, "role", 2024, "MK18", CONFIG).set_index("Rooli")
     assert pd.isna(chart.loc["Kokemuskouluttaja (salattu)", "Tunteja"])
     assert chart.loc["Media", "Tunteja"] == 0.0
-    raw = experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS, suppress=False)
-    trend = experience.trend_table(raw, "MK18").set_index("Vuosi")
+    raw = compute(ASSIGNMENTS, REGISTER, POPULATION_ROWS, suppress=False)
+    trend = report.trend_table(raw, "MK18").set_index("Vuosi")
     assert trend.loc["2024", "Tunteja"] == "11,5" and trend.loc["2023", "Rekisterissä vuoden aikana"] == "3"
+
+
+def test_report_notes_follow_the_configuration():
+    note = report.suppression_note(PRIVACY)
+    assert "'<5'" in note and "'x'" in note and "alle 5 henkilön" in note
+    assert "Kainuun väkiluku" in report.method_note(SETTINGS.domain)
 
 
 # --- configuration and checks ------------------------------------------------------------------
@@ -433,7 +469,7 @@ def suite_kwargs(name: str, kind: str, column: str) -> dict:
 def test_suites_match_schema_and_configuration():
     assert suite_kwargs("experience_assignments", "expect_column_values_to_be_in_set", "role")["value_set"] == list(CONFIG.role_labels)
     assert suite_kwargs("experience_assignments", "expect_column_values_to_be_in_set", "service_area")["value_set"] == list(CONFIG.service_area_labels.values())
-    assert set(suite_kwargs("experience_register", "expect_column_values_to_be_in_set", "status")["value_set"]) == set(CONFIG.statuses.values())
+    assert set(suite_kwargs("experience_register", "expect_column_values_to_be_in_set", "status")["value_set"]) == set(CONFIG.statuses)
     years = suite_kwargs("experience_assignments", "expect_column_values_to_be_between", "year")
     assert (years["min_value"], years["max_value"]) == CONFIG.plausible_years
     for name, schema in (("experience_assignments", EXPERIENCE_ASSIGNMENTS), ("experience_register", EXPERIENCE_REGISTER)):
@@ -444,10 +480,51 @@ def test_suites_match_schema_and_configuration():
 
 def test_config_roles_and_spellings():
     assert list(CONFIG.role_labels) == ["kokemuskouluttaja", "ryhmanohjaaja", "tyopari", "kehittaja", "media", "vaikuttamistoiminta"]
-    assert CONFIG.roles["työparina asiakastyössä"] == "tyopari"
-    assert CONFIG.roles["kehittäjä"] == "kehittaja"
-    assert CONFIG.service_areas["lapsiperhepalvelut"] == LNP
-    assert (CONFIG.threshold, CONFIG.marker, CONFIG.complementary_marker) == (5, "<5", "x")
+    assert CONFIG.role_lookup["työparina asiakastyössä"] == "tyopari"
+    assert CONFIG.role_lookup["kehittäjä"] == "kehittaja"
+    assert CONFIG.service_area_lookup["lapsiperhepalvelut"] == LNP
+    assert CONFIG.status_lookup["poistunut"] == "lopettanut"
+    # Suppression is the domain's, not repeated in experience.yaml.
+    assert (PRIVACY.threshold, PRIVACY.primary_marker, PRIVACY.complementary_marker) == (5, "<5", "x")
+    assert "suppression" not in ExperienceConfig.model_fields and not hasattr(CONFIG, "threshold")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"suppression": {"threshold": 5}}, "kohta suppression: tuntematon kohta"),
+        ({"register_id_pattern": "([A-Z"}, "kohta register_id_pattern: säännöllinen lauseke ei kelpaa"),
+        ({"plausible_years": [2035, 2015]}, "viimeinen vuosi 2015 on ennen ensimmäistä 2035"),
+        ({"statuses": {"aktiivinen": []}}, "tiloista puuttuu lopettanut"),
+        ({"roles": {"Työpari": {"label": "Työpari"}}}, "roolin tunnisteessa saa olla vain pieniä kirjaimia"),
+        ({"max_hours_per_assignment": 0}, "kohta max_hours_per_assignment: arvo on liian pieni"),
+    ],
+)
+def test_config_mistakes_get_finnish_messages(tmp_path, change, message):
+    import yaml
+
+    raw = yaml.safe_load((CONFIG_DIR / "experience.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "experience.yaml").write_text(yaml.safe_dump({**raw, **change}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config_file(tmp_path, "experience.yaml", ExperienceConfig)
+    assert "experience.yaml" in str(error.value) and message in str(error.value)
+
+
+def test_registry_entry_and_entry_points(layout):
+    assert {k: REGISTRY_ENTRY[k] for k in ("name", "label", "raw_folder", "needs", "required")} == {
+        "name": "experience", "label": "Kokemustoiminta", "raw_folder": "experience", "needs": ("population",), "required": False,
+    }
+    assert TABLES == ("experience_assignments", "experience_register")
+    line = Dataset(**REGISTRY_ENTRY, clean=clean, indicators=indicators, tables={t: t for t in TABLES})
+    paths = [write(layout, "a.csv", LOG_CSV), write(layout, "r.csv", REGISTER_CSV, "utf-8-sig")]
+    assert sorted(line.files(layout)) == sorted(paths)
+    output = line.clean(paths, CleaningContext(layout, SETTINGS))
+    assert set(output.results) == set(TABLES) and output.years == [2024]
+    derived = indicators({**output.all_tables(), "population": POPULATION_ROWS, "indicators": pd.DataFrame()}, SETTINGS)
+    # Published with the domain's privacy: four experts (Maija, Sari Laine, Elina, Aino).
+    assert value(derived.indicators, "experience_active_experts", 2024)[0] == "<5"
+    assert value(derived.indicators, "experience_assignments", 2024)[0] == "x"
+    assert value(derived.indicators, "experience_active_experts", 2024, category="role_media")[0] == "<5"
 
 
 # --- sample data, privacy end to end, checks ---------------------------------------------------
@@ -470,14 +547,12 @@ def sample(tmp_path_factory):
     again = tmp_path_factory.mktemp("again") / "raw" / "experience"
     paths_again = module.generate(again, random.Random(2023))
     layout = Layout(data, data.parent / "reports")
-    result = clean_experience(paths, layout, key=KEY)
+    result = clean_experience(paths, layout, SETTINGS, key=KEY)
     for name, r in result.items():
         write_cleaning(layout.processed, name, r)
-    indicators = experience_indicators(
-        result["experience_assignments"].cleaned, result["experience_register"].cleaned, POPULATION_ROWS
-    )
-    write_indicators(layout.processed, indicators)
-    return {"module": module, "paths": paths, "again": paths_again, "layout": layout, "result": result, "indicators": indicators}
+    figures = compute(result["experience_assignments"].cleaned, result["experience_register"].cleaned, POPULATION_ROWS)
+    write_indicators(layout.processed, figures)
+    return {"module": module, "paths": paths, "again": paths_again, "layout": layout, "result": result, "indicators": figures}
 
 
 def test_sample_files_are_reproducible_and_marked(sample):
@@ -497,7 +572,7 @@ def test_sample_files_are_reproducible_and_marked(sample):
 
 
 def test_sample_headers_differ_between_years_and_are_all_mapped(sample):
-    mapping = load_column_mapping("experience_assignments")
+    mapping = SETTINGS.columns("experience_assignments")
     headers = {}
     for path in sample["paths"][1:]:
         [sheet] = read_grids(path)
@@ -529,13 +604,14 @@ def test_same_person_has_one_pseudonym_in_every_year(sample):
 def test_sample_indicators_use_complementary_suppression(sample):
     ind = sample["indicators"]
     # 2023: Vammaispalvelut has 2 active experts; the next smallest area (5) is hidden as well.
-    assert value(ind, "experience_active_experts:service_area_vammaispalvelut", 2023)[0] == "<5"
-    assert value(ind, "experience_active_experts:service_area_lasten_nuorten_ja_perheiden_palvelut", 2023)[0] == "x"
-    assert value(ind, "experience_hours:service_area_lasten_nuorten_ja_perheiden_palvelut", 2023)[0] == "x"
+    assert value(ind, "experience_active_experts", 2023, category="service_area_vammaispalvelut")[0] == "<5"
+    assert value(ind, "experience_active_experts", 2023, category="service_area_lasten_nuorten_ja_perheiden_palvelut")[0] == "x"
+    assert value(ind, "experience_hours", 2023, category="service_area_lasten_nuorten_ja_perheiden_palvelut")[0] == "x"
     assert value(ind, "experience_active_experts", 2023)[0] == 24.0
     # Two small roles (työpari 2, media 3) cannot be told apart from their sum: nothing more hidden.
-    assert value(ind, "experience_active_experts:role_tyopari", 2023)[0] == value(ind, "experience_active_experts:role_media", 2023)[0] == "<5"
-    assert value(ind, "experience_active_experts:role_kehittaja", 2023)[0] == 13.0
+    assert value(ind, "experience_active_experts", 2023, category="role_tyopari")[0] == "<5"
+    assert value(ind, "experience_active_experts", 2023, category="role_media")[0] == "<5"
+    assert value(ind, "experience_active_experts", 2023, category="role_kehittaja")[0] == 13.0
 
 
 def _names_in_raw_files(module) -> set[str]:
@@ -626,7 +702,7 @@ def test_notebook_is_thin_and_stripped():
     nb = json.loads((NOTEBOOKS_DIR / "experience.ipynb").read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert [c["metadata"].get("tags") for c in code][0] == ["parameters"]
-    assert "".join(code[0]["source"]) == 'year = 2024\ndata_dir = "data"\nreports_dir = "reports"'
+    assert "".join(code[0]["source"]) == 'year = 2024\ndata_dir = "data"\nconfig_dir = "config"\nreports_dir = "reports"'
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     source = "\n".join("".join(c["source"]) for c in code)
     assert "\ndef " not in source and "\nclass " not in source and "charts.setup_plotly()" in source

@@ -1,4 +1,5 @@
-"""Keyed pseudonyms, the key file and small-count suppression (kainuu_metrics/privacy.py)."""
+"""Keyed pseudonyms and the key file (kainuu_metrics/datasets/experience/pseudonyms.py) and
+small-count suppression (kainuu_metrics/indicators/suppression.py)."""
 
 from __future__ import annotations
 
@@ -12,23 +13,26 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kainuu_metrics.errors import ConfigError
-from kainuu_metrics.datasets.privacy import (
+from kainuu_metrics.datasets.experience.pseudonyms import (
     KEY_ENV_VAR,
     KEY_FILE_NAME,
     PSEUDONYM_PATTERN,
     is_pseudonym,
-    is_suppressed,
     load_or_create_key,
     normalise_identity,
     parse_key,
     pseudonymise,
-    suppress_counts,
-    suppression_pattern,
 )
+from kainuu_metrics.errors import ConfigError
+from kainuu_metrics.indicators.suppression import is_small, is_suppressed, suppress_counts, suppression_pattern
+from kainuu_metrics.paths import CONFIG_DIR
+from kainuu_metrics.settings import load_domain
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
+PRIVACY = load_domain(CONFIG_DIR).privacy  # threshold 5, markers "<5" and "x"
+LIMITS = {"threshold": PRIVACY.threshold, "primary_marker": PRIVACY.primary_marker, "complementary_marker": PRIVACY.complementary_marker}
+MARKERS = (PRIVACY.primary_marker, PRIVACY.complementary_marker)
 
 
 # --- pseudonyms ----------------------------------------------------------------------------------
@@ -138,46 +142,46 @@ def persons(total: int | None, **cells: int) -> pd.DataFrame:
 
 
 def test_small_counts_alone_without_a_published_total():
-    out = suppress_counts(persons(None, a=3, b=7, c=0, d=5), ["persons"])
+    out = suppress_counts(persons(None, a=3, b=7, c=0, d=5), ["persons"], **LIMITS)
     assert out["persons"].tolist() == ["<5", 7, 0, 5]
     assert out["suppression"].tolist() == ["primary", None, None, None]
 
 
 def test_one_small_cell_and_a_total_hides_the_next_smallest_cell():
-    out = suppress_counts(persons(20, a=3, b=7, c=10, d=0), ["persons"], total="total")
+    out = suppress_counts(persons(20, a=3, b=7, c=10, d=0), ["persons"], total="total", **LIMITS)
     # b (7) is the smallest other positive cell; d (0) is published as 0.
     assert out["persons"].tolist() == [20, "<5", "x", 10, 0]
     assert out["suppression"].tolist() == [None, "primary", "complementary", None, None]
 
 
 def test_ties_take_the_first_cell_in_order():
-    out = suppress_counts(persons(19, a=2, b=6, c=6, d=5), ["persons"], total="total")
+    out = suppress_counts(persons(19, a=2, b=6, c=6, d=5), ["persons"], total="total", **LIMITS)
     assert out["persons"].tolist() == [19, "<5", 6, 6, "x"]
-    out = suppress_counts(persons(19, a=2, b=6, c=6, d=6), ["persons"], total="total")
+    out = suppress_counts(persons(19, a=2, b=6, c=6, d=6), ["persons"], total="total", **LIMITS)
     assert out["persons"].tolist() == [19, "<5", "x", 6, 6]
 
 
 def test_two_small_cells_that_cannot_be_told_apart_need_nothing_more():
     # 3 + 3 = 6: each could be 2, 3 or 4.
-    out = suppress_counts(persons(20, a=3, b=3, c=14), ["persons"], total="total")
+    out = suppress_counts(persons(20, a=3, b=3, c=14), ["persons"], total="total", **LIMITS)
     assert out["persons"].tolist() == [20, "<5", "<5", 14]
 
 
 def test_two_ones_would_be_given_away_by_their_sum():
     # 20 - 18 = 2 = 1 + 1: both would be known, so the next smallest cell is hidden too.
-    out = suppress_counts(persons(20, a=1, b=1, c=8, d=10), ["persons"], total="total")
+    out = suppress_counts(persons(20, a=1, b=1, c=8, d=10), ["persons"], total="total", **LIMITS)
     assert out["persons"].tolist() == [20, "<5", "<5", "x", 10]
 
 
 def test_total_is_hidden_when_no_cell_is_left_to_hide():
     # "<5" and "x" (at least 5) summing to 6 can only be 1 and 5.
-    out = suppress_counts(persons(6, a=1, b=5), ["persons"], total="total")
+    out = suppress_counts(persons(6, a=1, b=5), ["persons"], total="total", **LIMITS)
     assert out["persons"].tolist() == ["x", "<5", "x"]
     assert out["suppression"].tolist() == ["complementary", "primary", "complementary"]
 
 
 def test_a_small_total_is_itself_suppressed_and_nothing_is_added():
-    out = suppress_counts(persons(3, a=2, b=1, c=0), ["persons"], total="total")
+    out = suppress_counts(persons(3, a=2, b=1, c=0), ["persons"], total="total", **LIMITS)
     assert out["persons"].tolist() == ["<5", "<5", "<5", 0]
 
 
@@ -187,7 +191,7 @@ def test_measures_of_suppressed_cells_are_hidden_and_input_is_unchanged():
         index=["total", "media", "tyopari", "kehittaja"],
     )
     copy = frame.copy()
-    out = suppress_counts(frame, ["persons"], total="total", measure_columns=["hours", "fees"])
+    out = suppress_counts(frame, ["persons"], total="total", measure_columns=["hours", "fees"], **LIMITS)
     pd.testing.assert_frame_equal(frame, copy)
     # Two small cells (2 + 4 = 6: 2..4 and 2..4) are enough; kehittaja stays.
     assert out.loc["media"].tolist()[:3] == ["<5", "x", "x"]
@@ -198,17 +202,22 @@ def test_measures_of_suppressed_cells_are_hidden_and_input_is_unchanged():
 
 def test_a_row_small_in_any_count_column_is_suppressed():
     frame = pd.DataFrame({"persons": [30, 12, 18], "newcomers": [6, 3, 3]}, index=["total", "a", "b"])
-    out = suppress_counts(frame, ["persons", "newcomers"], total="total")
+    out = suppress_counts(frame, ["persons", "newcomers"], total="total", **LIMITS)
     assert out["persons"].tolist() == [30, "x", "x"]
     assert out["newcomers"].tolist() == [6, "<5", "<5"]
 
 
 def test_threshold_and_markers_come_from_the_caller():
-    out = suppress_counts(persons(None, a=2, b=3), ["persons"], threshold=3, marker="<3")
+    out = suppress_counts(persons(None, a=2, b=3), ["persons"], threshold=3, primary_marker="<3", complementary_marker="s")
     assert out["persons"].tolist() == ["<3", 3]
+    out = suppress_counts(persons(6, a=1, b=5), ["persons"], total="total", threshold=3, primary_marker="<3", complementary_marker="s")
+    assert out["persons"].tolist() == [6, "<3", "s"]
     assert suppression_pattern(pd.Series({"a": 0, "b": 4}), threshold=5).tolist() == [None, "primary"]
+    assert suppression_pattern(pd.Series({"a": 0, "b": 4}), threshold=4).tolist() == [None, None]
+    assert is_small(4, 5) and not is_small(4, 4) and not is_small(0, 5)
 
 
 def test_is_suppressed():
-    assert is_suppressed("<5") and is_suppressed("x") and is_suppressed(" x ")
-    assert not is_suppressed(4) and not is_suppressed("4") and not is_suppressed(None)
+    assert is_suppressed("<5", MARKERS) and is_suppressed("x", MARKERS) and is_suppressed(" x ", MARKERS)
+    assert not is_suppressed(4, MARKERS) and not is_suppressed("4", MARKERS) and not is_suppressed(None, MARKERS)
+    assert (PRIVACY.threshold, *MARKERS) == (5, "<5", "x")

@@ -1,0 +1,91 @@
+"""Reading experience exports: every sheet is recognised by its headers, never by its file name.
+It is an assignment log when the headers match config/columns/experience_assignments.yaml, a
+register when they match config/columns/experience_register.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kainuu_metrics.datasets.accounting import file_sha256
+from kainuu_metrics.datasets.readers import RawSheet, read_grids
+from kainuu_metrics.datasets.tabular import HEADER_SEARCH_ROWS, MappedSheet, map_sheet
+from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.paths import Layout
+from kainuu_metrics.settings import ColumnMapping
+
+ASSIGNMENTS = "experience_assignments"
+REGISTER = "experience_register"
+
+
+@dataclass(frozen=True)
+class SheetRead:
+    """One sheet of an experience export, recognised and mapped."""
+
+    table: str  # ASSIGNMENTS or REGISTER
+    source_file: str
+    sha256: str
+    sheet: RawSheet
+    mapped: MappedSheet
+
+    def records(self) -> list[dict[str, object]]:
+        """The mapped rows as dicts; pandas' NaT for an empty date cell becomes None."""
+        return [{k: None if v is pd.NaT else v for k, v in r.items()} for r in self.mapped.records.to_dict("records")]
+
+
+def _header_score(sheet: RawSheet, mapping: ColumnMapping) -> int:
+    rows = sheet.rows[:HEADER_SEARCH_ROWS]
+    return max((sum(1 for c in cells if isinstance(c, str) and mapping.canonical(c)) for _, cells in rows), default=0)
+
+
+def recognise_sheet(sheet: RawSheet, file_label: str, mappings: dict[str, ColumnMapping]) -> tuple[str, MappedSheet]:
+    """(table name, mapped sheet) of the one mapping whose headers fit the sheet."""
+    fits: dict[str, MappedSheet] = {}
+    errors: dict[str, InputFileError] = {}
+    for name, mapping in mappings.items():
+        try:
+            mapped = map_sheet(sheet, mapping, file_label)
+        except InputFileError as exc:
+            errors[name] = exc
+            continue
+        if name == ASSIGNMENTS and not {"expert", "register_id"} & set(mapped.headers):
+            errors[name] = InputFileError(
+                file_label,
+                "tehtävälokista puuttuu kokemusasiantuntijan nimi- tai tunnussarake",
+                "Lisää sarake 'Kokemusasiantuntija' (nimi) tai 'Rekisteritunnus', tai lisää sen otsikko "
+                f"tiedostoon {mapping.config_file} kohtaan expert tai register_id.",
+            )
+            continue
+        fits[name] = mapped
+    if len(fits) == 1:
+        return next(iter(fits.items()))
+    if len(fits) > 1:  # both fit: the one that recognises more headers
+        best = max(fits, key=lambda n: (len(fits[n].headers), n == ASSIGNMENTS))
+        return best, fits[best]
+    closest = max(mappings, key=lambda n: _header_score(sheet, mappings[n]))
+    error = errors[closest]
+    where = f" (välilehti '{sheet.name}')" if sheet.name else ""
+    raise InputFileError(
+        file_label,
+        "tiedostoa ei tunnistettu kokemustoiminnan tehtäväluetteloksi eikä kokemusasiantuntijarekisteriksi"
+        f"{where}: {error.problem}",
+        error.fix,
+        row=error.row,
+        column=error.column,
+    )
+
+
+def read_experience_sheets(paths: list[Path], layout: Layout, mappings: dict[str, ColumnMapping]) -> list[SheetRead]:
+    """Every non-empty sheet of every file, recognised as a log or a register (raises InputFileError)."""
+    sheets = []
+    for path in paths:
+        source_file = layout.relative_to_data(path)
+        sha256 = file_sha256(path)
+        for sheet in read_grids(path):
+            if not sheet.rows:
+                continue
+            table, mapped = recognise_sheet(sheet, source_file, mappings)
+            sheets.append(SheetRead(table, source_file, sha256, sheet, mapped))
+    return sheets

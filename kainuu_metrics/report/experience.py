@@ -1,0 +1,178 @@
+"""Report tables of experience-expert activity (what notebooks/experience.ipynb shows): Finnish
+text with suppression markers kept, and numbers for charts with suppressed figures left out."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+
+from kainuu_metrics.datasets.experience.config import ExperienceConfig
+from kainuu_metrics.indicators.experience import AREA_PREFIX, MEASURES, UNKNOWN_AREA, role_categories, service_area_categories
+from kainuu_metrics.indicators.table import Cell, lookup, select
+from kainuu_metrics.report.charts import MISSING, format_change, format_eur, format_number
+from kainuu_metrics.settings import Domain, PrivacyEntry
+
+UNKNOWN_AREA_LABEL = "Palvelualue ei tiedossa"
+MEASURE_LABELS = {
+    "persons": "Aktiivisia kokemusasiantuntijoita",
+    "assignments": "Tehtäviä",
+    "hours": "Tunteja",
+    "fees": "Palkkiot (€)",
+    "costs": "Kulut (€)",
+    "volunteer_hours": "Vapaaehtoistunteja",
+}
+TREND_INDICATORS = {
+    "experience_active_experts": "Aktiivisia kokemusasiantuntijoita",
+    "experience_registered_experts": "Rekisterissä vuoden aikana",
+    "experience_assignments": "Tehtäviä",
+    "experience_hours": "Tunteja",
+    "experience_volunteer_hours": "Vapaaehtoistunteja",
+}
+
+
+def suppression_note(privacy: PrivacyEntry) -> str:
+    """How small counts are hidden, with the domain's threshold and markers."""
+    return (
+        f"Tietosuoja: alle {privacy.threshold} henkilön lukumäärät näytetään merkinnällä '{privacy.primary_marker}'. "
+        "Samalla rivillä olevat tunnit, tehtävät ja eurot sekä luvut, joista pienen luvun voisi laskea "
+        f"erotuksena yhteissummasta, näytetään merkinnällä '{privacy.complementary_marker}' (salattu). "
+        "Kokemusasiantuntijoiden nimiä tai tunnuksia ei tallenneta käsiteltyihin tietoihin; henkilöt "
+        "yhdistetään vuosien välillä avaimellisella pseudonyymillä."
+    )
+
+
+def method_note(domain: Domain) -> str:
+    """How the figures are counted."""
+    return (
+        "Aktiivinen kokemusasiantuntija on tehnyt vuoden aikana vähintään yhden tehtävän. "
+        "Rekisterissä vuoden aikana ovat ne, jotka ovat liittyneet viimeistään vuoden lopussa eivätkä "
+        "ole poistuneet ennen vuoden alkua. Vapaaehtoistunnit ovat tehtäviä, joiden palkkiosta "
+        "kokemusasiantuntija on luopunut. Kulut ovat matka- ja muita kulukorvauksia. Asukaslukuun "
+        f"suhteutetuissa luvuissa jakajana on {domain.region_genitive} väkiluku vuoden lopussa (Tilastokeskus); "
+        "jos sitä ei ole vielä julkaistu, käytetään viimeisintä väkilukua ja luku merkitään ennakolliseksi (*). "
+        "Henkilö voi toimia useassa roolissa ja usealla palvelualueella, joten roolien ja palvelualueiden "
+        "henkilömäärät eivät summaudu kokonaismäärään."
+    )
+
+
+def _formatter(measure: str) -> Callable[[float], str]:
+    if measure in ("fees", "costs"):
+        return format_eur
+    if measure in ("hours", "volunteer_hours"):
+        return lambda v: format_number(v, 1 if v % 1 else 0)
+    return format_number
+
+
+def display(cell: Cell, fmt: Callable[[float], str]) -> str:
+    """A cell as Finnish text: its marker when suppressed, '–' when absent, * when provisional."""
+    if cell.suppression:
+        return cell.suppression
+    if cell.value is None:
+        return MISSING
+    return fmt(cell.value) + (" *" if cell.provisional else "")
+
+
+def chart_value(cell: Cell) -> float:
+    """A figure for a chart: suppressed or missing -> NaN (the bar is left out)."""
+    return math.nan if cell.value is None else cell.value
+
+
+def has_year(indicators: pd.DataFrame, year: int, region: str) -> bool:
+    return lookup(indicators, "experience_assignments", year, region).present
+
+
+def key_figures(indicators: pd.DataFrame, year: int, region: str) -> pd.DataFrame:
+    """The year's headline figures as Finnish text, suppression markers kept."""
+
+    def cell(indicator: str, fmt: Callable[[float], str]) -> str:
+        return display(lookup(indicators, indicator, year, region), fmt)
+
+    hours, per_10000 = _formatter("hours"), lambda v: format_number(v, 1)
+    rows = [
+        ("Rekisterissä vuoden aikana", cell("experience_registered_experts", format_number)),
+        ("Uusia koulutettuja", cell("experience_newly_trained", format_number)),
+        ("Aktiivisia kokemusasiantuntijoita", cell("experience_active_experts", format_number)),
+        ("Aktiivisia 10 000 asukasta kohden", cell("experience_active_per_10000", per_10000)),
+        ("Aktiivisia sekä tänä että edellisenä vuonna", cell("experience_active_both_years", format_number)),
+        ("Tehtäviä", cell("experience_assignments", format_number)),
+        ("Tehtävien muutos edellisestä vuodesta", cell("experience_assignments_change", format_change)),
+        ("Tunteja", cell("experience_hours", hours)),
+        ("Tuntien muutos edellisestä vuodesta", cell("experience_hours_change", format_change)),
+        ("Tunteja 10 000 asukasta kohden", cell("experience_hours_per_10000", per_10000)),
+        ("Vapaaehtoistunteja (palkkiosta luovuttu)", cell("experience_volunteer_hours", hours)),
+        ("Palkkiot", cell("experience_fees_eur", _formatter("fees"))),
+        ("Matka- ja muut kulut", cell("experience_costs_eur", _formatter("costs"))),
+    ]
+    return pd.DataFrame(rows, columns=["Tunnusluku", "Arvo"])
+
+
+def category_labels(dimension: str, config: ExperienceConfig) -> dict[str, str]:
+    """Indicator category -> Finnish label, for 'role' or 'service_area' (configuration order)."""
+    if dimension == "role":
+        return {category: config.role_labels[role] for category, role in role_categories(config).items()}
+    labels = {category: label for category, label in service_area_categories(config).items() if label is not None}
+    return {**labels, f"{AREA_PREFIX}{UNKNOWN_AREA}": UNKNOWN_AREA_LABEL}
+
+
+def _breakdown_cells(indicators: pd.DataFrame, dimension: str, year: int, region: str, config: ExperienceConfig) -> list[tuple[str, dict[str, Cell]]]:
+    out = []
+    for category, label in category_labels(dimension, config).items():
+        cells = {m: lookup(indicators, indicator, year, region, category) for m, (indicator, _) in MEASURES.items()}
+        if any(c.present for c in cells.values()):
+            out.append((label, cells))
+    return out
+
+
+def _label_column(dimension: str) -> str:
+    return "Rooli" if dimension == "role" else "Palvelualue"
+
+
+def breakdown_values(indicators: pd.DataFrame, dimension: str, year: int, region: str, config: ExperienceConfig) -> pd.DataFrame:
+    """Numbers by role or service area for charts: suppressed figures are NaN and the category
+    label says "(salattu)", so that a missing bar is explained on the axis."""
+    column = _label_column(dimension)
+    rows = []
+    for label, cells in _breakdown_cells(indicators, dimension, year, region, config):
+        shown = f"{label} (salattu)" if any(c.suppression for c in cells.values()) else label
+        rows.append({column: shown, **{MEASURE_LABELS[m]: chart_value(c) for m, c in cells.items()}})
+    return pd.DataFrame(rows, columns=[column, *MEASURE_LABELS.values()])
+
+
+def breakdown_display(indicators: pd.DataFrame, dimension: str, year: int, region: str, config: ExperienceConfig) -> pd.DataFrame:
+    """The same breakdown as Finnish text for a table, suppression markers kept."""
+    column = _label_column(dimension)
+    rows = [
+        {column: label, **{MEASURE_LABELS[m]: display(c, _formatter(m)) for m, c in cells.items()}}
+        for label, cells in _breakdown_cells(indicators, dimension, year, region, config)
+    ]
+    return pd.DataFrame(rows, columns=[column, *MEASURE_LABELS.values()])
+
+
+def trend(indicators: pd.DataFrame, region: str, up_to: int | None = None) -> pd.DataFrame:
+    """Headline figures over every year with data (long format): vuosi, tunnusluku, arvo, näytetään."""
+    rows = []
+    periods = sorted({int(p) for p in select(indicators, "experience_assignments", area=region)["period"] if str(p).isdigit()})
+    for year in periods:
+        if up_to is not None and year > up_to:
+            continue
+        for indicator, label in TREND_INDICATORS.items():
+            cell = lookup(indicators, indicator, year, region)
+            if not cell.present:
+                continue
+            fmt = _formatter("hours") if "hours" in indicator else _formatter("persons")
+            rows.append({"vuosi": year, "tunnusluku": label, "arvo": chart_value(cell), "näytetään": display(cell, fmt)})
+    return pd.DataFrame(rows, columns=["vuosi", "tunnusluku", "arvo", "näytetään"])
+
+
+def trend_table(indicators: pd.DataFrame, region: str, up_to: int | None = None) -> pd.DataFrame:
+    """The trend as a wide Finnish table (one row per year), markers kept."""
+    long = trend(indicators, region, up_to)
+    if long.empty:
+        return pd.DataFrame(columns=["Vuosi"])
+    wide = long.pivot(index="vuosi", columns="tunnusluku", values="näytetään")
+    ordered = [label for label in TREND_INDICATORS.values() if label in wide.columns]
+    out = wide[ordered].reset_index().rename(columns={"vuosi": "Vuosi"})
+    out.columns.name = None
+    return out.fillna(MISSING).astype({"Vuosi": str})
