@@ -16,6 +16,7 @@ from kainuu_metrics import registry
 from kainuu_metrics.datasets.accounting import CleaningResult
 from kainuu_metrics.datasets.base import CleaningContext, Dataset, DatasetOutput
 from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.indicators.catalogue import Catalogue, load_catalogue
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.quality.model import QualityReport
 from kainuu_metrics.settings import Settings
@@ -110,7 +111,7 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else tidy([])
 
 
-def write_processed(layout: Layout, cleaned: Cleaned) -> Path:
+def write_processed(layout: Layout, cleaned: Cleaned, catalogue: Catalogue) -> Path:
     """Cleaned tables (Parquet), set-aside rows (CSV), row accounting and indicators."""
     for name, result in cleaned.results.items():
         write_cleaning(layout.processed, name, result)
@@ -118,7 +119,7 @@ def write_processed(layout: Layout, cleaned: Cleaned) -> Path:
         if name not in cleaned.results:
             table.to_parquet(layout.processed / f"{name}.parquet", index=False)
     write_csv(accounts_frame(cleaned.accounts), layout.processed / "row_accounting.csv")
-    return write_indicators(layout.processed, cleaned.indicators)
+    return write_indicators(layout.processed, cleaned.indicators, catalogue)
 
 
 def check(cleaned: Cleaned, layout: Layout, settings: Settings, checker) -> Callable[[], tuple[QualityReport, Path]]:
@@ -222,8 +223,12 @@ def _select_years(requested: list[int] | None, available: list[int]) -> list[int
     return sorted(set(requested))
 
 
+METHODS_PAGE = "methods.html"
+
+
 def page_nav(specs) -> list[tuple[str, str]]:
-    return [("Kaikki raportit", "../index.html"), *[(s.title, s.page) for s in specs], ("Tietojen laatu", "quality.html")]
+    return [("Kaikki raportit", "../index.html"), *[(s.title, s.page) for s in specs], ("Tietojen laatu", "quality.html"),
+            ("Menetelmät", f"../{METHODS_PAGE}")]
 
 
 def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print) -> RunResult:
@@ -246,15 +251,18 @@ def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, p
 
 def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool) -> RunResult:
     from kainuu_metrics.report.html_export import PageContext
+    from kainuu_metrics.report.methods import render_methods_page
     from kainuu_metrics.report.pdf import BackgroundPrinter
     from kainuu_metrics.report.notebooks import PageJob, default_workers, load_notebook_specs, run_notebooks
 
     progress = Progress(4 if publish else 3, echo)
     progress.step("Luetaan ja siivotaan raakatiedostot")
     cleaned = clean_inputs(layout, settings)
+    catalogue = load_catalogue(settings)
+    catalogue.require(cleaned.indicators["indicator"].unique())
     for line in describe_accounts(cleaned):
         progress.detail(line)
-    write_processed(layout, cleaned)
+    write_processed(layout, cleaned, catalogue)
     selected = _select_years(years, cleaned.years_of("grants"))
     checks = check(cleaned, layout, settings, checker)
 
@@ -327,6 +335,9 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         return RunResult(1, None, ["Ajo keskeytyi estäviin laatuvirheisiin; raportteja ei päivitetty.", f"Katso laatusivu: {quality_pages[-1]}"])
 
     progress.step("Julkaistaan sivut ja kirjoitetaan raporttien etusivu")
+    render_methods_page(staging.reports / METHODS_PAGE, catalogue, PageContext(
+        title="Tunnusluvut ja menetelmät", year=None, sample_data=sample, nav=[("Kaikki raportit", "index.html")],
+        generated_at=generated, site_name=settings.domain.site_name))
     publish_staged(staging.reports, layout.reports)
     index = write_index(layout, specs, report, sample, generated, settings.domain.site_name)
     failures = [o for o in outcomes if o.error]
@@ -375,4 +386,5 @@ def write_index(layout: Layout, specs, report: QualityReport, sample: bool, gene
         sample_data=sample,
         quality_details={year: detail for year in years},
         site_name=site_name,
+        methods_href=METHODS_PAGE if (layout.reports / METHODS_PAGE).exists() else None,
     )

@@ -11,6 +11,11 @@ from functools import cache
 from kainuu_metrics.datasets.base import Dataset
 
 
+def _line(entry: dict, **facts) -> Dataset:
+    """A dataset from its package's REGISTRY_ENTRY plus the facts named here."""
+    return Dataset(**{**entry, **facts})
+
+
 @cache
 def datasets() -> tuple[Dataset, ...]:
     from kainuu_metrics.datasets import experience, grants, population, premises, tuokio
@@ -20,14 +25,15 @@ def datasets() -> tuple[Dataset, ...]:
     from kainuu_metrics.indicators import tuokio as tuokio_indicators
 
     return (
-        Dataset(**population.REGISTRY_ENTRY, clean=population.clean, tables={"population": "Väestö"}, list_files=population.list_files),
-        Dataset(**grants.REGISTRY_ENTRY, clean=grants.clean, indicators=grant_indicators.indicators, needs=("population",),
-                tables={"grants": "Avustukset", "denominators": "Väestöpohjat"}),
-        Dataset(**premises.REGISTRY_ENTRY, clean=premises.clean, indicators=premises_indicators.indicators, tables={"premises": "Tilojen maksuton käyttö"}),
-        Dataset(**experience.REGISTRY_ENTRY, clean=experience.clean, indicators=experience_indicators.indicators,
-                tables={"experience_register": "Kokemusasiantuntijarekisteri", "experience_assignments": "Kokemusasiantuntijoiden tehtävät"}),
-        Dataset(**tuokio.REGISTRY_ENTRY, clean=tuokio.clean, indicators=tuokio_indicators.indicators, list_files=tuokio.list_files,
-                tables={"tuokio_ratings": "Yhteistyö-Tuokio-arvioinnit"}),
+        _line(population.REGISTRY_ENTRY, clean=population.clean, tables={"population": "Väestö"}),
+        _line(grants.REGISTRY_ENTRY, clean=grants.clean, indicators=grant_indicators.indicators, needs=("population",),
+              tables={"grants": "Avustukset", "denominators": "Väestöpohjat"}),
+        _line(premises.REGISTRY_ENTRY, clean=premises.clean, indicators=premises_indicators.indicators,
+              tables={"premises": "Tilojen maksuton käyttö"}),
+        _line(experience.REGISTRY_ENTRY, clean=experience.clean, indicators=experience_indicators.indicators,
+              tables={"experience_register": "Kokemusasiantuntijarekisteri", "experience_assignments": "Kokemusasiantuntijoiden tehtävät"}),
+        _line(tuokio.REGISTRY_ENTRY, clean=tuokio.clean, indicators=tuokio_indicators.indicators,
+              tables={"tuokio_ratings": "Yhteistyö-Tuokio-arvioinnit"}),
     )
 
 

@@ -90,7 +90,8 @@ def config_error(path: Path, key: str, problem: str, fix: str = "") -> ConfigErr
 def _translate(path: Path, error: ValidationError) -> ConfigError:
     lines = []
     for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"]) or "(koko tiedosto)"
+        # list positions from 1, as people count rows
+        key = ".".join(str(part + 1) if isinstance(part, int) else str(part) for part in item["loc"]) or "(koko tiedosto)"
         text = _PYDANTIC_FI.get(item["type"])
         if item["type"] in {"value_error", "assertion_error"}:
             text = str(item.get("ctx", {}).get("error", item["msg"]))
@@ -184,7 +185,7 @@ class DomainFile(ConfigModel):
     def _codes(cls, value: dict[str, MunicipalityEntry]) -> dict[str, MunicipalityEntry]:
         bad = [code for code in value if not (code.isdigit() and len(code) == 3)]
         if bad:
-            raise ValueError(f"kuntakoodin pitää olla kolme numeroa lainausmerkeissä (esim. \"205\"): {', '.join(bad)}")
+            raise ValueError(f"kuntakoodin pitää olla kolme numeroa lainausmerkeissä (esim. \"999\"): {', '.join(bad)}")
         return value
 
 
@@ -225,7 +226,7 @@ class Domain:
 
     @property
     def municipality_names(self) -> str:
-        """'Hyrynsalmi, Kajaani, …' for messages that list the valid municipalities."""
+        """The municipalities' names, comma-separated, for messages that list the valid ones."""
         return ", ".join(self.municipalities.values())
 
     def area_name(self, area_code: str) -> str:

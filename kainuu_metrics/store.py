@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from kainuu_metrics.datasets.accounting import CleaningResult, FileAccount
+from kainuu_metrics.indicators.catalogue import Catalogue
 from kainuu_metrics.indicators.table import read_indicators
 
 INDICATORS_CSV = "indicators.csv"
@@ -47,12 +48,19 @@ def write_cleaning(processed: Path, name: str, result: CleaningResult) -> None:
     write_csv(result.flagged, processed / "flagged" / f"{name}.csv")
 
 
-def write_indicators(processed: Path, indicators: pd.DataFrame) -> Path:
-    """indicators.csv (plain, machine-readable: ',' separator, '.' decimals) and the same as .xlsx."""
+def write_indicators(processed: Path, indicators: pd.DataFrame, catalogue: Catalogue | None = None) -> Path:
+    """indicators.csv (plain, machine-readable: ',' separator, '.' decimals) and the same as
+    .xlsx with each indicator's Finnish name and unit from the catalogue."""
     processed.mkdir(parents=True, exist_ok=True)
     path = processed / INDICATORS_CSV
     indicators.to_csv(path, index=False, encoding="utf-8")
-    indicators.to_excel(processed / "indicators.xlsx", index=False, sheet_name="indikaattorit")
+    sheet = indicators
+    if catalogue is not None:
+        sheet = indicators.assign(
+            nimi=indicators["indicator"].map(catalogue.name),
+            yksikkö=indicators["indicator"].map(lambda i: catalogue.card(i).unit_label),
+        )
+    sheet.to_excel(processed / "indicators.xlsx", index=False, sheet_name="indikaattorit")
     return path
 
 

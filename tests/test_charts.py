@@ -62,26 +62,26 @@ def test_missing_values_show_a_dash(missing):
 
 
 def test_format_eur():
-    assert format_eur(1234.5, 2) == f"1{NB}234,50 €"
-    assert format_eur(1234.5) == f"1{NB}235 €"
-    assert format_eur(0) == "0 €"
-    assert format_eur(-50) == "\u221250 €"
+    assert format_eur(1234.5, 2) == f"1{NB}234,50\u00a0€"
+    assert format_eur(1234.5) == f"1{NB}235\u00a0€"
+    assert format_eur(0) == "0\u00a0€"
+    assert format_eur(-50) == "\u221250\u00a0€"
 
 
 def test_format_percent():
-    assert format_percent(0.125) == "12,5 %"
-    assert format_percent(1) == "100,0 %"
-    assert format_percent(0.145, 0) == "15 %"  # 0.145 * 100 is 14.4999... in floats
-    assert format_percent(0.0005, 2) == "0,05 %"
-    assert format_percent(12.5) == f"1{NB}250,0 %"
+    assert format_percent(0.125) == "12,5\u00a0%"
+    assert format_percent(1) == "100,0\u00a0%"
+    assert format_percent(0.145, 0) == "15\u00a0%"  # 0.145 * 100 is 14.4999... in floats
+    assert format_percent(0.0005, 2) == "0,05\u00a0%"
+    assert format_percent(12.5) == f"1{NB}250,0\u00a0%"
 
 
 def test_format_change():
-    assert format_change(0.125) == "+12,5 %"
-    assert format_change(-0.03) == "\u22123,0 %"
-    assert format_change(0) == "0,0 %"
-    assert format_change(-0.0001) == "0,0 %"
-    assert format_change(0.5, 0) == "+50 %"
+    assert format_change(0.125) == "+12,5\u00a0%"
+    assert format_change(-0.03) == "\u22123,0\u00a0%"
+    assert format_change(0) == "0,0\u00a0%"
+    assert format_change(-0.0001) == "0,0\u00a0%"
+    assert format_change(0.5, 0) == "+50\u00a0%"
 
 
 def test_format_date():
@@ -214,8 +214,8 @@ def test_table_html_uses_given_formats_and_does_not_mutate():
     df = pd.DataFrame({"Summa": [1234.5, 99.0], "Osuus": [0.125, 0.875]})
     before = df.copy()
     markup = table_html(df, caption="Avustukset", formats={"Summa": format_eur, "Osuus": format_percent})
-    assert f'<td class="luku">1{NB}235 €</td>' in markup
-    assert '<td class="luku">87,5 %</td>' in markup
+    assert f'<td class="luku">1{NB}235\u00a0€</td>' in markup
+    assert '<td class="luku">87,5\u00a0%</td>' in markup
     pd.testing.assert_frame_equal(df, before)
 
 
@@ -243,7 +243,7 @@ def test_table_html_right_aligns_preformatted_numbers():
     )
     markup = table_html(df, caption="Tunnusluvut")
     assert '<th scope="col" class="luku">Arvo</th>' in markup
-    assert f'<td class="luku">147{NB}300 €</td>' in markup
-    assert '<td class="luku">+20,5 %</td>' in markup
+    assert f'<td class="luku">147{NB}300\u00a0€</td>' in markup
+    assert '<td class="luku">+20,5\u00a0%</td>' in markup
     mixed = table_html(pd.DataFrame({"a": ["12", "Kajaani"]}), caption="x")
     assert 'class="luku"' not in mixed

@@ -152,7 +152,7 @@ def bad_tables() -> dict[str, pd.DataFrame]:
 
 def warning_tables() -> dict[str, pd.DataFrame]:
     grants = grants_frame()
-    grants.loc[0:29, "flag_not_in_lahella"] = True  # 20 % of rows
+    grants.loc[0:29, "flag_not_in_lahella"] = True  # 20\u00a0% of rows
     grants.loc[3, "business_id"] = "1234567"
     grants.loc[5, ["applied_eur", "granted_eur"]] = [160000.0, 150000.0]
     grants.loc[2, "network"] = "Urheiluseurat"
@@ -305,7 +305,7 @@ def test_clean_run_sentences(clean_report):
     assert municipality.observed_fi == "kaikki 150 riviä kunnossa, joista 14 tyhjiä"
     population = find(clean_report, "population", "expect_column_values_to_be_between", "population")
     assert population.observed_fi == (
-        "kaikki 144 riviä kunnossa; havaittu vähimmäisarvo 1272, enimmäisarvo 75 006"
+        "kaikki 144 riviä kunnossa; havaittu vähimmäisarvo 1\u00a0272, enimmäisarvo 75\u00a0006"
     )
     columns = find(clean_report, "grants", "expect_table_columns_to_match_set")
     assert columns.observed_fi == "kaikki 9 vaadittua saraketta löytyvät"
@@ -320,7 +320,7 @@ def test_negative_amount_is_a_blocking_failure(bad_report):
     assert check.blocking and not check.success
     assert (check.element_count, check.unexpected_count) == (150, 1)
     assert check.unexpected_examples == [-500.0]
-    assert check.observed_fi.startswith("1 poikkeava arvo 150 rivistä (0,7 %); havaittu vähimmäisarvo -500,")
+    assert check.observed_fi.startswith("1 poikkeava arvo 150 rivistä (0,7\u00a0%); havaittu vähimmäisarvo \u2212500,")
     assert check in bad_report.blocking_failures
     assert not bad_report.passed
 
@@ -330,7 +330,7 @@ def test_municipality_outside_kainuu_fails(bad_report):
     assert check.blocking and not check.success
     assert check.unexpected_count == 2
     assert check.unexpected_examples == ["564"]
-    assert check.observed_fi == "2 poikkeavaa arvoa 150 rivistä (1,3 %)"
+    assert check.observed_fi == "2 poikkeavaa arvoa 150 rivistä (1,3\u00a0%)"
 
 
 def test_duplicate_source_row_and_missing_organisation_fail(bad_report):
@@ -340,13 +340,13 @@ def test_duplicate_source_row_and_missing_organisation_fail(bad_report):
     assert unique.unexpected_examples == [
         {"source_file": "grants/avustuspaatokset_2022.xlsx", "source_row": 23, "sheet": "Päätökset"}
     ]
-    assert unique.observed_fi == "2 toistuvaa riviä 150 rivistä (1,3 %)"
+    assert unique.observed_fi == "2 toistuvaa riviä 150 rivistä (1,3\u00a0%)"
     organisation = find(bad_report, "grants", "expect_column_values_to_not_be_null", "organisation")
     assert not organisation.success and organisation.unexpected_count == 1
     assert organisation.unexpected_examples == [
         {"source_file": "grants/avustuspaatokset_2022.xlsx", "sheet": "Päätökset", "source_row": 32}
     ]
-    assert organisation.observed_fi == "1 tyhjä arvo 150 rivistä (0,7 %)"
+    assert organisation.observed_fi == "1 tyhjä arvo 150 rivistä (0,7\u00a0%)"
 
 
 def test_population_failures(bad_report):
@@ -365,7 +365,7 @@ def test_missing_population_denominator_and_missing_column(bad_report):
     population = find(bad_report, "denominators", "expect_column_values_to_not_be_null", "population")
     assert population.blocking and not population.success
     assert population.unexpected_count == 2
-    assert population.observed_fi == "2 tyhjää arvoa 27 rivistä (7,4 %)"
+    assert population.observed_fi == "2 tyhjää arvoa 27 rivistä (7,4\u00a0%)"
     assert population.unexpected_examples == [0, 9]  # no provenance columns: row positions
     type_check = find(bad_report, "denominators", "expect_column_type_to_be")
     assert not type_check.success and type_check.blocking
@@ -388,10 +388,10 @@ def test_suspicious_rows_only_warn(warning_report):
     }
     flags = warned["grants", "flag_not_in_lahella"]
     assert flags.unexpected_count == 30 and flags.unexpected_examples == [True]
-    assert flags.observed_fi == "30 poikkeavaa arvoa 150 rivistä (20,0 %); sallittu osuus enintään 10 %"
+    assert flags.observed_fi == "30 poikkeavaa arvoa 150 rivistä (20,0\u00a0%); sallittu osuus enintään 10\u00a0%"
     assert warned["grants", "business_id"].unexpected_examples == ["1234567"]
     assert warned["grants", "granted_eur"].unexpected_examples == [150000.0]
-    assert warned["grants", "granted_eur"].observed_fi.endswith("enimmäisarvo 150 000")
+    assert warned["grants", "granted_eur"].observed_fi.endswith("enimmäisarvo 150\u00a0000")
     assert warned["grants", "network"].unexpected_examples == ["Urheiluseurat"]
     assert warned["grants", "decision_date"].unexpected_examples == ["2017-06-01"]
     assert warned["grants", "decision_date"].observed_fi.endswith("vähimmäisarvo 1.6.2017, enimmäisarvo 15.3.2024")

@@ -14,6 +14,8 @@ import pytest
 
 from kainuu_metrics.indicators.table import read_indicators, tidy
 from kainuu_metrics.paths import CONFIG_DIR
+from kainuu_metrics import formatting
+from kainuu_metrics.report import method_box as method
 from kainuu_metrics.report import summary as sm
 from kainuu_metrics.settings import load_domain
 from kainuu_metrics.errors import InputFileError
@@ -97,15 +99,15 @@ def test_change_ratio_is_relative_to_the_previous_value():
 @pytest.mark.parametrize(
     ("ratio", "plural", "expected"),
     [
-        (0.205, True, "kasvoivat 20,5 %"),
-        (0.205, False, "kasvoi 20,5 %"),
-        (-0.05, True, "vähenivät 5,0 %"),
-        (-0.05, False, "väheni 5,0 %"),
+        (0.205, True, "kasvoivat 20,5\u00a0%"),
+        (0.205, False, "kasvoi 20,5\u00a0%"),
+        (-0.05, True, "vähenivät 5,0\u00a0%"),
+        (-0.05, False, "väheni 5,0\u00a0%"),
         (0.0, True, "pysyivät ennallaan"),
-        (0.0004, False, "pysyi ennallaan"),  # 0,04 % rounds to 0,0 %
+        (0.0004, False, "pysyi ennallaan"),  # 0,04\u00a0% rounds to 0,0\u00a0%
         (-0.0004, True, "pysyivät ennallaan"),
-        (0.0005, True, "kasvoivat 0,1 %"),  # rounded half away from zero, as by hand
-        (12.5, True, f"kasvoivat 1{NB}250,0 %"),
+        (0.0005, True, "kasvoivat 0,1\u00a0%"),  # rounded half away from zero, as by hand
+        (12.5, True, f"kasvoivat 1{NB}250,0\u00a0%"),
     ],
 )
 def test_change_phrase_in_finnish(ratio, plural, expected):
@@ -119,9 +121,9 @@ def test_level_phrase_for_shares_and_indices():
 
 
 def test_signed_numbers_and_values():
-    assert sm.signed_number(7.5, 1) == "+7,5"
-    assert sm.signed_number(-3.14, 1) == f"{MINUS}3,1"
-    assert sm.signed_number(0.01, 1) == "0,0"
+    assert formatting.signed_number(7.5, 1) == "+7,5"
+    assert formatting.signed_number(-3.14, 1) == f"{MINUS}3,1"
+    assert formatting.signed_number(0.01, 1) == "0,0"
     assert sm.format_value(120500.0, "eur") == f"120{NB}500{NB}€"
     assert sm.format_value(1.754, "eur_per_capita") == f"1,75{NB}€"
     assert sm.format_value(0.95, "share") == f"95,0{NB}%"
@@ -149,7 +151,7 @@ def test_grants_card_compares_with_the_previous_year():
     card = _cards()["grants_total_eur"]
     assert card.figure.text == f"120{NB}500{NB}€" and card.figure.value == 120500.0 and card.figure.period == "2024"
     assert card.change == pytest.approx(0.205)
-    assert card.change_text == "+20,5 % edellisestä vuodesta"
+    assert card.change_text == "+20,5\u00a0% edellisestä vuodesta"
     assert card.comparison.text == f"100{NB}000{NB}€" and card.comparison_label == "2023"
 
 
@@ -164,21 +166,21 @@ def test_per_capita_card_is_provisional():
     card = _cards()["grants_per_capita_eur"]
     assert card.figure.text == f"1,75{NB}€" and card.provisional
     assert card.change == pytest.approx(0.25 / 1.5)
-    assert card.change_text == "+16,7 % edellisestä vuodesta"
+    assert card.change_text == "+16,7\u00a0% edellisestä vuodesta"
 
 
 def test_share_changes_in_percentage_points():
     card = _cards()["lahella_registered_share"]
     assert card.figure.text == f"95,0{NB}%"
     assert card.change == pytest.approx(5.0)
-    assert card.change_text == "+5,0 %-yks. edellisestä vuodesta"
+    assert card.change_text == "+5,0\u00a0%-yks. edellisestä vuodesta"
 
 
 def test_unchanged_and_decreasing_cards():
     cards = _cards()
     assert cards["experience_hours"].change == 0.0
-    assert cards["experience_hours"].change_text == "0,0 % edellisestä vuodesta"
-    assert cards["organisations_funded"].change_text == f"{MINUS}5,0 % edellisestä vuodesta"
+    assert cards["experience_hours"].change_text == "0,0\u00a0% edellisestä vuodesta"
+    assert cards["organisations_funded"].change_text == f"{MINUS}5,0\u00a0% edellisestä vuodesta"
 
 
 def test_suppressed_value_is_shown_and_not_compared():
@@ -200,7 +202,7 @@ def test_term_card_compares_the_term_in_force_at_year_end_with_the_previous_term
     assert card.figure.period == "2025-2029" and card.figure.text == f"3,00{NB}€"
     assert card.comparison.period == "2022-2025" and card.comparison_label == "2022–2025"
     assert card.change == pytest.approx(0.2)
-    assert card.change_text == "+20,0 % edelliseen kauteen verrattuna"
+    assert card.change_text == "+20,0\u00a0% edelliseen kauteen verrattuna"
     assert card.note == "Aineistoa 7 kuukaudelta"
     assert "2025–2029" in card.label
     first_term = _cards(2024)["grants_per_capita_annualised_eur"]
@@ -245,9 +247,9 @@ def test_stage_mean_index_changes_with_two_decimals():
 def test_change_sentences_from_the_cards():
     texts = [s.text for s in sm.change_sentences(sm.headline_cards(INDICATORS, 2024, DOMAIN, LABELS, 5))]
     assert texts == [
-        f"Myönnetyt avustukset kasvoivat 20,5 % edellisestä vuodesta (2024: 120{NB}500{NB}€; 2023: 100{NB}000{NB}€).",
-        f"Avustukset asukasta kohden kasvoivat 16,7 % edellisestä vuodesta (2024: 1,75{NB}€; 2023: 1,50{NB}€).",
-        "Avustusta saaneiden järjestöjen määrä väheni 5,0 % edellisestä vuodesta (2024: 19; 2023: 20).",
+        f"Myönnetyt avustukset kasvoivat 20,5\u00a0% edellisestä vuodesta (2024: 120{NB}500{NB}€; 2023: 100{NB}000{NB}€).",
+        f"Avustukset asukasta kohden kasvoivat 16,7\u00a0% edellisestä vuodesta (2024: 1,75{NB}€; 2023: 1,50{NB}€).",
+        "Avustusta saaneiden järjestöjen määrä väheni 5,0\u00a0% edellisestä vuodesta (2024: 19; 2023: 20).",
         f"Lähellä.fi-palveluun rekisteröityneiden saajien osuus nousi 5,0 prosenttiyksikköä edellisestä vuodesta (2024: 95,0{NB}%; 2023: 90,0{NB}%).",
         f"Kokemusasiantuntijoiden tunnit pysyivät ennallaan edellisestä vuodesta (2024: 100{NB}h; 2023: 100{NB}h). Aktiivisia kokemusasiantuntijoita oli <5.",
         f"Yhteistyö-Tuokio-indeksi nousi 7,5 pistettä edellisestä vuodesta (2024: 63{NB}/{NB}100; 2023: 55{NB}/{NB}100). Heikoin kriteeri: Rakenteet (41{NB}/{NB}100).",
@@ -261,7 +263,7 @@ def test_sentences_of_a_first_year_and_of_a_new_term():
     texts = [s.text for s in sm.change_sentences(sm.headline_cards(INDICATORS, 2025, DOMAIN, LABELS, 5))]
     assert "Myönnetyt avustukset pysyivät ennallaan edellisestä vuodesta" in texts[0]
     assert texts[1] == (
-        f"Valtuustokauden 2025–2029 avustukset asukasta kohden vuodessa (3,00{NB}€) ovat 20,0 % suuremmat kuin "
+        f"Valtuustokauden 2025–2029 avustukset asukasta kohden vuodessa (3,00{NB}€) ovat 20,0\u00a0% suuremmat kuin "
         f"edellisellä kaudella 2022–2025 (2,50{NB}€). Kuluvalta kaudelta on aineistoa 7 kuukaudelta."
     )
 
@@ -351,7 +353,7 @@ LOG = {
 
 
 def test_deliveries_table_matches_files_and_folders():
-    table = sm.deliveries_table(FILES, sm.deliveries_from_yaml(LOG))
+    table = method.deliveries_table(FILES, method.deliveries_from_yaml(LOG))
     assert table.to_dict("records") == [
         {"Aineisto": "Avustukset", "Tiedosto": "grants/a_2023.xlsx", "Toimitettu": "20.3.2023", "Toimittaja": "Talous, Matti M."},
         {"Aineisto": "Avustukset", "Tiedosto": "grants/b_2024.csv", "Toimitettu": "ei kirjattu", "Toimittaja": "ei kirjattu"},
@@ -363,7 +365,7 @@ def test_deliveries_table_matches_files_and_folders():
 
 
 def test_unlogged_files_of_one_folder_make_one_row():
-    table = sm.deliveries_table(FILES, [])
+    table = method.deliveries_table(FILES, [])
     assert table["Tiedosto"].tolist() == ["grants/ (2 tiedostoa)", "population/ (2 tiedostoa)", "premises/t.csv",
                                           "tuokio/2024-11-14/ (2 tiedostoa)"]
     assert set(table["Toimitettu"]) == {"ei kirjattu"}
@@ -372,7 +374,7 @@ def test_unlogged_files_of_one_folder_make_one_row():
 @pytest.mark.parametrize("raw", [None, {"deliveries": "x"}, {"deliveries": [{"delivered": "2024-01-01"}]}])
 def test_malformed_data_log_is_a_finnish_error(raw):
     with pytest.raises(InputFileError, match="toimitukset.yaml"):
-        sm.deliveries_from_yaml(raw)
+        method.deliveries_from_yaml(raw)
 
 
 def _report(blocking_ok=True):
@@ -384,22 +386,22 @@ def _report(blocking_ok=True):
 
 
 def test_quality_status_in_words():
-    assert sm.quality_status(_report()) == ("✓ Tarkistukset läpäisty (2 tarkistusta, varoituksia 1)", "tulos-ok")
-    assert sm.quality_status(_report(False)) == ("✗ Estäviä virheitä 1 (2 tarkistusta, varoituksia 1)", "tulos-virhe")
-    assert sm.quality_status(None)[0] == "– Tietojen laatua ei ole tarkistettu"
+    assert method.quality_status(_report()) == ("✓ Tarkistukset läpäisty (2 tarkistusta, varoituksia 1)", "tulos-ok")
+    assert method.quality_status(_report(False)) == ("✗ Estäviä virheitä 1 (2 tarkistusta, varoituksia 1)", "tulos-virhe")
+    assert method.quality_status(None)[0] == "– Tietojen laatua ei ole tarkistettu"
 
 
 def test_denominator_text_names_the_population_used():
     denominators = pd.DataFrame({"year": [2025], "area_code": ["MK18"], "population": [69315], "population_year": [2024],
                                  "provisional": [True]})
-    text = sm.denominator_text(denominators, 2025, "MK18")
+    text = method.denominator_text(denominators, 2025, "MK18")
     assert text.endswith(f"Vuoden 2025 jakaja on vuoden 2024 lopun väkiluku (ennakollinen): 69{NB}315 asukasta.")
-    assert sm.denominator_text(pd.DataFrame(), 2025, "MK18").startswith("Euroa asukasta kohden -luvuissa jakajana")
+    assert method.denominator_text(pd.DataFrame(), 2025, "MK18").startswith("Euroa asukasta kohden -luvuissa jakajana")
 
 
 def test_method_box(tmp_path):
-    facts = sm.RunFacts(True, _report(), FILES, sm.deliveries_from_yaml(LOG), True)
-    html = sm.method_box_html(year=2024, cards=sm.headline_cards(INDICATORS, 2024, DOMAIN, LABELS, 5), facts=facts,
+    facts = method.RunFacts(True, _report(), FILES, method.deliveries_from_yaml(LOG), True)
+    html = method.method_box_html(year=2024, cards=sm.headline_cards(INDICATORS, 2024, DOMAIN, LABELS, 5), facts=facts,
                               domain=DOMAIN, denominators=pd.DataFrame())
     assert html.startswith('<aside class="menetelma-laatikko" aria-labelledby="menetelma-otsikko"><h2 id="menetelma-otsikko">')
     assert '<a href="quality.html">Tietojen laatu 2024</a>' in html
@@ -424,28 +426,28 @@ def test_load_run_facts_reads_the_data_folder(tmp_path):
     pd.DataFrame({"dataset": ["grants"], "source_file": ["raw/grants/a_2023.xlsx"]}).to_csv(
         processed / "row_accounting.csv", sep=";", index=False, encoding="utf-8-sig"
     )
-    facts = sm.load_run_facts(tmp_path)
+    facts = method.load_run_facts(tmp_path)
     assert facts.sample_data and facts.delivery_log_found
     assert facts.quality.run_id == "20261129T171200Z"
     assert facts.source_files == ["raw/grants/a_2023.xlsx"]
-    assert facts.deliveries == [sm.Delivery("grants/a_2023.xlsx", "20.3.2023", "Talous")]
+    assert facts.deliveries == [method.Delivery("grants/a_2023.xlsx", "20.3.2023", "Talous")]
 
 
 def test_load_run_facts_without_log_or_checks(tmp_path):
-    facts = sm.load_run_facts(tmp_path)
-    assert facts == sm.RunFacts(False, None, [], [], False)
+    facts = method.load_run_facts(tmp_path)
+    assert facts == method.RunFacts(False, None, [], [], False)
 
 
 def test_broken_data_log_yaml(tmp_path):
     (tmp_path / "toimitukset.yaml").write_text("deliveries: [\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="toimituslokia ei voitu lukea"):
-        sm.load_deliveries(tmp_path)
+        method.load_deliveries(tmp_path)
 
 
 def test_the_shipped_data_log_covers_every_sample_folder():
     root = Path(__file__).resolve().parents[1] / "data" / "raw"
-    deliveries, found = sm.load_deliveries(root)
+    deliveries, found = method.load_deliveries(root)
     files = [p.relative_to(root.parent).as_posix() for p in root.rglob("*") if p.is_file() and p.parent != root
              and p.name != "README.md"]
     assert found and files
-    assert "ei kirjattu" not in set(sm.deliveries_table(files, deliveries)["Toimitettu"])
+    assert "ei kirjattu" not in set(method.deliveries_table(files, deliveries)["Toimitettu"])

@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from kainuu_metrics import formatting
 from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.paths import PACKAGE_DIR
 from kainuu_metrics.quality.model import CheckResult, QualityReport
@@ -318,7 +319,8 @@ def _map_sentence(spec: ExpectationSpec, details: dict[str, Any], frame: pd.Data
         sentence = f"{unexpected} {what} {rows} rivistä ({_fi_percent(100 * unexpected / rows)})"
     mostly = spec.kwargs.get("mostly")
     if isinstance(mostly, (int, float)) and mostly < 1:
-        sentence += f"; sallittu osuus enintään {_fi_number(round(100 * (1 - mostly), 1))} %"
+        allowed = 1 - mostly
+        sentence += f"; sallittu osuus enintään {formatting.percent(allowed, 0 if round(allowed * 100, 1).is_integer() else 1)}"
     if spec.type == "expect_column_values_to_be_between":
         sentence += _range_sentence(frame[spec.kwargs["column"]])
     return sentence
@@ -394,35 +396,30 @@ def _plural(count: int, one: str, many: str) -> str:
 
 
 def _fi_number(value: float) -> str:
-    """Finnish number: decimal comma; thousands grouped with a space from 10 000 on.
+    """A number as the report pages show it (kainuu_metrics.formatting), up to two decimals;
+    whole numbers between 1900 and 2100 are years and stay ungrouped.
 
     >>> _fi_number(25000.0), _fi_number(2019), _fi_number(-1234.5), _fi_number(1234567.25)
-    ('25 000', '2019', '-1234,5', '1 234 567,25')
+    ('25\xa0000', '2019', '\u22121\xa0234,5', '1\xa0234\xa0567,25')
     """
-    if isinstance(value, float) and not value.is_integer():
-        whole, _, decimals = f"{abs(value):.2f}".partition(".")
-        decimals = decimals.rstrip("0")
-    else:
-        whole, decimals = str(abs(int(value))), ""
-    if len(whole) > 4:
-        whole = f"{int(whole):,}".replace(",", " ")
-    sign = "-" if value < 0 else ""
-    return sign + whole + (f",{decimals}" if decimals else "")
+    if float(value).is_integer():
+        return str(int(value)) if 1900 <= value <= 2100 else formatting.number(value)
+    return formatting.number(value, 2).rstrip("0").rstrip(",")
 
 
 def _fi_percent(percent: float) -> str:
     """
     >>> _fi_percent(100 * 3 / 128), _fi_percent(0.01), _fi_percent(100.0)
-    ('2,3 %', 'alle 0,1 %', '100,0 %')
+    ('2,3\xa0%', 'alle 0,1\xa0%', '100,0\xa0%')
     """
     if 0 < percent < 0.05:
-        return "alle 0,1 %"
-    return f"{percent:.1f}".replace(".", ",") + " %"
+        return f"alle 0,1{formatting.NBSP}%"
+    return formatting.percent(percent / 100)
 
 
 def _fi_value(value: Any) -> str:
     if isinstance(value, (pd.Timestamp, dt.date)):
-        return f"{value.day}.{value.month}.{value.year}"
+        return formatting.date(value)
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, (int, float)):

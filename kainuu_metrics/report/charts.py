@@ -18,7 +18,6 @@ import json
 import math
 import re
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 import pandas as pd
@@ -26,9 +25,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.io.base_renderers import MimetypeRenderer
 
-MISSING = "–"  # en dash, shown for a missing value
-MINUS = "\u2212"  # typographic minus sign
-NBSP = "\u00a0"
+from kainuu_metrics import formatting
+from kainuu_metrics.formatting import MINUS, MISSING, NBSP
 
 # Okabe & Ito (2008) palette, colour-blind safe. The first five reach the 3:1 contrast on white
 # that WCAG 2.1 (1.4.11) asks of graphics; the pale three come only after them.
@@ -143,100 +141,10 @@ def setup_plotly() -> None:
 # --- Finnish number formatting ---------------------------------------------------------
 
 
-def _to_decimal(value: object) -> Decimal | None:
-    """A finite Decimal from the shortest repr of the value, or None for missing/invalid."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        if pd.isna(value):  # type: ignore[arg-type]
-            return None
-    except (TypeError, ValueError):
-        return None
-    if isinstance(value, Decimal):
-        number = value
-    else:
-        try:
-            number = Decimal(repr(float(value))) if not isinstance(value, int) else Decimal(value)
-        except (TypeError, ValueError, InvalidOperation):
-            return None
-    return number if number.is_finite() else None
-
-
-def _format_decimal(number: Decimal, decimals: int, *, sign: bool = False) -> str:
-    quantum = Decimal(1).scaleb(-decimals)
-    with localcontext() as context:
-        context.prec = max(28, number.adjusted() + decimals + 2)  # quantize needs every digit
-        rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)  # no "−0,0"
-    text = f"{abs(rounded):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    if rounded < 0:
-        return MINUS + text
-    if sign and rounded > 0:
-        return "+" + text
-    return text
-
-
-def format_number(value: object, decimals: int = 0) -> str:
-    """Finnish number: decimal comma, no-break space between thousands, minus sign U+2212.
-
-    Rounds half away from zero, as people do by hand.
-
-    >>> format_number(1234.5, 1) == "1\\u00a0234,5"
-    True
-    >>> format_number(2.5)
-    '3'
-    >>> format_number(None)
-    '–'
-    """
-    number = _to_decimal(value)
-    return MISSING if number is None else _format_decimal(number, decimals)
-
-
-def format_eur(value: object, decimals: int = 0) -> str:
-    """'1 234 €' (no-break space between thousands).
-
-    >>> format_eur(1234.5, 2) == "1\\u00a0234,50 €"
-    True
-    """
-    number = _to_decimal(value)
-    return MISSING if number is None else f"{_format_decimal(number, decimals)} €"
-
-
-def format_percent(ratio: object, decimals: int = 1) -> str:
-    """A ratio as a Finnish percentage: 0.125 -> '12,5 %'.
-
-    >>> format_percent(0.125)
-    '12,5 %'
-    """
-    number = _to_decimal(ratio)
-    return MISSING if number is None else f"{_format_decimal(number * 100, decimals)} %"
-
-
-def format_change(ratio: object, decimals: int = 1) -> str:
-    """A relative change with its sign: 0.125 -> '+12,5 %', -0.03 -> '−3,0 %', 0 -> '0,0 %'.
-
-    >>> format_change(0.125), format_change(-0.03)
-    ('+12,5 %', '−3,0 %')
-    """
-    number = _to_decimal(ratio)
-    return MISSING if number is None else f"{_format_decimal(number * 100, decimals, sign=True)} %"
-
-
-def format_date(value: object) -> str:
-    """'15.3.2024' (Finnish date without leading zeros); missing -> '–'."""
-    if value is None:
-        return MISSING
-    try:
-        if pd.isna(value):  # type: ignore[arg-type]
-            return MISSING
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (dt.date, pd.Timestamp)):
-        return f"{value.day}.{value.month}.{value.year}"
-    return str(value)
+# Finnish formatting lives in kainuu_metrics.formatting; charts and tables use it by these names.
+format_number, format_eur, format_percent, format_change, format_date = (
+    formatting.number, formatting.eur, formatting.percent, formatting.change, formatting.date,
+)
 
 
 # --- HTML building blocks ----------------------------------------------------------------
@@ -251,7 +159,7 @@ def _decimals_needed(values: pd.Series, limit: int = 2) -> int:
     return limit
 
 
-_FORMATTED_NUMBER = re.compile(r"^[+\u2212-]?\d[\d\u00a0 ]*(,\d+)?( ?(€|%|€ ?/ ?asukas))?$")
+_FORMATTED_NUMBER = re.compile(r"^[+\u2212-]?\d[\d\u00a0 ]*(,\d+)?([ \u00a0]?(€|%|€ ?/ ?asukas|h|/\u00a0\d+))?$")
 
 
 def _is_numeric(series: pd.Series) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 from kainuu_metrics.indicators.catalogue import Catalogue
 from kainuu_metrics.report.html_export import PageContext
-from kainuu_metrics.report.pages import _render
+from kainuu_metrics.report.pages import render_page
 
 TITLE = "Tunnusluvut ja menetelmät"
 TEMPLATE = "methods.html.j2"
@@ -61,4 +61,4 @@ def render_methods_page(path: Path, catalogue: Catalogue, context: PageContext) 
     """Write the methods page to `path` (title 'Tunnusluvut ja menetelmät' unless the context
     gives one); returns `path`."""
     context = dataclasses.replace(context, title=context.title or TITLE)
-    return _render(TEMPLATE, path, context, sections=methods_sections(catalogue))
+    return render_page(TEMPLATE, path, context, sections=methods_sections(catalogue))

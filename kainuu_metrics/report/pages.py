@@ -90,7 +90,7 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
-def _render(template: str, out: Path, context: PageContext, **values: Any) -> Path:
+def render_page(template: str, out: Path, context: PageContext, **values: Any) -> Path:
     html = _environment().get_template(template).render(
         ctx=context,
         current=current_href(context.nav, out),
@@ -253,7 +253,7 @@ def render_quality_page(
     context = dataclasses.replace(context, title=context.title or f"Tietojen laatu {year}")
     accounts_table, account_totals = account_rows(accounts)
     skipped_table, skipped_total = skipped_summary(skipped)
-    return _render(
+    return render_page(
         "quality.html.j2",
         out,
         context,
@@ -283,6 +283,7 @@ def render_index(
     sample_data: bool,
     quality_details: dict[int, str] | None = None,
     site_name: str = "",
+    methods_href: str | None = None,
 ) -> Path:
     """Write reports/index.html: each year's pages (in the order given), its data-quality status
     (with an optional detail such as the number of checks) and the time of the last run."""
@@ -306,4 +307,4 @@ def render_index(
         generated_at=last_run,
         site_name=site_name,
     )
-    return _render("index.html.j2", out, context, sections=sections, last_run=last_run)
+    return render_page("index.html.j2", out, context, sections=sections, last_run=last_run, methods_href=methods_href)

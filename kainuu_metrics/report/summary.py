@@ -1,13 +1,12 @@
 """The yearly leadership summary (reports/<year>/summary.html): headline cards with their change
 from the previous year, sentences that say what changed, the tables behind the trend charts and
-the method-and-sources box.
+the method-and-sources box (report/method.py).
 
-Everything here is pure (the tidy indicators frame in, values, text or HTML out) except the I/O
-edge at the end (`load_run_facts`, `load_deliveries`), which reads the processed folder and the
-data log data/raw/toimitukset.yaml. notebooks/summary.ipynb only displays what these return.
+Everything here is pure (the tidy indicators frame in, values, text or HTML out);
+notebooks/summary.ipynb only displays what these return.
 
 Each number on a card is machine-findable: ``<span data-indicator="grants_total_eur"
-data-period="2025" data-area="MK18" data-value="153300">153 300 €</span>``; the browser test
+data-period="2025" data-area="MK99" data-value="153300">153 300 €</span>``; the browser test
 compares those with indicators.csv.
 """
 
@@ -23,29 +22,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from kainuu_metrics import formatting
 from kainuu_metrics.report.charts import format_change, format_eur, format_number, format_percent, table_html
 from kainuu_metrics.indicators.table import lookup, select
 from kainuu_metrics.settings import CouncilTerm, Domain
 from kainuu_metrics.quality.model import QualityReport
 
 NO_DATA = "ei tietoa"
-NOT_LOGGED = "ei kirjattu"
-DELIVERY_LOG = "toimitukset.yaml"  # in data/raw/
-SAMPLE_MARKER = "ESIMERKKIAINEISTO.txt"  # same file as pipeline.SAMPLE_MARKER
 PROVISIONAL_MARK = "*"
 NBSP = "\u00a0"
 SHY = "\u00ad"  # soft hyphen: long compounds may break in a narrow card, on paper too
 INDEX_0_100 = "index_0_100"
-
-# Finnish names of the raw data folders (data/raw/<folder>/) for the delivery table.
-FOLDER_LABELS = {
-    "grants": "Avustukset",
-    "population": "Väestö",
-    "premises": "Tilojen käyttö",
-    "experience": "Kokemustoiminta",
-    "tuokio": "Yhteistyö-Tuokio",
-}
-
 
 # --- indicator cells ----------------------------------------------------------------------------
 
@@ -83,14 +70,14 @@ def change_ratio(current: object, previous: object) -> float | None:
 
 
 def _rounds_to_zero(value: float, decimals: int) -> bool:
-    return format_number(abs(value), decimals) == format_number(0, decimals)
+    return formatting.round_half_up(value, decimals) == 0
 
 
 def change_phrase(ratio: float, *, plural: bool = True, decimals: int = 1) -> str:
     """A relative change as a Finnish predicate: 0.205 -> 'kasvoivat 20,5 %'.
 
     >>> change_phrase(0.205), change_phrase(-0.03, plural=False), change_phrase(0.0004)
-    ('kasvoivat 20,5 %', 'väheni 3,0 %', 'pysyivät ennallaan')
+    ('kasvoivat 20,5\xa0%', 'väheni 3,0\xa0%', 'pysyivät ennallaan')
     """
     if _rounds_to_zero(ratio * 100, decimals):
         return "pysyivät ennallaan" if plural else "pysyi ennallaan"
@@ -113,17 +100,7 @@ def level_phrase(difference: float, unit: str, *, decimals: int = 1) -> str:
     return f"{verb} {format_number(abs(difference), decimals)} {unit}"
 
 
-def signed_number(value: float, decimals: int) -> str:
-    """'+2,5', '−1,0', '0,0' (sign only when the rounded value is not zero)."""
-    text = format_number(value, decimals)
-    return text if text.startswith("\u2212") or _rounds_to_zero(value, decimals) else f"+{text}"
-
-
 # --- value formats ------------------------------------------------------------------------------------
-
-
-def _hours(value: float) -> str:
-    return f"{format_number(value, 1 if value % 1 else 0)} h"
 
 
 FORMATS: dict[str, Callable[[float], str]] = {
@@ -131,21 +108,19 @@ FORMATS: dict[str, Callable[[float], str]] = {
     "eur_per_capita": lambda v: format_eur(v, 2),
     "count": lambda v: format_number(v),
     "share": lambda v: format_percent(v, 1),
-    "hours": _hours,
+    "hours": formatting.hours,
 }
 
 
 def format_index(value: float, unit: str, n_stages: int | None = None) -> str:
-    """The Tuokio index as shown: '62 / 100' (0–100) or '3,45 / 5' (mean on a scale of 1..N),
-    with no-break spaces.
+    """The Tuokio index as shown: '62 / 100' (0–100) or '3,45 / 5' (mean on a scale of 1..N).
 
     >>> [format_index(61.6, "index_0_100"), format_index(3.454, "stage_mean", 5), format_index(3.454, "stage_mean")]
     ['62\xa0/\xa0100', '3,45\xa0/\xa05', '3,45']
     """
     if unit == INDEX_0_100:
-        return f"{format_number(value, 0)}{NBSP}/{NBSP}100"
-    text = format_number(value, 2)
-    return f"{text}{NBSP}/{NBSP}{n_stages}" if n_stages else text
+        return formatting.index(value, unit)
+    return formatting.index(value, "stage_mean", n_stages, decimals=2)
 
 
 def format_value(value: float | str | None, kind: str, unit: str = "", n_stages: int | None = None) -> str:
@@ -247,9 +222,9 @@ def _change(spec: CardSpec, current: Figure, previous: Figure) -> tuple[float | 
             return None, ""
         if spec.change == "share":
             points = (current.value - previous.value) * 100
-            return points, f"{signed_number(points, 1)} %-yks."
+            return points, f"{formatting.signed_number(points, 1)}{NBSP}%-yks."
         difference = current.value - previous.value
-        return difference, f"{signed_number(difference, index_change_decimals(current.unit))} pistettä"
+        return difference, f"{formatting.signed_number(difference, index_change_decimals(current.unit))} pistettä"
     ratio = change_ratio(current.value, previous.value)
     return ratio, ("" if ratio is None else format_change(ratio))
 
@@ -574,210 +549,3 @@ def index_axis_range(indicators: pd.DataFrame, area: str, n_stages: int | None =
     if INDEX_0_100 in units:
         return [0, 100]
     return [1, n_stages] if n_stages else None
-
-
-# --- method and sources ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One entry of data/raw/toimitukset.yaml: a file (or a folder, ending in '/') under data/raw."""
-
-    path: str
-    delivered: str  # as shown: '14.3.2024', or 'ei kirjattu'
-    deliverer: str
-
-
-@dataclass(frozen=True)
-class RunFacts:
-    """What the method box says about the run, read from the data folder."""
-
-    sample_data: bool
-    quality: QualityReport | None
-    source_files: list[str] = field(default_factory=list)  # as in row accounting: raw/grants/x.xlsx
-    deliveries: list[Delivery] = field(default_factory=list)
-    delivery_log_found: bool = False
-
-
-def _fi_date(value: object) -> str:
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return f"{value.day}.{value.month}.{value.year}"
-    text = str(value).strip() if value is not None else ""
-    try:
-        return _fi_date(dt.date.fromisoformat(text))
-    except ValueError:
-        return text or NOT_LOGGED
-
-
-def deliveries_from_yaml(raw: object, source: str = DELIVERY_LOG) -> list[Delivery]:
-    """Entries of the data log (already parsed YAML); raises InputFileError when malformed."""
-    from kainuu_metrics.errors import InputFileError
-
-    entries = raw.get("deliveries") if isinstance(raw, dict) else None
-    if not isinstance(entries, list):
-        raise InputFileError(source, "tiedostosta puuttuu luettelo 'deliveries'",
-                             "Kirjaa toimitukset muodossa 'deliveries:' ja sen alle '- file: grants/x.xlsx', 'delivered: 2024-03-14', 'deliverer: ...'.")
-    out = []
-    for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or not str(entry.get("file") or "").strip():
-            raise InputFileError(source, f"toimituksen {number} tiedosto ('file') puuttuu",
-                                 "Anna jokaiselle toimitukselle tiedoston polku kansion data/raw/ sisällä, esim. 'file: grants/avustukset_2025.xlsx'.")
-        out.append(Delivery(str(entry["file"]).strip().removeprefix("raw/"), _fi_date(entry.get("delivered")),
-                            str(entry.get("deliverer") or NOT_LOGGED).strip()))
-    return out
-
-
-def _matching(path: str, deliveries: Sequence[Delivery]) -> Delivery | None:
-    exact = next((d for d in deliveries if d.path == path), None)
-    if exact:
-        return exact
-    folders = [d for d in deliveries if d.path.endswith("/") and path.startswith(d.path)]
-    return max(folders, key=lambda d: len(d.path)) if folders else None
-
-
-def deliveries_table(source_files: Sequence[str], deliveries: Sequence[Delivery]) -> pd.DataFrame:
-    """When and from whom the run's raw files came: one row per logged file or folder; files not in
-    the log as 'ei kirjattu' (several in one folder as one row)."""
-    rows: dict[str, dict[str, object]] = {}
-    for source in sorted(dict.fromkeys(source_files)):
-        path = source.removeprefix("raw/")
-        delivery = _matching(path, deliveries)
-        if delivery is not None:
-            key = delivery.path
-        else:  # unlogged files are grouped by folder
-            key = path.rsplit("/", 1)[0] + "/" if "/" in path else path
-        row = rows.setdefault(key, {"files": [], "delivery": delivery})
-        row["files"].append(path)  # type: ignore[union-attr]
-    out = []
-    for key, row in rows.items():
-        files: list[str] = row["files"]  # type: ignore[assignment]
-        delivery: Delivery | None = row["delivery"]  # type: ignore[assignment]
-        shown = files[0] if len(files) == 1 and (delivery is None or not delivery.path.endswith("/")) else f"{key} ({len(files)} tiedostoa)"
-        out.append({
-            "Aineisto": FOLDER_LABELS.get(key.split("/", 1)[0], key.split("/", 1)[0]),
-            "Tiedosto": shown,
-            "Toimitettu": delivery.delivered if delivery else NOT_LOGGED,
-            "Toimittaja": delivery.deliverer if delivery else NOT_LOGGED,
-        })
-    return pd.DataFrame(out, columns=["Aineisto", "Tiedosto", "Toimitettu", "Toimittaja"])
-
-
-def quality_status(report: QualityReport | None) -> tuple[str, str]:
-    """(Finnish status text, CSS class) of a data-quality run, in words, not only colour."""
-    if report is None:
-        return "– Tietojen laatua ei ole tarkistettu", "tulos-varoitus"
-    checks, warnings = len(report.checks), len(report.warnings)
-    if report.passed:
-        tail = f", varoituksia {warnings}" if warnings else ", ei varoituksia"
-        return f"✓ Tarkistukset läpäisty ({checks} tarkistusta{tail})", "tulos-ok"
-    return f"✗ Estäviä virheitä {len(report.blocking_failures)} ({checks} tarkistusta, varoituksia {warnings})", "tulos-virhe"
-
-
-def terms_text(terms: Sequence[CouncilTerm]) -> str:
-    spans = "; ".join(f"{t.label}: {_fi_date(t.start)}–{_fi_date(t.end)}" for t in terms)
-    return (f"Avustus kuuluu sille aluevaltuustokaudelle, jonka aikana päätös tehtiin ({spans}). Kauden luku "
-            "asukasta kohden jaetaan kauden vuosien keskimääräisellä väkiluvulla ja vuositasoistetaan niiden "
-            "kuukausien mukaan, joilta kaudella on avustusaineistoa.")
-
-
-def denominator_text(denominators: pd.DataFrame, year: int, area: str) -> str:
-    """What divides the year's € per inhabitant figures, in a sentence."""
-    base = ("Euroa asukasta kohden -luvuissa jakajana on saman vuoden lopun väkiluku (Tilastokeskus, taulukko 11ra); "
-            "jos sitä ei ole vielä julkaistu, viimeisin aiempi väkiluku, ja luku on ennakollinen.")
-    if denominators.empty or not {"year", "area_code", "population", "population_year"} <= set(denominators.columns):
-        return base
-    hit = denominators.loc[(denominators["year"].astype(int) == year) & (denominators["area_code"] == area)]
-    if hit.empty or pd.isna(hit["population"].iloc[0]):
-        return base
-    population, used = hit["population"].iloc[0], int(hit["population_year"].iloc[0])
-    which = f"vuoden {used} lopun väkiluku" + (" (ennakollinen)" if used < year else "")
-    return f"{base} Vuoden {year} jakaja on {which}: {format_number(population)} asukasta."
-
-
-def method_box_html(*, year: int, cards: Sequence[Card], facts: RunFacts, domain: Domain, denominators: pd.DataFrame,
-                    quality_href: str = "quality.html") -> str:
-    """The 'Menetelmä ja lähteet' box: denominators, term rules, sample and provisional data, the
-    deliveries of the raw files and the run's data-quality status with a link to the quality page."""
-    provisional = [c.label for c in cards if c.provisional]
-    provisional_text = (f"Ennakollisia ({PROVISIONAL_MARK}) ovat: {', '.join(provisional)}." if provisional
-                        else "Vuoden luvuissa ei ole ennakollisia arvoja.")
-    missing = [c.label for c in cards if c.figure is None]
-    if missing:
-        provisional_text += f" Ei tietoa vuodelta {year}: {', '.join(missing)}."
-    sample_text = ("Luvut ovat esimerkkiaineistoa, eivät todellisia päätöksiä, paitsi kansion data/raw/ "
-                   "README-tiedostossa erikseen mainitut." if facts.sample_data else "Luvut perustuvat toimitettuihin aineistoihin.")
-    status, css = quality_status(facts.quality)
-    when = ""
-    if facts.quality is not None:
-        from kainuu_metrics.report.pages import format_timestamp
-
-        when = f" Tarkistusajo {_e(format_timestamp(facts.quality.started_at))}."
-    log_text = ("Toimitusajat ja toimittajat on kirjattu tiedostoon data/raw/toimitukset.yaml; tiedosto, jota siinä ei ole, "
-                f"on merkitty ”{NOT_LOGGED}”." if facts.delivery_log_found else
-                f"Toimituslokia data/raw/toimitukset.yaml ei ole, joten toimitusajat ovat ”{NOT_LOGGED}”.")
-    table = deliveries_table(facts.source_files, facts.deliveries)
-    deliveries = (f'<div class="taulukko-kehys">{table_html(table, caption="Lähdeaineistojen toimitukset")}</div>'
-                  if not table.empty else "<p>Ajossa ei luettu yhtään tiedostoa.</p>")
-    return (
-        '<aside class="menetelma-laatikko" aria-labelledby="menetelma-otsikko">'
-        '<h2 id="menetelma-otsikko">Menetelmä ja lähteet</h2>'
-        "<dl>"
-        f"<dt>Jakajat</dt><dd>{_e(denominator_text(denominators, year, domain.region_code))}</dd>"
-        f"<dt>Valtuustokaudet</dt><dd>{_e(terms_text(domain.council_terms))}</dd>"
-        f"<dt>Esimerkki- ja ennakolliset tiedot</dt><dd>{_e(sample_text)} {_e(provisional_text)}</dd>"
-        f'<dt>Tietojen laatu</dt><dd><span class="{css}">{_e(status)}</span>.{when} '
-        f'Katso <a href="{_e(quality_href)}">Tietojen laatu {year}</a>.</dd>'
-        f"<dt>Aineistojen toimitukset</dt><dd>{_e(log_text)}</dd>"
-        "</dl>"
-        f"{deliveries}"
-        "</aside>"
-    )
-
-
-# --- I/O edge ------------------------------------------------------------------------------------------------
-
-
-def load_deliveries(raw_dir: Path) -> tuple[list[Delivery], bool]:
-    """The data log data/raw/toimitukset.yaml as entries, and whether the file exists."""
-    import yaml
-
-    from kainuu_metrics.errors import InputFileError
-
-    path = raw_dir / DELIVERY_LOG
-    if not path.exists():
-        return [], False
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputFileError(f"raw/{DELIVERY_LOG}", f"toimituslokia ei voitu lukea ({exc})",
-                             "Korjaa tiedoston YAML-muoto (sisennykset, kaksoispisteet).") from exc
-    return deliveries_from_yaml(raw, f"raw/{DELIVERY_LOG}"), True
-
-
-def load_run_facts(data_dir: str | Path) -> RunFacts:
-    """Sample marker, the latest data-quality report, the files read and the data log."""
-    from kainuu_metrics.quality.checks import load_report
-
-    data = Path(data_dir)
-    latest = data / "processed" / "quality" / "latest.json"
-    report = load_report(latest) if latest.exists() else None
-    accounting = data / "processed" / "row_accounting.csv"
-    files = []
-    if accounting.exists():
-        files = pd.read_csv(accounting, sep=";", encoding="utf-8-sig", dtype=str)["source_file"].dropna().tolist()
-    deliveries, found = load_deliveries(data / "raw")
-    return RunFacts((data / "raw" / SAMPLE_MARKER).exists(), report, files, deliveries, found)
-
-
-def tuokio_scale() -> tuple[dict[str, str], int | None]:
-    """Criterion names (id -> name) and the number of stages of the Tuokio scale; ({}, None)
-    when the Tuokio configuration is not available."""
-    try:
-        from kainuu_metrics.datasets.tuokio import load_tuokio_config
-
-        config = load_tuokio_config()
-    except Exception:  # Tuokio is optional for the summary: without it the card says "ei tietoa"
-        return {}, None
-    return dict(config.criterion_names), config.n_stages
