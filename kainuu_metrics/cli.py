@@ -60,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from kainuu_metrics.datasets.pxweb import fetch_population
+    from kainuu_metrics.datasets.population.pxweb import fetch_population
 
     path = fetch_population(Layout(args.data, Path("reports")).raw, load_settings(args.config).domain)
     print(f"Väestötiedot tallennettu: {path}")
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Keskeytetty.", file=sys.stderr)
         return 130
     except Exception as error:  # a bug, not bad input: say so plainly, trace only on request
-        from kainuu_metrics.datasets.pxweb import FetchError
+        from kainuu_metrics.datasets.population.pxweb import FetchError
 
         if isinstance(error, FetchError):
             print(f"VIRHE\n{error}", file=sys.stderr)

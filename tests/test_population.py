@@ -14,22 +14,25 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from kainuu_metrics.datasets import population
 from kainuu_metrics.datasets.accounting import SKIP_KINDS
-from kainuu_metrics.settings import load_domain
-from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.paths import Layout
+from kainuu_metrics.datasets.base import CleaningContext
 from kainuu_metrics.datasets.population import (
     CLEANED_COLUMNS,
+    REGISTRY_ENTRY,
     clean_population,
     is_population_label,
-    list_population_files,
+    list_files,
     parse_area,
     population_lookup,
 )
+from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.paths import CONFIG_DIR, Layout
+from kainuu_metrics.settings import DomainFile, domain_from_file, load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "population"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +40,8 @@ DTYPES = {
     "year": "int64", "area_code": "str", "area_name": "str", "population": "int64",
     "source_file": "str", "sheet": "str", "source_row": "int64",
 }
+SETTINGS = load_settings(CONFIG_DIR)
+DOMAIN = SETTINGS.domain
 NAMES = {
     "MK18": "Kainuu", "KU105": "Hyrynsalmi", "KU205": "Kajaani", "KU290": "Kuhmo", "KU578": "Paltamo",
     "KU620": "Puolanka", "KU697": "Ristijärvi", "KU765": "Sotkamo", "KU777": "Suomussalmi",
@@ -44,7 +49,7 @@ NAMES = {
 
 
 def clean(*names: str, folder: Path = FIXTURES):
-    return clean_population([folder / n for n in names], Layout(folder, folder / "reports"))
+    return clean_population([folder / n for n in names], Layout(folder, folder / "reports"), DOMAIN)
 
 
 def expected(source_file: str, rows: list[tuple[int, str, int, int]], sheet: str = "") -> pd.DataFrame:
@@ -71,6 +76,63 @@ def assert_balanced(result) -> None:
     assert sum(a.rejected for a in result.accounts) == len(result.rejected)
     assert sum(a.skipped for a in result.accounts) == len(result.skipped)
     assert set(result.skipped["kind"]) <= set(SKIP_KINDS)
+
+
+def small_domain():
+    """A made-up region (MK19 Esimerkki with one municipality, KU005 Esimerkkilä)."""
+    return domain_from_file(DomainFile.model_validate({
+        "region": {"code": "MK19", "name": "Esimerkki", "genitive": "Esimerkin"},
+        "site": {"name": "Esimerkin seuranta"},
+        "municipalities": {"005": {"name": "Esimerkkilä", "aliases": ["Esimerkkilän kaupunki"]}},
+        "other_area_names": ["Koko maa", "Muualla"],
+        "council_terms": [{"id": "2022-2025", "start": "2022-03-01", "end": "2025-05-31", "label": "1. kausi"}],
+        "grant_types": {"toiminta": {"label": "Toiminta-avustus"}},
+        "decisions": {"myönnetty": []},
+    }))
+
+
+# --- the dataset's entry point ---------------------------------------------------------------------
+
+
+def test_clean_entry_point_gives_the_population_table_and_the_registry_its_facts():
+    context = CleaningContext(Layout(FIXTURES, FIXTURES / "reports"), SETTINGS)
+    output = population.clean([FIXTURES / "web_wide_years_latin1.csv"], context)
+    assert list(output.results) == ["population"] and output.tables == {} and output.years is None
+    pd.testing.assert_frame_equal(output.table("population"), clean("web_wide_years_latin1.csv").cleaned)
+    assert {key: REGISTRY_ENTRY[key] for key in ("name", "raw_folder", "label", "tables", "required")} == {
+        "name": "population", "raw_folder": "population", "label": "Väestö (Tilastokeskus)",
+        "tables": {"population": "Väestö"}, "required": True,
+    }
+    assert REGISTRY_ENTRY["suffixes"] == frozenset({".csv", ".txt", ".xlsx", ".json"})
+    assert REGISTRY_ENTRY["missing_fix"] == (
+        "Hae väestötiedot komennolla 'kainuu-metrics fetch-population' tai tallenna Tilastokeskuksen "
+        "taulukon 11ra vienti kansioon data/raw/population/."
+    )
+
+
+def test_another_region_is_read_by_configuration_alone(tmp_path):
+    (tmp_path / "other.csv").write_bytes(
+        (
+            '"Alue";"Vuosi";"Väestö 31.12."\r\n'
+            '"MK19 Esimerkki";"2024";1500\r\n"Esimerkin maakunta";"2023";1510\r\n'
+            '"KU005 Esimerkkilä";"2024";900\r\n"Esimerkkilän kaupunki";"2023";905\r\n'
+            '"KU205 Kajaani";"2024";36120\r\n"Kainuu";"2024";69315\r\n"Muualla";"2024";1\r\n'
+        ).encode("utf-8")
+    )
+    result = clean_population([tmp_path / "other.csv"], Layout(tmp_path, tmp_path / "reports"), small_domain())
+    assert list(zip(result.cleaned["year"], result.cleaned["area_code"], result.cleaned["area_name"], result.cleaned["population"], strict=True)) == [
+        (2023, "MK19", "Esimerkki", 1510), (2023, "KU005", "Esimerkkilä", 905),
+        (2024, "MK19", "Esimerkki", 1500), (2024, "KU005", "Esimerkkilä", 900),
+    ]
+    # Another municipality's code is out of scope; a name is known only from other_area_names.
+    assert skipped_kinds(result) == [(1, "header"), (6, "out_of_scope"), (8, "out_of_scope")]
+    [reason] = result.rejected["reason"]
+    assert result.rejected["source_row"].tolist() == [7]
+    assert reason == (
+        "sarake 'Alue': alue 'Kainuu' ei ole Esimerkki, Esimerkin kunta eikä tunnistettava Tilastokeskuksen alue "
+        "(valitse PxWebissä vain Esimerkki ja sen kunnat tai näytä alueet koodeineen, esim. KU005)"
+    )
+    assert_balanced(result)
 
 
 # --- web-interface CSV ------------------------------------------------------------------------
@@ -166,7 +228,7 @@ def test_bad_values_are_rejected_with_finnish_reasons_naming_column_and_value():
     assert rejected.loc[2, "reason"] == "sarakkeen 'Väestö 31.12.' arvo 'abc' ei ole väkiluku (kokonaisluku, esim. 36709)"
     assert rejected.loc[3, "reason"] == (
         "sarake 'Alue': alue 'Tuntematon' ei ole Kainuu, Kainuun kunta eikä tunnistettava Tilastokeskuksen alue "
-        "(valitse PxWebissä vain Kainuu ja sen kunnat tai näytä alueet koodeineen, esim. KU205)"
+        "(valitse PxWebissä vain Kainuu ja sen kunnat tai näytä alueet koodeineen, esim. KU105)"
     )
     assert "KU205 (Kajaani) ja nimi 'Kuhmo' eivät täsmää" in rejected.loc[4, "reason"]
     assert rejected.loc[6, "reason"] == "sarakkeen 'Vuosi' arvo '20x9' ei ole vuosiluku (esim. 2024)"
@@ -409,10 +471,10 @@ def test_format_is_recognised_by_content_not_by_file_name(tmp_path):
         clean("workbook.csv", folder=tmp_path)
 
 
-def test_list_population_files_includes_json_and_leaves_out_readme(tmp_path):
+def test_list_files_includes_json_and_leaves_out_readme(tmp_path):
     for name in ("b.json", "a.csv", "c.xlsx", "README.md", "~$c.xlsx", "notes.pdf"):
         (tmp_path / name).write_bytes(b"x")
-    assert [p.name for p in list_population_files(tmp_path)] == ["a.csv", "b.json", "c.xlsx"]
+    assert [p.name for p in list_files(tmp_path)] == ["a.csv", "b.json", "c.xlsx"]
 
 
 # --- area labels ----------------------------------------------------------------------------------
@@ -428,8 +490,8 @@ def test_list_population_files_includes_json_and_leaves_out_readme(tmp_path):
     ],
 )
 def test_kainuu_area_labels(label, code):
-    match = parse_area(label, load_domain())
-    assert (match.status, match.code, match.name) == ("kainuu", code, NAMES[code])
+    match = parse_area(label, DOMAIN)
+    assert (match.status, match.code, match.name) == ("in_region", code, NAMES[code])
 
 
 @pytest.mark.parametrize(
@@ -438,12 +500,12 @@ def test_kainuu_area_labels(label, code):
      "KU091 Helsinki", "Lappi", "SK181 Kajaanin seutukunta", "HV20 Kainuun hyvinvointialue"],
 )
 def test_other_statfin_areas_are_out_of_scope(label):
-    assert parse_area(label, load_domain()).status == "out_of_scope"
+    assert parse_area(label, DOMAIN).status == "out_of_scope"
 
 
 @pytest.mark.parametrize("label", ["Tuntematon", "Helsinki", "KU205 Kuhmo", "MK18 Lappi", "", None, "2019"])
 def test_unknown_areas(label):
-    match = parse_area(label, load_domain())
+    match = parse_area(label, DOMAIN)
     assert match.status == "unknown" and match.problem
 
 
@@ -534,8 +596,20 @@ def exports(draw):
     return figures, style
 
 
+# Found by hypothesis: the first population of a year-first long table looked like a year (1900),
+# and the row was taken for a second heading row; the table came out empty.
+YEAR_LIKE_FIRST_VALUE = (
+    {(year, area): 1900 if (year, area) == (1991, "MK18") else 0
+     for year in (1990, 1991, 1992) for area in ("MK18", "KU105", "KU205", "KU290")},
+    {"labels": "code_name", "separator": ";", "encoding": "utf-8-sig", "layout": "long_year_first", "thousands": "",
+     "title": False, "footnotes": False, "eol": "\r\n", "year_order": [1991, 1990, 1992]},
+)
+
+
 @settings(max_examples=80, deadline=None)
 @given(exports())
+@example(YEAR_LIKE_FIRST_VALUE)
+@example(({(2020, "KU205"): 2019, (2021, "KU205"): 36567}, {**YEAR_LIKE_FIRST_VALUE[1], "layout": "areas_as_columns", "year_order": [2020, 2021]}))
 def test_any_label_style_separator_encoding_and_layout_gives_the_same_table(export):
     figures, style = export
     order = {code: rank for rank, code in enumerate(AREA_CODES)}
@@ -548,11 +622,22 @@ def test_any_label_style_separator_encoding_and_layout_gives_the_same_table(expo
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.csv"
         path.write_bytes(render_export(figures, style))
-        result = clean_population([path], Layout(Path(folder), Path(folder) / "reports"))
+        result = clean_population([path], Layout(Path(folder), Path(folder) / "reports"), DOMAIN)
     got = result.cleaned[["year", "area_code", "area_name", "population"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, want)
     assert result.rejected.empty
     assert_balanced(result)
+
+
+def test_a_year_like_population_on_the_first_data_row_is_data_not_a_heading(tmp_path):
+    (tmp_path / "year_first.csv").write_bytes(
+        '"Vuosi";"Alue";"Väestö 31.12."\r\n"1991";"MK18 Kainuu";1900\r\n"";"KU105 Hyrynsalmi";0\r\n'.encode("utf-8-sig")
+    )
+    result = clean("year_first.csv", folder=tmp_path)
+    pd.testing.assert_frame_equal(
+        result.cleaned, expected("year_first.csv", [(1991, "MK18", 1900, 2), (1991, "KU105", 0, 3)])
+    )
+    assert skipped_kinds(result) == [(1, "header")]
 
 
 # --- the shipped sample ---------------------------------------------------------------------------
@@ -578,12 +663,12 @@ def sample_module(monkeypatch):
 def test_sample_population_files_clean_into_the_expected_table(sample_module, tmp_path):
     folder = tmp_path / "raw" / "population"
     written = sample_module.generate(folder)
-    files = list_population_files(folder)
+    files = list_files(folder)
     assert [p.name for p in files] == [
         "statfin_11ra_2019-2021.csv", "statfin_11ra_2021-2023.xlsx", "statfin_11ra_2022-2024.json",
     ]
     assert folder / "README.md" in written
-    result = clean_population(files, Layout(tmp_path, tmp_path / "reports"))
+    result = clean_population(files, Layout(tmp_path, tmp_path / "reports"), DOMAIN)
     table = result.cleaned.pivot(index="year", columns="area_code", values="population")[AREA_CODES]
     assert {int(y): [int(v) for v in row] for y, row in zip(table.index, table.to_numpy(), strict=True)} == SAMPLE_TABLE
     assert 2025 not in set(result.cleaned["year"])
@@ -626,7 +711,7 @@ def test_shipped_sample_matches_the_generator(sample_module, tmp_path):
 
 
 def test_no_files_gives_empty_typed_frames(tmp_path):
-    result = clean_population([], Layout(tmp_path, tmp_path / "reports"))
+    result = clean_population([], Layout(tmp_path, tmp_path / "reports"), DOMAIN)
     assert list(result.cleaned.columns) == CLEANED_COLUMNS
     assert result.cleaned.dtypes.astype(str).to_dict() == DTYPES
     assert result.rejected.empty and result.skipped.empty and result.accounts == []

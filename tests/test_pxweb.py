@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kainuu_metrics.paths import Layout
 from kainuu_metrics.datasets.population import clean_population, population_lookup
-from kainuu_metrics.datasets.pxweb import (
+from kainuu_metrics.datasets.population.pxweb import (
     DEFAULT_BASE_URL,
     URL_ENV_VAR,
     FetchError,
@@ -24,8 +23,11 @@ from kainuu_metrics.datasets.pxweb import (
     plan_query,
     resolve_base_url,
 )
+from kainuu_metrics.paths import CONFIG_DIR, Layout
+from kainuu_metrics.settings import DomainFile, domain_from_file, load_domain
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pxweb"
+DOMAIN = load_domain(CONFIG_DIR)
 TABLE_PATH = "/PXWeb/api/v1/fi/StatFin/vaerak/statfin_vaerak_pxt_11ra.px"
 KAINUU_AREAS = ["MK18", "KU105", "KU205", "KU290", "KU578", "KU620", "KU697", "KU765", "KU777"]
 REAL_2019_2021 = {  # DOMAIN.md, Statistics Finland table 11ra
@@ -97,7 +99,7 @@ def statfin() -> Iterator[Replay]:
 
 def test_fetch_uses_the_codes_from_the_metadata_and_saves_a_file_the_cleaner_reads(statfin, tmp_path):
     raw = tmp_path / "raw"
-    saved = fetch_population(raw, base_url=statfin.url, years=[2021, 2019, 2020], timeout=5)
+    saved = fetch_population(raw, DOMAIN, base_url=statfin.url, years=[2021, 2019, 2020], timeout=5)
 
     assert statfin.gets == [TABLE_PATH]
     assert statfin.posts == [
@@ -115,7 +117,7 @@ def test_fetch_uses_the_codes_from_the_metadata_and_saves_a_file_the_cleaner_rea
     assert re.fullmatch(r"statfin_11ra_2019-2021_\d{8}T\d{6}Z\.json", saved.name)
     assert saved.read_bytes() == statfin.response  # saved as received
 
-    result = clean_population([saved], Layout(tmp_path, tmp_path / "reports"))
+    result = clean_population([saved], Layout(tmp_path, tmp_path / "reports"), DOMAIN)
     assert population_lookup(result.cleaned) == {
         (year, area): figures[i] for area, figures in REAL_2019_2021.items() for i, year in enumerate((2019, 2020, 2021))
     }
@@ -126,7 +128,7 @@ def test_fetch_uses_the_codes_from_the_metadata_and_saves_a_file_the_cleaner_rea
 
 def test_old_codes_and_all_years(statfin, tmp_path):
     statfin.metadata = (FIXTURES / "metadata_11ra_old_codes.json").read_bytes()
-    fetch_population(tmp_path, base_url=statfin.url, timeout=5)
+    fetch_population(tmp_path, DOMAIN, base_url=statfin.url, timeout=5)
     [query] = statfin.posts
     assert [q["code"] for q in query["query"]] == ["Alue", "Vuosi", "Tiedot"]
     assert query["query"][1]["selection"]["values"] == [str(y) for y in range(1990, 2025)]
@@ -134,8 +136,8 @@ def test_old_codes_and_all_years(statfin, tmp_path):
 
 
 def test_a_second_fetch_never_overwrites_the_first(statfin, tmp_path):
-    first = fetch_population(tmp_path, base_url=statfin.url, years=[2019], timeout=5)
-    second = fetch_population(tmp_path, base_url=statfin.url, years=[2019], timeout=5)
+    first = fetch_population(tmp_path, DOMAIN, base_url=statfin.url, years=[2019], timeout=5)
+    second = fetch_population(tmp_path, DOMAIN, base_url=statfin.url, years=[2019], timeout=5)
     assert first != second and first.exists() and second.exists()
 
 
@@ -143,7 +145,7 @@ def test_the_url_can_come_from_the_environment(statfin, tmp_path, monkeypatch):
     monkeypatch.setenv(URL_ENV_VAR, statfin.url)
     assert resolve_base_url() == statfin.url
     assert resolve_base_url("http://example.invalid/x.px") == "http://example.invalid/x.px"
-    fetch_population(tmp_path, years=[2020], timeout=5)
+    fetch_population(tmp_path, DOMAIN, years=[2020], timeout=5)
     assert len(statfin.posts) == 1
 
 
@@ -158,7 +160,7 @@ def test_unreachable_server_gives_a_finnish_fetch_error(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(FetchError) as caught:
-        fetch_population(tmp_path, base_url=f"http://127.0.0.1:{port}{TABLE_PATH}", timeout=5)
+        fetch_population(tmp_path, DOMAIN, base_url=f"http://127.0.0.1:{port}{TABLE_PATH}", timeout=5)
     message = str(caught.value)
     assert message.startswith("Tilastokeskuksen rajapintaan ei saatu yhteyttä (")
     assert "Tarkista verkkoyhteys tai lataa tiedosto käsin PxWeb-palvelusta" in message
@@ -169,12 +171,12 @@ def test_unreachable_server_gives_a_finnish_fetch_error(tmp_path):
 def test_http_error_names_the_status(statfin, tmp_path):
     statfin.post_status = 400
     with pytest.raises(FetchError, match=r"HTTP 400 \(kysely oli virheellinen"):
-        fetch_population(tmp_path, base_url=statfin.url, timeout=5)
+        fetch_population(tmp_path, DOMAIN, base_url=statfin.url, timeout=5)
 
 
 def test_wrong_table_address_is_a_404(statfin, tmp_path):
     with pytest.raises(FetchError, match="HTTP 404"):
-        fetch_population(tmp_path, base_url=statfin.url.replace("11ra", "99zz"), timeout=5)
+        fetch_population(tmp_path, DOMAIN, base_url=statfin.url.replace("11ra", "99zz"), timeout=5)
 
 
 @pytest.mark.parametrize(
@@ -195,19 +197,19 @@ def test_wrong_table_address_is_a_404(statfin, tmp_path):
 def test_malformed_response_is_not_saved(statfin, tmp_path, response, text):
     statfin.response = response
     with pytest.raises(FetchError, match=text):
-        fetch_population(tmp_path, base_url=statfin.url, timeout=5)
+        fetch_population(tmp_path, DOMAIN, base_url=statfin.url, timeout=5)
     assert not (tmp_path / "population").exists()
 
 
 def test_a_year_the_table_does_not_have_is_refused_before_querying(statfin, tmp_path):
     with pytest.raises(FetchError, match=r"Vuosia 2031 ei ole taulukossa \(saatavilla 1990–2024\)"):
-        fetch_population(tmp_path, base_url=statfin.url, years=[2024, 2031], timeout=5)
+        fetch_population(tmp_path, DOMAIN, base_url=statfin.url, years=[2024, 2031], timeout=5)
     assert statfin.posts == []
 
 
 def test_plan_query_needs_population_content_and_kainuu_areas():
     metadata = json.loads((FIXTURES / "metadata_11ra_new_codes.json").read_text(encoding="utf-8"))
-    plan = plan_query(metadata, [2024])
+    plan = plan_query(metadata, DOMAIN, [2024])
     assert (plan.area_code, plan.year_code, plan.content_code, plan.content_value) == (
         "alue_23_20260101", "timeperiod_y", "contentscode", "vaerak-vaesto",
     )
@@ -217,17 +219,17 @@ def test_plan_query_needs_population_content_and_kainuu_areas():
     content = no_population["variables"][2]
     content["values"], content["valueTexts"] = ["vaerak-kokmuutos"], ["Väestönmuutos"]
     with pytest.raises(FetchError, match="Väestö 31.12."):
-        plan_query(no_population)
+        plan_query(no_population, DOMAIN)
 
     no_kuhmo = json.loads(json.dumps(metadata))
     areas = no_kuhmo["variables"][0]
     index = areas["values"].index("KU290")
     del areas["values"][index], areas["valueTexts"][index]
     with pytest.raises(FetchError, match="alueita KU290"):
-        plan_query(no_kuhmo)
+        plan_query(no_kuhmo, DOMAIN)
 
     with pytest.raises(FetchError, match="muuttujat puuttuvat"):
-        plan_query({"error": "Too many requests"})
+        plan_query({"error": "Too many requests"}, DOMAIN)
 
 
 def test_a_variable_that_cannot_be_eliminated_is_fixed_to_its_total():
@@ -236,5 +238,23 @@ def test_a_variable_that_cannot_be_eliminated_is_fixed_to_its_total():
         {"code": "sukupuoli_9_20180101", "text": "Sukupuoli", "values": ["SSS", "1", "2"],
          "valueTexts": ["Yhteensä", "Miehet", "Naiset"], "elimination": False}
     )
-    query = build_query(plan_query(metadata, [2023]))
+    query = build_query(plan_query(metadata, DOMAIN, [2023]))
     assert query["query"][-1] == {"code": "sukupuoli_9_20180101", "selection": {"filter": "item", "values": ["SSS"]}}
+
+
+def test_another_region_is_asked_for_and_named_by_configuration_alone(statfin, tmp_path):
+    other = domain_from_file(DomainFile.model_validate({
+        "region": {"code": "MK19", "name": "Esimerkki", "genitive": "Esimerkin"},
+        "site": {"name": "Esimerkin seuranta"},
+        "municipalities": {"005": {"name": "Esimerkkilä"}},
+        "council_terms": [{"id": "2022-2025", "start": "2022-03-01", "end": "2025-05-31", "label": "1. kausi"}],
+        "grant_types": {"toiminta": {"label": "Toiminta-avustus"}},
+        "decisions": {"myönnetty": []},
+    }))
+    with pytest.raises(FetchError) as caught:  # the recorded response holds only Kainuu's areas
+        fetch_population(tmp_path, other, base_url=statfin.url, years=[2021], timeout=5)
+    [query] = statfin.posts
+    assert query["query"][0] == {"code": "alue_23_20260101", "selection": {"filter": "item", "values": ["MK19", "KU005"]}}
+    message = str(caught.value)
+    assert "ei ollut Esimerkin väkilukuja" in message and "(taulukko 11ra, Väestö 31.12., Esimerkki ja sen kunnat)" in message
+    assert not (tmp_path / "population").exists()

@@ -70,9 +70,11 @@ class SheetLedger:
     provenance), rejected (one line per problem, with a Finnish reason), or skipped (with its
     kind). `result()` gives the sheet's CleaningResult with its balanced row account."""
 
-    def __init__(self, *, dataset: str, source_file: str, sheet: str, sha256: str, rows_read: int, labels: dict[str, str] | None = None) -> None:
+    def __init__(self, *, dataset: str, source_file: str, sheet: str, sha256: str, rows_read: int,
+                 labels: dict[str, str] | None = None, per_entry: bool = False) -> None:
         self.dataset, self.source_file, self.sheet, self.sha256 = dataset, source_file, sheet, sha256
         self.rows_read = rows_read
+        self.per_entry = per_entry  # one entry is one unit (a value cell of a wide table), not one source row
         self.labels = labels or {}
         self.kept: list[dict[str, Any]] = []
         self.rejected: list[dict[str, Any]] = []
@@ -98,11 +100,14 @@ class SheetLedger:
 
     def result(self, columns: list[str] | None = None) -> CleaningResult:
         rejected = pd.DataFrame(self.rejected, columns=REJECTED_COLUMNS)
-        kept_rows = {row["source_row"] for row in self.kept}
-        rejected_rows = set(rejected["source_row"]) - kept_rows
+        if self.per_entry:
+            cleaned_count, rejected_count = len(self.kept), len(self.rejected)
+        else:
+            kept_rows = {row["source_row"] for row in self.kept}
+            cleaned_count, rejected_count = len(kept_rows), len(set(rejected["source_row"]) - kept_rows)
         account = account_for(
             dataset=self.dataset, source_file=self.source_file, sheet=self.sheet, sha256=self.sha256,
-            rows_read=self.rows_read, cleaned=len(kept_rows), rejected=len(rejected_rows), skipped=len(self.skipped),
+            rows_read=self.rows_read, cleaned=cleaned_count, rejected=rejected_count, skipped=len(self.skipped),
         )
         cleaned = pd.DataFrame(self.kept, columns=columns) if columns else pd.DataFrame(self.kept)
         return CleaningResult(cleaned=cleaned, rejected=rejected, skipped=pd.DataFrame(self.skipped, columns=SKIPPED_COLUMNS), accounts=[account])

@@ -1,8 +1,9 @@
 """Fetching year-end population from Statistics Finland's PxWeb API (v1), standard library only.
 
 The table's variable codes change (e.g. 'Alue' became 'alue_23_20260101'), so they are read
-from the table's metadata (GET) before the data query (POST) is built. The response is saved
-as received, in JSON-stat2, under raw/population/, where `clean_population` reads it."""
+from the table's metadata (GET) before the data query (POST) is built. The areas asked for are
+the region and municipalities of the Domain (config/domain.yaml). The response is saved as
+received, in JSON-stat2, under raw/population/, where `clean_population` reads it."""
 
 from __future__ import annotations
 
@@ -17,16 +18,13 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from kainuu_metrics.settings import Domain, load_domain
-from kainuu_metrics.datasets.population import count_population_values, is_population_label
+from kainuu_metrics.datasets.population.areas import is_population_label
+from kainuu_metrics.datasets.population.jsonstat import count_population_values
+from kainuu_metrics.settings import Domain
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PXWeb/api/v1/fi/StatFin/vaerak/statfin_vaerak_pxt_11ra.px"
 URL_ENV_VAR = "KAINUU_METRICS_PXWEB_URL"
 USER_AGENT = "kainuu-metrics/0.1 (+https://pxdata.stat.fi)"
-MANUAL_FIX = (
-    "Tarkista verkkoyhteys tai lataa tiedosto käsin PxWeb-palvelusta "
-    "(taulukko 11ra, Väestö 31.12., Kainuu ja sen kunnat) ja tallenna se kansioon data/raw/population/."
-)
 
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _AREA_CODE = re.compile(r"(?:KU\d{3}|MK\d{2})")
@@ -34,6 +32,14 @@ _AREA_CODE = re.compile(r"(?:KU\d{3}|MK\d{2})")
 
 class FetchError(Exception):
     """Fetching from the API failed; the message is Finnish and says what to do."""
+
+
+def manual_fix(domain: Domain) -> str:
+    """What to do when fetching fails: fetch the table by hand (Finnish)."""
+    return (
+        "Tarkista verkkoyhteys tai lataa tiedosto käsin PxWeb-palvelusta "
+        f"(taulukko 11ra, Väestö 31.12., {domain.region_name} ja sen kunnat) ja tallenna se kansioon data/raw/population/."
+    )
 
 
 @dataclass(frozen=True)
@@ -56,16 +62,16 @@ def resolve_base_url(base_url: str = DEFAULT_BASE_URL) -> str:
     return os.environ.get(URL_ENV_VAR, "").strip() or DEFAULT_BASE_URL
 
 
-def plan_query(metadata: object, years: list[int] | None = None, domain: Domain | None = None) -> QueryPlan:
-    """Pick the area, year and content variables from PxWeb metadata ({"title", "variables"}).
+def plan_query(metadata: object, domain: Domain, years: list[int] | None = None) -> QueryPlan:
+    """Pick the area, year and content variables from PxWeb metadata ({"title", "variables"})
+    for the region and municipalities of `domain`.
 
     Raises FetchError when the metadata is not what table 11ra should look like."""
-    domain = domain or load_domain()
+    fix = manual_fix(domain)
     variables = metadata.get("variables") if isinstance(metadata, dict) else None
     if not isinstance(variables, list) or not all(isinstance(v, dict) and "code" in v for v in variables):
         raise FetchError(
-            "Tilastokeskuksen rajapinnan vastaus taulukon kuvaukseen oli odottamaton (muuttujat puuttuvat). "
-            + MANUAL_FIX
+            "Tilastokeskuksen rajapinnan vastaus taulukon kuvaukseen oli odottamaton (muuttujat puuttuvat). " + fix
         )
 
     def values(var: dict) -> list[str]:
@@ -77,14 +83,14 @@ def plan_query(metadata: object, years: list[int] | None = None, domain: Domain 
     area_var = max(variables, key=lambda v: sum(1 for x in values(v) if _AREA_CODE.fullmatch(x)))
     if not any(_AREA_CODE.fullmatch(x) for x in values(area_var)):
         raise FetchError(
-            "Taulukon kuvauksesta ei löytynyt aluemuuttujaa (aluekoodit kuten MK18, KU205). " + MANUAL_FIX
+            f"Taulukon kuvauksesta ei löytynyt aluemuuttujaa (aluekoodit kuten {', '.join(domain.area_codes[:2])}). " + fix
         )
     year_var = next(
         (v for v in variables if v is not area_var and values(v) and all(_YEAR.fullmatch(x) for x in values(v))),
         None,
     )
     if year_var is None:
-        raise FetchError("Taulukon kuvauksesta ei löytynyt vuosimuuttujaa. " + MANUAL_FIX)
+        raise FetchError("Taulukon kuvauksesta ei löytynyt vuosimuuttujaa. " + fix)
     content_var, content_value = None, None
     for var in variables:
         if var is area_var or var is year_var:
@@ -96,13 +102,13 @@ def plan_query(metadata: object, years: list[int] | None = None, domain: Domain 
         if content_var is not None:
             break
     if content_var is None or content_value is None:
-        raise FetchError("Taulukon kuvauksesta ei löytynyt tietoa 'Väestö 31.12.'. " + MANUAL_FIX)
+        raise FetchError("Taulukon kuvauksesta ei löytynyt tietoa 'Väestö 31.12.'. " + fix)
 
     wanted_areas = domain.area_codes
     missing_areas = [a for a in wanted_areas if a not in values(area_var)]
     if missing_areas:
         raise FetchError(
-            f"Taulukossa ei ole alueita {', '.join(missing_areas)}; aluejako on ehkä muuttunut. " + MANUAL_FIX
+            f"Taulukossa ei ole alueita {', '.join(missing_areas)}; aluejako on ehkä muuttunut. " + fix
         )
     available = values(year_var)
     if years is None:
@@ -124,7 +130,7 @@ def plan_query(metadata: object, years: list[int] | None = None, domain: Domain 
         total = "SSS" if "SSS" in options else (options[0] if len(options) == 1 else None)
         if total is None:
             name = var.get("text", var["code"])
-            raise FetchError(f"Taulukon muuttujalle '{name}' ei löytynyt yhteensä-arvoa. " + MANUAL_FIX)
+            raise FetchError(f"Taulukon muuttujalle '{name}' ei löytynyt yhteensä-arvoa. " + fix)
         fixed.append((str(var["code"]), total))
     return QueryPlan(
         area_code=str(area_var["code"]),
@@ -154,8 +160,10 @@ def build_query(plan: QueryPlan) -> dict:
     }
 
 
-def check_jsonstat2(document: object) -> tuple[int, int]:
-    """Check that a response is a JSON-stat2 dataset the cleaner reads; returns its first and last year."""
+def check_jsonstat2(document: object, domain: Domain) -> tuple[int, int]:
+    """Check that a response is a JSON-stat2 dataset the cleaner reads, with figures of the
+    region or its municipalities; returns its first and last year."""
+    fix = manual_fix(domain)
     try:
         ids, sizes, dims = document["id"], document["size"], document["dimension"]  # type: ignore[index]
         if len(document["value"]) != math.prod(sizes) or len(ids) != len(sizes):  # type: ignore[index]
@@ -168,22 +176,22 @@ def check_jsonstat2(document: object) -> tuple[int, int]:
         ]
     except (KeyError, TypeError, ValueError) as exc:
         raise FetchError(
-            f"Tilastokeskuksen rajapinnan vastaus ei ollut JSON-stat2-muotoinen väestötaulukko ({exc}). " + MANUAL_FIX
+            f"Tilastokeskuksen rajapinnan vastaus ei ollut JSON-stat2-muotoinen väestötaulukko ({exc}). " + fix
         ) from exc
     if not years:
-        raise FetchError("Tilastokeskuksen rajapinnan vastauksessa ei ollut vuosia. " + MANUAL_FIX)
+        raise FetchError("Tilastokeskuksen rajapinnan vastauksessa ei ollut vuosia. " + fix)
     try:
-        found = count_population_values(document)
+        found = count_population_values(document, domain)
     except ValueError as exc:
         raise FetchError(
-            f"Tilastokeskuksen rajapinnan vastausta ei voitu lukea väestötaulukkona ({exc}). " + MANUAL_FIX
+            f"Tilastokeskuksen rajapinnan vastausta ei voitu lukea väestötaulukkona ({exc}). " + fix
         ) from exc
     if found == 0:
-        raise FetchError("Tilastokeskuksen rajapinnan vastauksessa ei ollut Kainuun väkilukuja. " + MANUAL_FIX)
+        raise FetchError(f"Tilastokeskuksen rajapinnan vastauksessa ei ollut {domain.region_genitive} väkilukuja. " + fix)
     return min(years), max(years)
 
 
-def _request(url: str, body: dict | None, timeout: float) -> bytes:
+def _request(url: str, body: dict | None, timeout: float, fix: str) -> bytes:
     data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(
         url,
@@ -202,36 +210,39 @@ def _request(url: str, body: dict | None, timeout: float) -> bytes:
             429: "pyyntöjä oli liikaa; yritä hetken kuluttua uudelleen",
         }.get(exc.code, "palvelussa oli virhe")
         raise FetchError(
-            f"Tilastokeskuksen rajapinta vastasi virheellä HTTP {exc.code} ({hint}; osoite {url}). " + MANUAL_FIX
+            f"Tilastokeskuksen rajapinta vastasi virheellä HTTP {exc.code} ({hint}; osoite {url}). " + fix
         ) from exc
     except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise FetchError(
-            f"Tilastokeskuksen rajapintaan ei saatu yhteyttä ({reason}; osoite {url}). " + MANUAL_FIX
+            f"Tilastokeskuksen rajapintaan ei saatu yhteyttä ({reason}; osoite {url}). " + fix
         ) from exc
 
 
-def _parse_json(payload: bytes, what: str) -> object:
+def _parse_json(payload: bytes, what: str, fix: str) -> object:
     try:
         return json.loads(payload.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FetchError(f"Tilastokeskuksen rajapinnan vastaus {what} ei ollut JSON-muotoinen. " + MANUAL_FIX) from exc
+        raise FetchError(f"Tilastokeskuksen rajapinnan vastaus {what} ei ollut JSON-muotoinen. " + fix) from exc
 
 
 def fetch_population(
     raw_dir: Path,
+    domain: Domain,
     base_url: str = DEFAULT_BASE_URL,
     years: list[int] | None = None,
     timeout: float = 20,
 ) -> Path:
-    """Fetch population 31.12. of Kainuu and its municipalities and save it under raw_dir/population.
+    """Fetch population 31.12. of the region and its municipalities (from `domain`) and save it
+    under raw_dir/population.
 
     Returns the saved file (statfin_11ra_<first>-<last>_<UTC time>.json). Raises FetchError."""
+    fix = manual_fix(domain)
     url = resolve_base_url(base_url)
-    metadata = _parse_json(_request(url, None, timeout), "taulukon kuvaukseen")
-    plan = plan_query(metadata, years)
-    payload = _request(url, build_query(plan), timeout)
-    first, last = check_jsonstat2(_parse_json(payload, "väestökyselyyn"))
+    metadata = _parse_json(_request(url, None, timeout, fix), "taulukon kuvaukseen", fix)
+    plan = plan_query(metadata, domain, years)
+    payload = _request(url, build_query(plan), timeout, fix)
+    first, last = check_jsonstat2(_parse_json(payload, "väestökyselyyn", fix), domain)
 
     folder = raw_dir / "population"
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
