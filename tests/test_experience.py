@@ -24,6 +24,7 @@ from kainuu_metrics.datasets.schemas import EXPERIENCE_ASSIGNMENTS, EXPERIENCE_R
 from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.indicators.experience import experience_indicators, indicators
 from kainuu_metrics.indicators.table import INDICATOR_COLUMNS, read_indicators, select, slug
+from kainuu_metrics.indicators.catalogue import load_catalogue
 from kainuu_metrics.paths import CONFIG_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, Layout
 from kainuu_metrics.report import experience as report
 from kainuu_metrics.settings import load_config_file, load_settings
@@ -434,10 +435,11 @@ def test_suppressed_values_survive_indicators_csv(tmp_path):
 
 def test_report_tables_keep_markers():
     ind = compute(ASSIGNMENTS, REGISTER, POPULATION_ROWS)
-    figures = report.key_figures(ind, 2024, "MK18").set_index("Tunnusluku")["Arvo"]
-    assert figures["Rekisterissä vuoden aikana"] == "5"
-    assert figures["Aktiivisia kokemusasiantuntijoita"] == "<5"
-    assert figures["Tunteja"] == "x"
+    names = load_catalogue(CONFIG_DIR).names()
+    figures = report.key_figures(ind, 2024, "MK18", names).set_index("Tunnusluku")["Arvo"]
+    assert figures[names["experience_registered_experts"]] == "5"
+    assert figures[names["experience_active_experts"]] == "<5"
+    assert figures[names["experience_hours"]] == "x"
     roles = report.breakdown_display(ind, "role", 2024, "MK18", CONFIG).set_index("Rooli")
     assert roles.loc["Kokemuskouluttaja", "Aktiivisia kokemusasiantuntijoita"] == "<5"
     assert roles.loc["Media", "Tunteja"] == "0"

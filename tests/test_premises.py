@@ -29,6 +29,7 @@ from kainuu_metrics.indicators import premises as premises_figures
 from kainuu_metrics.indicators.grants import months_between
 from kainuu_metrics.indicators.premises import premises_indicators
 from kainuu_metrics.indicators.table import INDICATOR_COLUMNS, rows, tidy
+from kainuu_metrics.indicators.catalogue import load_catalogue
 from kainuu_metrics.paths import CONFIG_DIR, Layout
 from kainuu_metrics.report import premises as rp
 from kainuu_metrics.quality.value_sets import config_value_sets
@@ -606,10 +607,11 @@ def test_report_tables(indicators):
     assert top.to_dict("list") == {"Järjestö": ["Kuhmon Kerho", "Kajaanin Seura ry"], "Tilojen käytön arvo (€)": [64.0, 56.0]}
     networks = rp.breakdown_table(both, "network", 2025, "MK18", rp.network_labels(DOMAIN), "Kumppanuusverkosto")
     assert networks["Kumppanuusverkosto"].tolist() == ["Ikäverkosto", "Lapset, nuoret ja perheet", "ei tiedossa"]
-    figures = dict(rp.key_figures(both, 2025, "MK18").to_numpy())
-    assert figures["Tilojen käytön arvo (luontoissuoritteinen tuki)"] == "160\xa0€"
-    assert figures["Tuki yhteensä (avustukset + tilat)"] == "660\xa0€"
-    assert figures["Tuki yhteensä euroa asukasta kohden"] == "0,01\xa0€ *"
+    names = load_catalogue(CONFIG_DIR).names()
+    figures = dict(rp.key_figures(both, 2025, "MK18", names).to_numpy())
+    assert figures[names["premises_inkind_eur"]] == "160\xa0€"
+    assert figures[names["support_total_eur"]] == "660\xa0€"
+    assert figures[names["support_total_per_capita_eur"]] == "0,01\xa0€ *"
     assert figures["Tilojen osuus tuesta"] == "24,2\xa0%"  # 160 / 660 (the house style: a no-break space before the unit)
     assert rp.has_year(both, 2025, "MK18") and not rp.has_year(both, 2023, "MK18")
     use = rp.premises_use_table(bookings_frame(), 2024)

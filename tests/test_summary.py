@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kainuu_metrics.indicators.catalogue import load_catalogue
 from kainuu_metrics.indicators.table import read_indicators, tidy
 from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics import formatting
@@ -23,6 +24,7 @@ from kainuu_metrics.quality.checks import save_report
 from kainuu_metrics.quality.model import CheckResult, QualityReport
 
 DOMAIN = load_domain(CONFIG_DIR)
+NAMES = load_catalogue(CONFIG_DIR).names()
 NB = "\u00a0"
 MINUS = "\u2212"
 
@@ -69,7 +71,7 @@ LABELS = {"osallistuminen": "Osallistuminen", "rakenteet": "Rakenteet", "vuorova
 
 
 def _cards(year=2024):
-    return {c.key: c for c in sm.headline_cards(INDICATORS, year, DOMAIN, LABELS, 5)}
+    return {c.key: c for c in sm.headline_cards(INDICATORS, year, DOMAIN, NAMES, LABELS, 5)}
 
 
 # --- cells, changes, wording ----------------------------------------------------------------------
@@ -139,7 +141,7 @@ def test_signed_numbers_and_values():
 
 
 def test_cards_come_in_reading_order():
-    keys = [c.key for c in sm.headline_cards(INDICATORS, 2024, DOMAIN, LABELS, 5)]
+    keys = [c.key for c in sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5)]
     assert keys == [
         "grants_total_eur", "grants_per_capita_eur", "grants_per_capita_annualised_eur", "organisations_funded",
         "lahella_registered_share", "experience_active_experts", "experience_hours", "premises_inkind_eur",
@@ -227,16 +229,16 @@ def test_tuokio_card_with_its_weakest_criterion():
 
 def test_tuokio_ties_and_absence():
     tie = pd.concat([INDICATORS, _frame(_row("tuokio_johdon_tuki", 2024, 41.25, "index_0_100"))], ignore_index=True)
-    card = sm.tuokio_card(tie, 2024, "MK18", {**LABELS, "johdon_tuki": "Johdon tuki yhteistyölle"})
+    card = sm.tuokio_card(tie, 2024, "MK18", NAMES["tuokio_index"], {**LABELS, "johdon_tuki": "Johdon tuki yhteistyölle"})
     assert card.note == "Heikoimmat kriteerit: Rakenteet ja Johdon tuki yhteistyölle"
     # without configured labels every tuokio_* score except index and respondents counts
-    assert sm.tuokio_card(tie, 2024, "MK18").note == "Heikoimmat kriteerit: Rakenteet ja Johdon tuki"
-    assert sm.tuokio_card(INDICATORS, 2025, "MK18").figure is None
+    assert sm.tuokio_card(tie, 2024, "MK18", NAMES["tuokio_index"]).note == "Heikoimmat kriteerit: Rakenteet ja Johdon tuki"
+    assert sm.tuokio_card(INDICATORS, 2025, "MK18", NAMES["tuokio_index"]).figure is None
 
 
 def test_stage_mean_index_changes_with_two_decimals():
     frame = _frame(_row("tuokio_index", 2023, 3.0, "stage_mean"), _row("tuokio_index", 2024, 3.25, "stage_mean"))
-    card = sm.tuokio_card(frame, 2024, "MK18", n_stages=5)
+    card = sm.tuokio_card(frame, 2024, "MK18", NAMES["tuokio_index"], n_stages=5)
     assert card.figure.text == f"3,25{NB}/{NB}5"
     assert card.change_text == "+0,25 pistettä edellisestä vuodesta"
 
@@ -245,7 +247,7 @@ def test_stage_mean_index_changes_with_two_decimals():
 
 
 def test_change_sentences_from_the_cards():
-    texts = [s.text for s in sm.change_sentences(sm.headline_cards(INDICATORS, 2024, DOMAIN, LABELS, 5))]
+    texts = [s.text for s in sm.change_sentences(sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5))]
     assert texts == [
         f"Myönnetyt avustukset kasvoivat 20,5\u00a0% edellisestä vuodesta (2024: 120{NB}500{NB}€; 2023: 100{NB}000{NB}€).",
         f"Avustukset asukasta kohden kasvoivat 16,7\u00a0% edellisestä vuodesta (2024: 1,75{NB}€; 2023: 1,50{NB}€).",
@@ -257,10 +259,10 @@ def test_change_sentences_from_the_cards():
 
 
 def test_sentences_of_a_first_year_and_of_a_new_term():
-    first = sm.change_sentences(sm.headline_cards(INDICATORS, 2023, DOMAIN, LABELS, 5))
+    first = sm.change_sentences(sm.headline_cards(INDICATORS, 2023, DOMAIN, NAMES, LABELS, 5))
     assert first[0].text == f"Avustuksia myönnettiin 100{NB}000{NB}€; edellisen vuoden vertailutietoa ei ole."
     assert first[-1].text == f"Yhteistyö-Tuokio-indeksi oli 55{NB}/{NB}100."
-    texts = [s.text for s in sm.change_sentences(sm.headline_cards(INDICATORS, 2025, DOMAIN, LABELS, 5))]
+    texts = [s.text for s in sm.change_sentences(sm.headline_cards(INDICATORS, 2025, DOMAIN, NAMES, LABELS, 5))]
     assert "Myönnetyt avustukset pysyivät ennallaan edellisestä vuodesta" in texts[0]
     assert texts[1] == (
         f"Valtuustokauden 2025–2029 avustukset asukasta kohden vuodessa (3,00{NB}€) ovat 20,0\u00a0% suuremmat kuin "
@@ -281,7 +283,7 @@ def test_sentences_link_to_the_pages_of_the_run():
 
 
 def test_card_numbers_are_machine_findable():
-    html = sm.cards_html(sm.headline_cards(INDICATORS, 2024, DOMAIN, LABELS, 5), 2024)
+    html = sm.cards_html(sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5), 2024)
     assert (f'<span class="luku" data-indicator="grants_total_eur" data-period="2024" data-area="MK18" '
             f'data-value="120500">120{NB}500{NB}€</span>') in html
     assert 'data-indicator="grants_total_eur" data-period="2023" data-area="MK18" data-value="100000"' in html
@@ -297,7 +299,7 @@ def test_card_numbers_are_machine_findable():
 
 
 def test_no_provisional_note_without_provisional_values():
-    cards = sm.headline_cards(_frame(_row("grants_total_eur", 2024, 1.0)), 2024, DOMAIN)
+    cards = sm.headline_cards(_frame(_row("grants_total_eur", 2024, 1.0)), 2024, DOMAIN, NAMES)
     assert sm.provisional_note(cards) == ""
     assert "kortit-selite" not in sm.cards_html(cards, 2024)
 
@@ -355,12 +357,12 @@ LOG = {
 def test_deliveries_table_matches_files_and_folders():
     table = method.deliveries_table(FILES, method.deliveries_from_yaml(LOG))
     assert table.to_dict("records") == [
-        {"Aineisto": "Avustukset", "Tiedosto": "grants/a_2023.xlsx", "Toimitettu": "20.3.2023", "Toimittaja": "Talous, Matti M."},
-        {"Aineisto": "Avustukset", "Tiedosto": "grants/b_2024.csv", "Toimitettu": "ei kirjattu", "Toimittaja": "ei kirjattu"},
-        {"Aineisto": "Väestö", "Tiedosto": "population/p1.csv", "Toimitettu": "ei kirjattu", "Toimittaja": "ei kirjattu"},
-        {"Aineisto": "Väestö", "Tiedosto": "population/p2.json", "Toimitettu": "heti", "Toimittaja": "ei kirjattu"},
-        {"Aineisto": "Tilojen käyttö", "Tiedosto": "premises/t.csv", "Toimitettu": "ei kirjattu", "Toimittaja": "ei kirjattu"},
-        {"Aineisto": "Yhteistyö-Tuokio", "Tiedosto": "tuokio/ (2 tiedostoa)", "Toimitettu": "20.11.2024", "Toimittaja": "Kehittäjä"},
+        {"Aineisto": "Järjestöavustukset", "Tiedosto": "grants/a_2023.xlsx", "Toimitettu": "20.3.2023", "Toimittaja": "Talous, Matti M."},
+        {"Aineisto": "Järjestöavustukset", "Tiedosto": "grants/b_2024.csv", "Toimitettu": "ei kirjattu", "Toimittaja": "ei kirjattu"},
+        {"Aineisto": "Väestö (Tilastokeskus)", "Tiedosto": "population/p1.csv", "Toimitettu": "ei kirjattu", "Toimittaja": "ei kirjattu"},
+        {"Aineisto": "Väestö (Tilastokeskus)", "Tiedosto": "population/p2.json", "Toimitettu": "heti", "Toimittaja": "ei kirjattu"},
+        {"Aineisto": "Tilojen maksuton käyttö", "Tiedosto": "premises/t.csv", "Toimitettu": "ei kirjattu", "Toimittaja": "ei kirjattu"},
+        {"Aineisto": "Yhteistyö-Tuokio-arviointi", "Tiedosto": "tuokio/ (2 tiedostoa)", "Toimitettu": "20.11.2024", "Toimittaja": "Kehittäjä"},
     ]
 
 
@@ -401,7 +403,7 @@ def test_denominator_text_names_the_population_used():
 
 def test_method_box(tmp_path):
     facts = method.RunFacts(True, _report(), FILES, method.deliveries_from_yaml(LOG), True)
-    html = method.method_box_html(year=2024, cards=sm.headline_cards(INDICATORS, 2024, DOMAIN, LABELS, 5), facts=facts,
+    html = method.method_box_html(year=2024, cards=sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5), facts=facts,
                               domain=DOMAIN, denominators=pd.DataFrame())
     assert html.startswith('<aside class="menetelma-laatikko" aria-labelledby="menetelma-otsikko"><h2 id="menetelma-otsikko">')
     assert '<a href="quality.html">Tietojen laatu 2024</a>' in html
@@ -410,7 +412,7 @@ def test_method_box(tmp_path):
     assert "1. aluevaltuustokausi 2022–2025: 1.3.2022–31.5.2025" in html
     assert "Luvut ovat esimerkkiaineistoa" in html
     assert "Ennakollisia (*) ovat: Avustukset asukasta kohden" in html
-    assert "Ei tietoa vuodelta 2024: Tilojen maksuton käyttö (arvo)." in html
+    assert "Ei tietoa vuodelta 2024: Tilojen maksuttoman käytön arvo." in html
     assert "data/raw/toimitukset.yaml" in html and "<caption>Lähdeaineistojen toimitukset</caption>" in html
     assert "20.3.2023" in html and "ei kirjattu" in html
 

@@ -140,6 +140,10 @@ class Catalogue:
     def name(self, indicator_id: str) -> str:
         return self.card(indicator_id).name
 
+    def names(self) -> dict[str, str]:
+        """Indicator id -> Finnish name, for pages that title figures by their cards."""
+        return {i: c.name for i, c in self.spec.indicators.items()}
+
     def column_label(self, indicator_id: str) -> str:
         """A table header: 'Myönnetyt avustukset (€)'."""
         card = self.card(indicator_id)

@@ -4,7 +4,7 @@ text with suppression markers kept, and numbers for charts with suppressed figur
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -83,27 +83,28 @@ def has_year(indicators: pd.DataFrame, year: int, region: str) -> bool:
     return lookup(indicators, "experience_assignments", year, region).present
 
 
-def key_figures(indicators: pd.DataFrame, year: int, region: str) -> pd.DataFrame:
-    """The year's headline figures as Finnish text, suppression markers kept."""
+def key_figures(indicators: pd.DataFrame, year: int, region: str, names: Mapping[str, str]) -> pd.DataFrame:
+    """The year's headline figures as Finnish text, suppression markers kept, named as in the
+    indicator catalogue (`names`)."""
 
     def cell(indicator: str, fmt: Callable[[float], str]) -> str:
         return display(lookup(indicators, indicator, year, region), fmt)
 
     hours, per_10000 = _formatter("hours"), lambda v: format_number(v, 1)
     rows = [
-        ("Rekisterissä vuoden aikana", cell("experience_registered_experts", format_number)),
-        ("Uusia koulutettuja", cell("experience_newly_trained", format_number)),
-        ("Aktiivisia kokemusasiantuntijoita", cell("experience_active_experts", format_number)),
-        ("Aktiivisia 10 000 asukasta kohden", cell("experience_active_per_10000", per_10000)),
-        ("Aktiivisia sekä tänä että edellisenä vuonna", cell("experience_active_both_years", format_number)),
-        ("Tehtäviä", cell("experience_assignments", format_number)),
-        ("Tehtävien muutos edellisestä vuodesta", cell("experience_assignments_change", format_change)),
-        ("Tunteja", cell("experience_hours", hours)),
-        ("Tuntien muutos edellisestä vuodesta", cell("experience_hours_change", format_change)),
-        ("Tunteja 10 000 asukasta kohden", cell("experience_hours_per_10000", per_10000)),
-        ("Vapaaehtoistunteja (palkkiosta luovuttu)", cell("experience_volunteer_hours", hours)),
-        ("Palkkiot", cell("experience_fees_eur", _formatter("fees"))),
-        ("Matka- ja muut kulut", cell("experience_costs_eur", _formatter("costs"))),
+        (names["experience_registered_experts"], cell("experience_registered_experts", format_number)),
+        (names["experience_newly_trained"], cell("experience_newly_trained", format_number)),
+        (names["experience_active_experts"], cell("experience_active_experts", format_number)),
+        (names["experience_active_per_10000"], cell("experience_active_per_10000", per_10000)),
+        (names["experience_active_both_years"], cell("experience_active_both_years", format_number)),
+        (names["experience_assignments"], cell("experience_assignments", format_number)),
+        (names["experience_assignments_change"], cell("experience_assignments_change", format_change)),
+        (names["experience_hours"], cell("experience_hours", hours)),
+        (names["experience_hours_change"], cell("experience_hours_change", format_change)),
+        (names["experience_hours_per_10000"], cell("experience_hours_per_10000", per_10000)),
+        (names["experience_volunteer_hours"], cell("experience_volunteer_hours", hours)),
+        (names["experience_fees_eur"], cell("experience_fees_eur", _formatter("fees"))),
+        (names["experience_costs_eur"], cell("experience_costs_eur", _formatter("costs"))),
     ]
     return pd.DataFrame(rows, columns=["Tunnusluku", "Arvo"])
 

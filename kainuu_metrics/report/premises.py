@@ -4,7 +4,7 @@ total support per year and per council term."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -58,8 +58,9 @@ def has_year(indicators: pd.DataFrame, year: int, region: str) -> bool:
     return lookup(indicators, INKIND, year, region).value is not None
 
 
-def key_figures(indicators: pd.DataFrame, year: int, region: str) -> pd.DataFrame:
-    """The year's headline figures of in-kind and total support as Finnish text."""
+def key_figures(indicators: pd.DataFrame, year: int, region: str, names: Mapping[str, str]) -> pd.DataFrame:
+    """The year's headline figures of in-kind and total support as Finnish text, named as in
+    the indicator catalogue (`names`)."""
 
     def cell(indicator: str, fmt: Callable[[float], str]) -> str:
         found = lookup(indicators, indicator, year, region)
@@ -69,14 +70,14 @@ def key_figures(indicators: pd.DataFrame, year: int, region: str) -> pd.DataFram
     total = lookup(indicators, "support_total_eur", year, region).value
     share = formatting.MISSING if not total or inkind is None else formatting.percent(inkind / total)
     figures = [
-        ("Tilojen käytön arvo (luontoissuoritteinen tuki)", cell(INKIND, formatting.eur)),
-        ("Käyttötunnit", cell("premises_hours", lambda v: formatting.number(v, 1 if not float(v).is_integer() else 0))),
-        ("Varauksia", cell("premises_bookings", formatting.number)),
-        ("Tiloja käyttäneitä järjestöjä", cell("premises_organisations", formatting.number)),
-        ("Myönnetyt avustukset", cell("grants_total_eur", formatting.eur)),
-        ("Tuki yhteensä (avustukset + tilat)", cell("support_total_eur", formatting.eur)),
+        (names[INKIND], cell(INKIND, formatting.eur)),
+        (names["premises_hours"], cell("premises_hours", lambda v: formatting.number(v, 1 if not float(v).is_integer() else 0))),
+        (names["premises_bookings"], cell("premises_bookings", formatting.number)),
+        (names["premises_organisations"], cell("premises_organisations", formatting.number)),
+        (names["grants_total_eur"], cell("grants_total_eur", formatting.eur)),
+        (names["support_total_eur"], cell("support_total_eur", formatting.eur)),
         ("Tilojen osuus tuesta", share),
-        ("Tuki yhteensä euroa asukasta kohden", cell("support_total_per_capita_eur", lambda v: formatting.eur(v, 2))),
+        (names["support_total_per_capita_eur"], cell("support_total_per_capita_eur", lambda v: formatting.eur(v, 2))),
     ]
     return pd.DataFrame(figures, columns=["Tunnusluku", "Arvo"])
 

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import html
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,25 +186,28 @@ class Card:
 
 @dataclass(frozen=True)
 class CardSpec:
+    """Which indicator a card shows and how; its title is the indicator's catalogue name."""
+
     indicator: str
-    label: str
     kind: str  # a key of FORMATS, or "index"
     page: str
     change: str = "relative"  # "relative" | "share" (percentage points) | "index" (points)
 
 
 YEAR_CARDS = (
-    CardSpec("grants_total_eur", "Myönnetyt avustukset", "eur", "grants.html"),
-    CardSpec("grants_per_capita_eur", "Avustukset asukasta kohden", "eur_per_capita", "grants.html"),
-    CardSpec("organisations_funded", "Avustusta saaneet järjestöt", "count", "grants.html"),
-    CardSpec("lahella_registered_share", "Saajista Lähellä.fi-palvelussa", "share", "grants.html", "share"),
-    CardSpec("experience_active_experts", f"Aktiiviset kokemus{SHY}asiantuntijat", "count", "experience.html"),
-    CardSpec("experience_hours", f"Kokemus{SHY}asiantuntijoiden tunnit", "hours", "experience.html"),
-    CardSpec("premises_inkind_eur", "Tilojen maksuton käyttö (arvo)", "eur", "premises.html"),
-    CardSpec("support_total_per_capita_eur", "Tuki yhteensä asukasta kohden", "eur_per_capita", "premises.html"),
+    CardSpec("grants_total_eur", "eur", "grants.html"),
+    CardSpec("grants_per_capita_eur", "eur_per_capita", "grants.html"),
+    CardSpec("organisations_funded", "count", "grants.html"),
+    CardSpec("lahella_registered_share", "share", "grants.html", "share"),
+    CardSpec("experience_active_experts", "count", "experience.html"),
+    CardSpec("experience_hours", "hours", "experience.html"),
+    CardSpec("premises_inkind_eur", "eur", "premises.html"),
+    CardSpec("support_total_per_capita_eur", "eur_per_capita", "premises.html"),
 )
-TERM_CARD = CardSpec("grants_per_capita_annualised_eur", "avustukset asukasta kohden vuodessa", "eur_per_capita", "council_term.html")
-TUOKIO_CARD = CardSpec("tuokio_index", "Yhteistyö-Tuokio-indeksi", "index", "tuokio.html", "index")
+TERM_CARD = CardSpec("grants_per_capita_annualised_eur", "eur_per_capita", "council_term.html")
+TUOKIO_CARD = CardSpec("tuokio_index", "index", "tuokio.html", "index")
+# Long compounds in card titles may break here, in a narrow card and on paper too.
+SOFT_BREAKS = (("kokemusasiantuntij", f"kokemus{SHY}asiantuntij"), ("valtuustokau", f"valtuusto{SHY}kau"))
 TUOKIO_NOT_CRITERIA = {"tuokio_index", "tuokio_respondents"}
 
 
@@ -234,9 +238,16 @@ def index_change_decimals(unit: str) -> int:
     return 1 if unit == INDEX_0_100 else 2
 
 
-def year_card(indicators: pd.DataFrame, spec: CardSpec, year: int, area: str, n_stages: int | None = None) -> Card:
-    """A card comparing `year` with the year before it."""
-    base = {"key": spec.indicator, "label": spec.label, "page": spec.page, "period_label": str(year)}
+def card_title(name: str) -> str:
+    """A catalogue name as a card title, with soft hyphens in long compounds."""
+    for word, broken in SOFT_BREAKS:
+        name = re.sub(word, lambda m: broken if m.group(0).islower() else broken.capitalize(), name, flags=re.IGNORECASE)
+    return name
+
+
+def year_card(indicators: pd.DataFrame, spec: CardSpec, year: int, area: str, name: str, n_stages: int | None = None) -> Card:
+    """A card comparing `year` with the year before it; `name` is the indicator's catalogue name."""
+    base = {"key": spec.indicator, "label": card_title(name), "page": spec.page, "period_label": str(year)}
     current = _figure(indicators, spec, year, area, n_stages)
     if current is None:
         return Card(figure=None, **base)
@@ -264,18 +275,19 @@ def term_span(term: CouncilTerm) -> str:
     return f"{term.start.year}–{term.end.year}"
 
 
-def term_card(indicators: pd.DataFrame, terms: Sequence[CouncilTerm], year: int, area: str) -> Card:
+def term_card(indicators: pd.DataFrame, terms: Sequence[CouncilTerm], year: int, area: str, name: str) -> Card:
     """The annualised € per inhabitant of the term in force at the end of `year`, against the
     previous term's."""
     spec = TERM_CARD
     term = term_of_year(terms, year)
     current = _figure(indicators, spec, term.id, area) if term else None
+    subject = name[:1].lower() + name[1:]
     if term is None or current is None:
-        return Card(spec.indicator, f"Valtuusto{SHY}kauden {spec.label}", spec.page, None)
+        return Card(spec.indicator, card_title(f"Valtuustokauden {subject}"), spec.page, None)
     months, _, _ = indicator_cell(indicators, "term_months_covered", term.id, area)
     base = {
         "key": spec.indicator,
-        "label": f"Valtuusto{SHY}kauden {term_span(term)} {spec.label}",
+        "label": card_title(f"Valtuustokauden {term_span(term)} {subject}"),
         "page": spec.page,
         "figure": current,
         "period_label": term_span(term),
@@ -316,11 +328,11 @@ def weakest_criteria(indicators: pd.DataFrame, year: int, area: str, criteria: S
     return [f for f in figures if f.value == lowest]
 
 
-def tuokio_card(indicators: pd.DataFrame, year: int, area: str, criterion_labels: Mapping[str, str] | None = None,
+def tuokio_card(indicators: pd.DataFrame, year: int, area: str, name: str, criterion_labels: Mapping[str, str] | None = None,
                 n_stages: int | None = None) -> Card:
     """The Tuokio index of the year's (latest) evaluation, its change and the weakest criterion."""
     labels = dict(criterion_labels or {})
-    card = year_card(indicators, TUOKIO_CARD, year, area, n_stages)
+    card = year_card(indicators, TUOKIO_CARD, year, area, name, n_stages)
     weakest = weakest_criteria(indicators, year, area, list(labels), n_stages) if card.figure else []
     if not weakest:
         return card
@@ -330,14 +342,15 @@ def tuokio_card(indicators: pd.DataFrame, year: int, area: str, criterion_labels
     return dataclasses.replace(card, note=f"{heading}: {' ja '.join(names)}", note_figures=tuple(weakest))
 
 
-def headline_cards(indicators: pd.DataFrame, year: int, domain: Domain, criterion_labels: Mapping[str, str] | None = None,
-                   n_stages: int | None = None) -> list[Card]:
-    """Every card of the year's summary, in reading order."""
+def headline_cards(indicators: pd.DataFrame, year: int, domain: Domain, names: Mapping[str, str],
+                   criterion_labels: Mapping[str, str] | None = None, n_stages: int | None = None) -> list[Card]:
+    """Every card of the year's summary, in reading order; `names` are the catalogue's
+    indicator names (Catalogue.names())."""
     area = domain.region_code
-    cards = [year_card(indicators, spec, year, area) for spec in YEAR_CARDS[:2]]
-    cards.append(term_card(indicators, domain.council_terms, year, area))
-    cards += [year_card(indicators, spec, year, area) for spec in YEAR_CARDS[2:]]
-    cards.append(tuokio_card(indicators, year, area, criterion_labels, n_stages))
+    cards = [year_card(indicators, spec, year, area, names[spec.indicator]) for spec in YEAR_CARDS[:2]]
+    cards.append(term_card(indicators, domain.council_terms, year, area, names[TERM_CARD.indicator]))
+    cards += [year_card(indicators, spec, year, area, names[spec.indicator]) for spec in YEAR_CARDS[2:]]
+    cards.append(tuokio_card(indicators, year, area, names[TUOKIO_CARD.indicator], criterion_labels, n_stages))
     return cards
 
 

@@ -3,10 +3,13 @@ only display what these return."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from kainuu_metrics.settings import Domain
 from kainuu_metrics.indicators.table import categories, lookup, select, slug
+from kainuu_metrics.report.charts import MISSING, format_change, format_eur, format_number, format_percent
 
 PROVISIONAL_MARK = "*"
 # A sentence: a line starting with "* " would render as a Markdown bullet; "(*)" stays literal.
@@ -120,23 +123,25 @@ def term_municipality_table(indicators: pd.DataFrame, domain: Domain) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def key_figures(indicators: pd.DataFrame, year: int, region: str) -> pd.DataFrame:
-    """The year's headline grant figures as Finnish text (provisional values marked with *)."""
-    from kainuu_metrics.report.charts import format_change, format_eur, format_number, format_percent
+KEY_FIGURES = (
+    ("grants_total_eur", lambda v: format_eur(v)),
+    ("grants_per_capita_eur", lambda v: format_eur(v, 2)),
+    ("grants_total_change", lambda v: format_change(v)),
+    ("grants_applications", lambda v: format_number(v)),
+    ("grants_applied_eur", lambda v: format_eur(v)),
+    ("approval_rate", lambda v: format_percent(v)),
+    ("organisations_funded", lambda v: format_number(v)),
+    ("lahella_registered_share", lambda v: format_percent(v)),
+    ("population_used", lambda v: format_number(v)),
+)
 
-    def cell(indicator: str, fmt) -> str:
+
+def key_figures(indicators: pd.DataFrame, year: int, region: str, names: Mapping[str, str]) -> pd.DataFrame:
+    """The year's headline grant figures as Finnish text (provisional values marked with *),
+    each named as in the indicator catalogue."""
+    rows = []
+    for indicator, fmt in KEY_FIGURES:
         value, provisional = indicator_value(indicators, indicator, year, region)
-        return "–" if value is None else fmt(value) + (f" {PROVISIONAL_MARK}" if provisional else "")
-
-    rows = [
-        ("Myönnetyt avustukset yhteensä", cell("grants_total_eur", format_eur)),
-        ("Euroa asukasta kohden", cell("grants_per_capita_eur", lambda v: format_eur(v, 2))),
-        ("Muutos edellisestä vuodesta", cell("grants_total_change", format_change)),
-        ("Hakemuksia", cell("grants_applications", format_number)),
-        ("Haettu yhteensä", cell("grants_applied_eur", format_eur)),
-        ("Myönnetty haetusta", cell("approval_rate", format_percent)),
-        ("Avustusta saaneita järjestöjä", cell("organisations_funded", format_number)),
-        ("Saajista Lähellä.fi-palvelussa", cell("lahella_registered_share", format_percent)),
-        ("Väkiluku (jakaja)", cell("population_used", format_number)),
-    ]
+        text = MISSING if value is None else fmt(value) + (f" {PROVISIONAL_MARK}" if provisional else "")
+        rows.append((names[indicator], text))
     return pd.DataFrame(rows, columns=["Tunnusluku", "Arvo"])
