@@ -68,9 +68,9 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from kainuu_metrics.datasets.tuokio_template import write_tuokio_template
+    from kainuu_metrics.datasets.tuokio.template import write_blank_form
 
-    print(f"Lomakepohja kirjoitettu: {write_tuokio_template(args.out)}")
+    print(f"Lomakepohja kirjoitettu: {write_blank_form(args.out, load_settings(args.config))}")
     return 0
 
 

@@ -20,18 +20,24 @@ from openpyxl import Workbook, load_workbook
 
 from kainuu_metrics.datasets import tuokio
 from kainuu_metrics.datasets.accounting import rejected_row_count
-from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.paths import Layout
+from kainuu_metrics.datasets.base import CleaningContext, DatasetOutput
 from kainuu_metrics.datasets.schemas import TUOKIO_AGREED, TUOKIO_GOAL_FOLLOWUPS, TUOKIO_GOALS, TUOKIO_RATINGS, conform
-from kainuu_metrics.datasets.tuokio_template import write_tuokio_template
+from kainuu_metrics.datasets.tuokio.template import write_tuokio_template
+from kainuu_metrics.errors import ConfigError, InputFileError
+from kainuu_metrics.indicators import tuokio as scoring
+from kainuu_metrics.paths import CONFIG_DIR, Layout
+from kainuu_metrics.report import tuokio as report
+from kainuu_metrics.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = tuokio.load_tuokio_config()
+SETTINGS = load_settings(CONFIG_DIR)
+CONFIG = tuokio.load_tuokio_config(SETTINGS)
+REGION = SETTINGS.domain.region_genitive
 
 
 def small_config(**reporting) -> tuokio.TuokioConfig:
     """Four stages and two criteria: nothing may assume the default five stages or six criteria."""
-    return tuokio.tuokio_config_from_dict({
+    return tuokio.TuokioConfig.model_validate({
         "template": {"id": "kainuu-yhteistyo-tuokio", "version": 1, "readable_versions": [1], "goal_rows": 3},
         "scale": {"not_assessed": ["ei arvioitu", "eos"], "stages": [{"name": n, "description": f"{n} kuvaus"} for n in ["Aa", "Bb", "Cc", "Dd"]]},
         "criteria": [{"id": "c1", "name": "Yksi", "description": "Ensimmäinen"}, {"id": "c2", "name": "Kaksi", "description": "Toinen"}],
@@ -100,9 +106,37 @@ def test_config_builds_labels_and_lookups() -> None:
 
 def test_config_errors_are_finnish() -> None:
     with pytest.raises(ValueError, match="vähintään kaksi vaihetta"):
-        tuokio.tuokio_config_from_dict({**_raw_small(), "scale": {"stages": [{"name": "Ainoa"}]}})
+        tuokio.TuokioConfig.model_validate({**_raw_small(), "scale": {"stages": [{"name": "Ainoa"}]}})
     with pytest.raises(ValueError, match="index_published"):
-        tuokio.tuokio_config_from_dict({**_raw_small(), "reporting": {"index_published": "prosentti"}})
+        tuokio.TuokioConfig.model_validate({**_raw_small(), "reporting": {"index_published": "prosentti"}})
+
+
+def test_config_file_errors_name_the_file_and_the_key(tmp_path: Path) -> None:
+    import yaml
+
+    folder = shutil.copytree(CONFIG_DIR, tmp_path / "config")
+    raw = yaml.safe_load((folder / "tuokio.yaml").read_text(encoding="utf-8"))
+    raw["scale"]["stages"] = raw["scale"]["stages"][:1]
+    raw["criteria"][0]["id"] = "Osallistuminen"
+    raw["reporting"] = {**raw["reporting"], "index_published": "prosentti", "min_group_siz": 3}
+    (folder / "tuokio.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        tuokio.load_tuokio_config(load_settings(folder))
+    message = str(error.value)
+    assert "tuokio.yaml" in message.splitlines()[0]
+    assert "kohta scale.stages: asteikossa (scale.stages) pitää olla vähintään kaksi vaihetta" in message
+    assert "kohta criteria.1.id: kriteerin tunnisteessa (id) saa olla vain pieniä kirjaimia" in message
+    assert "kohta reporting.index_published: reporting.index_published on 'prosentti'; sallitut arvot: 0-100, stage" in message
+    assert "kohta reporting.min_group_siz: tuntematon kohta" in message
+
+
+def test_config_defaults() -> None:
+    config = tuokio.TuokioConfig.model_validate({**_raw_small(), "actor_types": {"muu": {"label": "Muu", "aliases": None}}})
+    assert config.readable_versions == (1,) and config.goal_rows == 12
+    assert config.not_assessed == ("ei arvioitu",) and config.min_group_size == 3 and config.index_published == "0-100"
+    assert config.actor_lookup == {"muu": "muu"} and config.actor_labels == {"muu": "Muu"}
+    with pytest.raises(ValueError, match="yksilöllisiä"):
+        tuokio.TuokioConfig.model_validate({**_raw_small(), "criteria": [{"id": "c1", "name": "A"}, {"id": "c1", "name": "B"}]})
 
 
 def _raw_small() -> dict:
@@ -167,7 +201,7 @@ def agreed_frame(rows: list[tuple]) -> pd.DataFrame:
 
 def test_criterion_scores_by_hand() -> None:
     config = small_config()
-    scores = tuokio.criterion_scores(two_evaluations(), agreed_frame([(D25, "c1", 3)]), config).set_index(["evaluation_date", "criterion"])
+    scores = scoring.criterion_scores(two_evaluations(), agreed_frame([(D25, "c1", 3)]), config).set_index(["evaluation_date", "criterion"])
     c1 = scores.loc[(D25, "c1")]
     # 2025 c1: 4, 4, 3, 2 (one blank): mean 3.25, median 3.5, sample sd sqrt(2.75 / 3)
     assert (c1["respondents"], c1["n_ratings"], c1["n_not_assessed"], c1["n_no_answer"]) == (5, 4, 0, 1)
@@ -194,7 +228,7 @@ def test_criterion_scores_by_hand() -> None:
 
 def test_evaluation_index_by_hand() -> None:
     config = small_config()
-    index = tuokio.evaluation_index(tuokio.criterion_scores(two_evaluations(), agreed_frame([]), config), config).set_index("evaluation_date")
+    index = scoring.evaluation_index(scoring.criterion_scores(two_evaluations(), agreed_frame([]), config), config).set_index("evaluation_date")
     assert index.loc[D24, "index_mean"] == pytest.approx((3.0 + 5 / 3) / 2)
     assert index.loc[D25, "index_mean"] == pytest.approx((3.25 + 1.8) / 2)  # 2.525
     assert index.loc[D25, "index_0_100"] == pytest.approx(1.525 / 3 * 100)
@@ -208,18 +242,18 @@ def test_evaluation_index_by_hand() -> None:
 def test_ties_name_every_criterion() -> None:
     config = small_config()
     frame = ratings_frame([(D25, "p1", "kunta", "c1", 2), (D25, "p1", "kunta", "c2", 2)])
-    index = tuokio.evaluation_index(tuokio.criterion_scores(frame, agreed_frame([]), config), config)
+    index = scoring.evaluation_index(scoring.criterion_scores(frame, agreed_frame([]), config), config)
     assert index["strongest"].iloc[0] == "Yksi, Kaksi" == index["weakest"].iloc[0]
 
 
 @pytest.mark.parametrize(("mean", "stage"), [(1.0, 1), (1.49, 1), (1.5, 2), (2.5, 3), (3.4999, 3), (4.0, 4), (4.6, 4)])
 def test_stage_rounds_halves_up_within_the_scale(mean: float, stage: int) -> None:
-    assert tuokio.stage_for_mean(mean, 4) == stage
+    assert scoring.stage_for_mean(mean, 4) == stage
 
 
 def test_rating_distribution_lists_every_stage() -> None:
     config = small_config()
-    dist = tuokio.rating_distribution(two_evaluations(), config)
+    dist = scoring.rating_distribution(two_evaluations(), config)
     c1 = dist.loc[(dist["evaluation_date"] == D25) & (dist["criterion"] == "c1")]
     assert c1["answer"].tolist() == ["1 – Aa", "2 – Bb", "3 – Cc", "4 – Dd", "ei arvioitu"]
     assert c1["count"].tolist() == [0, 1, 1, 2, 0]
@@ -237,19 +271,19 @@ def _people(counts: dict[str | None, int]) -> pd.DataFrame:
 
 
 def test_small_groups_are_pooled() -> None:
-    groups = tuokio.actor_groups(_people({"hyvinvointialue": 4, "järjestö": 3, "kunta": 2, "muu": 1}), CONFIG)
+    groups = scoring.actor_groups(_people({"hyvinvointialue": 4, "järjestö": 3, "kunta": 2, "muu": 1}), CONFIG)
     assert sorted(set(groups.values())) == ["Hyvinvointialue", "Järjestö", "Yhdistetty: Kunta, Muu"]
     assert groups["kunta-0"] == groups["muu-0"]
 
 
 def test_a_pool_below_the_threshold_takes_in_the_smallest_group() -> None:
-    groups = tuokio.actor_groups(_people({"hyvinvointialue": 5, "järjestö": 3, "kunta": 1}), CONFIG)
+    groups = scoring.actor_groups(_people({"hyvinvointialue": 5, "järjestö": 3, "kunta": 1}), CONFIG)
     assert groups["hyvinvointialue-0"] == "Hyvinvointialue"
     assert groups["järjestö-0"] == groups["kunta-0"] == "Yhdistetty: Järjestö, Kunta"
 
 
 def test_respondents_without_actor_type_are_a_group_of_their_own() -> None:
-    groups = tuokio.actor_groups(_people({"järjestö": 3, None: 3}), CONFIG)
+    groups = scoring.actor_groups(_people({"järjestö": 3, None: 3}), CONFIG)
     assert groups["None-0"] == "Toimijataho ei tiedossa"
 
 
@@ -260,14 +294,14 @@ def test_actor_type_means_suppress_a_criterion_with_a_small_cell() -> None:
         rows += [(D25, f"h{i}", "hyvinvointialue", "c1", a), (D25, f"h{i}", "hyvinvointialue", "c2", b)]
     for i, (a, b) in enumerate([(3, 2), (3, 2), (2, "eos")]):
         rows += [(D25, f"j{i}", "järjestö", "c1", a), (D25, f"j{i}", "järjestö", "c2", b)]
-    means = tuokio.actor_type_means(ratings_frame(rows), config)
+    means = scoring.actor_type_means(ratings_frame(rows), config)
     c1 = means.loc[means["criterion"] == "c1"].set_index("group")
     assert c1.loc["Hyvinvointialue", "mean"] == pytest.approx(4.0)
     assert c1.loc["Järjestö", "mean"] == pytest.approx(8 / 3)
     c2 = means.loc[means["criterion"] == "c2"]
     assert c2["suppressed"].all() and c2["mean"].isna().all()  # järjestö has 2 ratings < 3
     assert c2.set_index("group").loc["Järjestö", "n_ratings"] == 2
-    divergence = tuokio.actor_type_divergence(means, config).set_index("criterion")
+    divergence = scoring.actor_type_divergence(means, config).set_index("criterion")
     assert divergence.loc["c1", "difference"] == pytest.approx(4 - 8 / 3)
     assert bool(divergence.loc["c1", "divergent"]) is True
     assert divergence.loc["c1", "ngo_minus_county"] == pytest.approx(8 / 3 - 4)
@@ -277,7 +311,7 @@ def test_actor_type_means_suppress_a_criterion_with_a_small_cell() -> None:
 
 def test_a_single_group_is_not_compared() -> None:
     frame = ratings_frame([(D25, f"p{i}", "järjestö", "c1", 3) for i in range(2)])
-    assert tuokio.actor_type_means(frame, small_config()).empty
+    assert scoring.actor_type_means(frame, small_config()).empty
 
 
 # --- goals -------------------------------------------------------------------------------------
@@ -293,15 +327,15 @@ def test_previous_goals_match_by_number_then_text() -> None:
         {"evaluation_date": D25, "year": 2025, "previous_goal_number": None, "goal": "  yhteiset  MITTARIT ", "status": "Käynnissä", "notes": None, "source_row": 31},
         {"evaluation_date": D25, "year": 2025, "previous_goal_number": 9, "goal": "Tuntematon", "status": "Toteutunut", "notes": None, "source_row": 32},
     ]), TUOKIO_GOAL_FOLLOWUPS)
-    status = tuokio.previous_goal_status(goals, followups, D25)
+    status = scoring.previous_goal_status(goals, followups, D25)
     assert status["goal"].tolist() == ["Foorumi kahdesti vuodessa", "Yhteiset mittarit", "Uutiskirje", "Tuntematon"]
     assert status["status_now"].tolist()[:2] == ["Toteutunut", "Käynnissä"]
     assert pd.isna(status["status_now"].iloc[2])
     assert status["matched"].tolist() == [True, True, False, False]
-    table = tuokio.previous_goals_table(status, small_config())
+    table = report.previous_goals_table(status, small_config())
     assert table["Tila nyt"].tolist() == ["Toteutunut", "Käynnissä", "ei raportoitu", "Toteutunut"]
     assert table["Huomiot"].tolist()[3] == "ei löydy edellisestä yhteenvedosta"
-    assert tuokio.previous_goal_status(goals, followups, D24).empty
+    assert scoring.previous_goal_status(goals, followups, D24).empty
 
 
 # --- indicators --------------------------------------------------------------------------------
@@ -309,7 +343,7 @@ def test_previous_goals_match_by_number_then_text() -> None:
 
 def test_indicators_by_hand() -> None:
     frame = two_evaluations()
-    tidy = tuokio.tuokio_indicators(frame, small_config())
+    tidy = scoring.tuokio_indicators(frame, small_config(), "MK18")
     value = tidy.set_index(["indicator", "period"])["value"]
     assert value[("tuokio_index", "2025")] == pytest.approx(1.525 / 3 * 100)
     assert value[("tuokio_c1", "2025")] == pytest.approx(75.0)
@@ -317,7 +351,7 @@ def test_indicators_by_hand() -> None:
     assert value[("tuokio_respondents", "2024")] == 4
     assert set(tidy["area"]) == {"MK18"} and not tidy["provisional"].any()
     assert set(tidy.loc[tidy["indicator"] != "tuokio_respondents", "unit"]) == {"index_0_100"}
-    stage = tuokio.tuokio_indicators(frame, small_config(index_published="stage")).set_index(["indicator", "period"])
+    stage = scoring.tuokio_indicators(frame, small_config(index_published="stage"), "MK18").set_index(["indicator", "period"])
     assert stage.loc[("tuokio_index", "2025"), "value"] == pytest.approx(2.525)
     assert stage.loc[("tuokio_index", "2025"), "unit"] == "stage_mean"
 
@@ -327,7 +361,7 @@ def test_a_year_publishes_its_latest_evaluation() -> None:
         (pd.Timestamp("2025-03-01"), "a", "kunta", "c1", 1), (pd.Timestamp("2025-03-01"), "a", "kunta", "c2", 1),
         (D25, "b", "kunta", "c1", 4), (D25, "b", "kunta", "c2", 4),
     ])
-    tidy = tuokio.tuokio_indicators(frame, small_config())
+    tidy = scoring.tuokio_indicators(frame, small_config(), "MK18")
     assert tidy.loc[tidy["indicator"] == "tuokio_index", "value"].tolist() == [100.0]
 
 
@@ -335,10 +369,10 @@ def test_participant_texts_only_when_allowed_and_enough_respondents() -> None:
     rows = [(D25, f"p{i}", "kunta", "c1", 3) for i in range(3)]
     frame = ratings_frame(rows)
     frame["strengths"] = pd.Series(["Hyvä", None, "Avoin"], dtype="str")
-    assert tuokio.participant_texts_table(frame, D25, small_config()).empty
+    assert report.participant_texts_table(frame, D25, small_config()).empty
     allowed = small_config(publish_participant_texts=True)
-    assert tuokio.participant_texts_table(frame, D25, allowed)["Teksti"].tolist() == ["Avoin", "Hyvä"]
-    assert tuokio.participant_texts_table(frame.iloc[:2], D25, allowed).empty
+    assert report.participant_texts_table(frame, D25, allowed)["Teksti"].tolist() == ["Avoin", "Hyvä"]
+    assert report.participant_texts_table(frame.iloc[:2], D25, allowed).empty
 
 
 # --- reading filled forms ----------------------------------------------------------------------
@@ -355,7 +389,7 @@ def make_form(path: Path, *, actor: object = "Järjestö", role: object = None, 
     """A form made with the template writer and filled in like a participant would."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if template is None:
-        template = write_tuokio_template(path.parent / "_pohja.xlsx.tmp.xlsx", config)
+        template = write_tuokio_template(path.parent / "_pohja.xlsx.tmp.xlsx", config, REGION)
     workbook = load_workbook(template)
     if marker:
         workbook["Ohjeet"]["A3"] = marker  # outside the answers: only the file's bytes change
@@ -392,23 +426,23 @@ def layout(tmp_path: Path) -> Layout:
     return Layout(tmp_path / "data", tmp_path / "reports")
 
 
-def read(layout: Layout, config: tuokio.TuokioConfig = CONFIG) -> tuokio.TuokioData:
-    return tuokio.clean_tuokio(tuokio.tuokio_root(layout), layout, config)
+def read(layout: Layout, config: tuokio.TuokioConfig = CONFIG) -> DatasetOutput:
+    return tuokio.read_evaluations(tuokio.list_files(layout.raw_dir("tuokio")), layout, config, config_file="config/tuokio.yaml")
 
 
 def test_missing_root_means_no_evaluations(layout: Layout) -> None:
     data = read(layout)
-    assert data.ratings.empty and list(data.ratings.columns) == list(TUOKIO_RATINGS)
-    assert data.evaluation_years == []
+    assert data.table("tuokio_ratings").empty and list(data.table("tuokio_ratings").columns) == list(TUOKIO_RATINGS)
+    assert data.years == []
 
 
 def test_a_filled_form_is_read_with_provenance(layout: Layout) -> None:
-    folder = tuokio.tuokio_root(layout) / "12.11.2025"
+    folder = layout.raw_dir("tuokio") / "12.11.2025"
     make_form(folder / "a.xlsx", actor="Järjestö", role="toiminnanjohtaja",
               ratings={**ALL_THREE, "osallistuminen": "2 – Kehittyvä", "rakenteet": "ei arvioitu", "johdon_tuki": None},
               texts={"osallistuminen": "Foorumi on avoin.\nKokoukset ovat päivällä."})
     data = read(layout)
-    r = data.ratings.set_index("criterion")
+    r = data.table("tuokio_ratings").set_index("criterion")
     assert len(r) == 6
     assert r.loc["osallistuminen", "rating"] == 2
     assert r.loc["osallistuminen", "strengths"] == "Foorumi on avoin.\nKokoukset ovat päivällä."
@@ -418,18 +452,18 @@ def test_a_filled_form_is_read_with_provenance(layout: Layout) -> None:
     assert set(r["participant"]) == {"raw/tuokio/12.11.2025/a.xlsx:Arviointi"}
     assert set(r["evaluation_date"]) == {pd.Timestamp("2025-11-12")} and set(r["year"]) == {2025}
     assert r["source_row"].tolist() == [10, 11, 12, 13, 14, 15]
-    flags = data.result.flagged
+    flags = data.results["tuokio_ratings"].flagged
     assert flags["flag"].tolist() == ["tuokio_missing_rating"]
     assert "kriteerin 'Johdon tuki yhteistyölle' arvio puuttuu" in flags["reason"].iloc[0]
     # The untouched summary sheet holds no data rows; the participant sheet's six rows are all cleaned.
-    accounts = {a.sheet: a for a in data.result.accounts}
+    accounts = {a.sheet: a for a in data.results["tuokio_ratings"].accounts}
     assert (accounts["Arviointi"].rows_read, accounts["Arviointi"].cleaned) == (6, 6)
     assert accounts["Yhteenveto"].rows_read == 0
 
 
 def test_problems_are_reported_and_nothing_is_lost(layout: Layout) -> None:
-    folder = tuokio.tuokio_root(layout) / "2025-11-12"
-    template = write_tuokio_template(layout.data / "pohja.xlsx")
+    folder = layout.raw_dir("tuokio") / "2025-11-12"
+    template = write_tuokio_template(layout.data / "pohja.xlsx", CONFIG, REGION)
     make_form(folder / "a.xlsx", ratings={**ALL_THREE, "vuorovaikutus": "6"}, template=template)
     make_form(folder / "b.xlsx", actor="seurakunta", ratings={**ALL_THREE, "rakenteet": 4.5}, template=template)
     make_form(folder / "c.xlsx", actor=None, ratings=ALL_THREE, role="jäsen", template=template)
@@ -437,7 +471,7 @@ def test_problems_are_reported_and_nothing_is_lost(layout: Layout) -> None:
     make_form(folder / "d.xlsx", ratings={**ALL_THREE, "vuorovaikutus": "6"}, template=template, marker="d")  # same answers as a.xlsx
     make_form(folder / "e.xlsx", actor=None, template=template)  # nothing filled in
     data = read(layout)
-    rejected = data.result.rejected
+    rejected = data.results["tuokio_ratings"].rejected
     by_file = rejected.groupby("source_file")["source_row"].nunique().to_dict()
     assert by_file == {
         "raw/tuokio/2025-11-12/a.xlsx": 1,
@@ -454,21 +488,21 @@ def test_problems_are_reported_and_nothing_is_lost(layout: Layout) -> None:
     assert copy.startswith("kaksoiskappale: tiedosto on täsmälleen sama kuin raw/tuokio/2025-11-12/c.xlsx")
     same = rejected.loc[rejected["source_file"].str.endswith("d.xlsx"), "reason"].iloc[0]
     assert "samat kuin lomakkeella raw/tuokio/2025-11-12/a.xlsx:Arviointi" in same
-    flags = data.result.flagged.set_index("source_file")["flag"].to_dict()
+    flags = data.results["tuokio_ratings"].flagged.set_index("source_file")["flag"].to_dict()
     assert flags["raw/tuokio/2025-11-12/b.xlsx"] == "tuokio_actor_type_unknown"
     assert flags["raw/tuokio/2025-11-12/c.xlsx"] == "tuokio_actor_type_missing"
     assert flags["raw/tuokio/2025-11-12/e.xlsx"] == "tuokio_empty_form"
-    assert data.ratings["participant"].nunique() == 3  # a, b, c
-    assert data.ratings.loc[data.ratings["participant"].str.contains("b.xlsx"), "actor_type"].isna().all()
+    assert data.table("tuokio_ratings")["participant"].nunique() == 3  # a, b, c
+    assert data.table("tuokio_ratings").loc[data.table("tuokio_ratings")["participant"].str.contains("b.xlsx"), "actor_type"].isna().all()
     # Every data row is cleaned, rejected or skipped.
-    accounts = data.result.accounts
+    accounts = data.results["tuokio_ratings"].accounts
     assert all(a.balanced for a in accounts)
-    assert sum(a.rows_read for a in accounts) == len(data.ratings) + rejected_row_count(rejected) + len(data.result.skipped)
+    assert sum(a.rows_read for a in accounts) == len(data.table("tuokio_ratings")) + rejected_row_count(rejected) + len(data.results["tuokio_ratings"].skipped)
     assert sum(a.rows_read for a in accounts) == 4 * 6 + 6  # a, b, c, kopio, d; e untouched
 
 
 def test_summary_sheet_goals_and_followups(layout: Layout) -> None:
-    folder = tuokio.tuokio_root(layout) / "2025-11-12"
+    folder = layout.raw_dir("tuokio") / "2025-11-12"
     make_form(folder / "yhteenveto.xlsx", actor=None, agreed={"osallistuminen": "3 – Toimiva", "rakenteet": "ei arvioitu", "vuorovaikutus": "kolme"},
               goals=[
                   {"goal": "Foorumi kahdesti vuodessa", "action": "Kutsut", "criterion": "Osallistuminen", "owner": "Koordinaattori",
@@ -484,18 +518,18 @@ def test_summary_sheet_goals_and_followups(layout: Layout) -> None:
               ])
     make_form(folder / "yhteenveto_2.xlsx", actor=None, agreed={"osallistuminen": "4 – Vakiintunut"})
     data = read(layout)
-    assert data.ratings.empty
-    agreed = data.agreed.set_index("criterion")
+    assert data.table("tuokio_ratings").empty
+    agreed = data.table("tuokio_agreed").set_index("criterion")
     assert agreed.loc["osallistuminen", "agreed_rating"] == 3
     assert pd.isna(agreed.loc["rakenteet", "agreed_rating"]) and agreed.loc["rakenteet", "answer_status"] == "ei arvioitu"
     assert len(agreed) == 2
-    goals = data.goals
+    goals = data.table("tuokio_goals")
     assert goals["goal_number"].tolist() == [1, 4]
     assert goals["deadline"].tolist() == ["31.5.2026", "syksy 2026"]
     assert goals["deadline_date"].iloc[0] == pd.Timestamp("2026-05-31")
     assert goals["criterion"].iloc[0] == "osallistuminen" and pd.isna(goals["status"].iloc[1])
-    assert data.followups["previous_goal_number"].tolist() == [2]
-    rejected = data.result.rejected
+    assert data.table("tuokio_goal_followups")["previous_goal_number"].tolist() == [2]
+    rejected = data.results["tuokio_ratings"].rejected
 
     def reasons(name: str, column: str) -> str:
         hit = rejected.loc[(rejected["source_file"] == f"raw/tuokio/2025-11-12/{name}") & (rejected["column"] == column)]
@@ -509,11 +543,11 @@ def test_summary_sheet_goals_and_followups(layout: Layout) -> None:
     assert "arvio 'kolme'" in reasons("yhteenveto.xlsx", "Yhteisesti sovittu arvio")
     assert "arvioinnilla on jo yhteenveto lomakkeella raw/tuokio/2025-11-12/yhteenveto.xlsx:Yhteenveto" in reasons("yhteenveto_2.xlsx", "koko lomake")
     assert rejected_row_count(rejected) == 2 + 2 + 1 + 1  # goals 2 and 3, follow-ups 2 and 3, "kolme", the second summary
-    assert all(a.balanced for a in data.result.accounts)
+    assert all(a.balanced for a in data.results["tuokio_ratings"].accounts)
 
 
 def test_folder_and_file_problems_stop_with_finnish_messages(layout: Layout) -> None:
-    root = tuokio.tuokio_root(layout)
+    root = layout.raw_dir("tuokio")
     make_form(root / "lomake.xlsx", ratings=ALL_THREE)
     with pytest.raises(InputFileError, match="lomake ei ole arviointipäivän kansiossa") as error:
         read(layout)
@@ -530,11 +564,11 @@ def test_folder_and_file_problems_stop_with_finnish_messages(layout: Layout) -> 
     (root / "2025-11-12" / "lomake.ods").unlink()
     (root / "2025-11-12" / "README.md").write_text("ohje", encoding="utf-8")
     (root / "2025-11-12" / "muistio.pdf").write_bytes(b"%PDF")
-    assert read(layout).ratings.empty
+    assert read(layout).table("tuokio_ratings").empty
 
 
 def test_a_workbook_that_is_not_a_form(layout: Layout) -> None:
-    path = tuokio.tuokio_root(layout) / "2025-11-12" / "oma.xlsx"
+    path = layout.raw_dir("tuokio") / "2025-11-12" / "oma.xlsx"
     path.parent.mkdir(parents=True)
     Workbook().save(path)
     with pytest.raises(InputFileError) as error:
@@ -545,43 +579,43 @@ def test_a_workbook_that_is_not_a_form(layout: Layout) -> None:
 
 
 def test_template_versions(layout: Layout) -> None:
-    make_form(tuokio.tuokio_root(layout) / "2025-11-12" / "a.xlsx", ratings=ALL_THREE)  # version 1
-    base = tuokio.tuokio_config_from_dict(_config_dict())
-    newer = tuokio.tuokio_config_from_dict(_config_dict(version=2, readable_versions=[1, 2]))
+    make_form(layout.raw_dir("tuokio") / "2025-11-12" / "a.xlsx", ratings=ALL_THREE)  # version 1
+    base = tuokio.TuokioConfig.model_validate(_config_dict())
+    newer = tuokio.TuokioConfig.model_validate(_config_dict(version=2, readable_versions=[1, 2]))
     data = read(layout, newer)
-    assert len(data.ratings) == 6
-    note = data.result.flagged.loc[data.result.flagged["flag"] == "tuokio_older_template", "reason"].iloc[0]
+    assert len(data.table("tuokio_ratings")) == 6
+    note = data.results["tuokio_ratings"].flagged.loc[data.results["tuokio_ratings"].flagged["flag"] == "tuokio_older_template", "reason"].iloc[0]
     assert "vanhemmalla lomakepohjalla (versio 1, nykyinen 2)" in note
     with pytest.raises(InputFileError, match=r"vanhalla lomakepohjalla \(versio 1\)") as error:
-        read(layout, tuokio.tuokio_config_from_dict(_config_dict(version=2, readable_versions=[2])))
+        read(layout, tuokio.TuokioConfig.model_validate(_config_dict(version=2, readable_versions=[2])))
     assert "kopioi vastaukset" in error.value.fix and "kainuu-metrics template tuokio" in error.value.fix
-    older = tuokio.tuokio_config_from_dict(_config_dict(version=0, readable_versions=[0]))
+    older = tuokio.TuokioConfig.model_validate(_config_dict(version=0, readable_versions=[0]))
     with pytest.raises(InputFileError, match="uudemmalla lomakepohjalla"):
         read(layout, older)
-    four = tuokio.tuokio_config_from_dict(_config_dict(stages=4))
+    four = tuokio.TuokioConfig.model_validate(_config_dict(stages=4))
     with pytest.raises(InputFileError, match="asteikossa on 5 vaihetta, asetuksissa 4"):
         read(layout, four)
-    assert len(read(layout, base).ratings) == 6
+    assert len(read(layout, base).table("tuokio_ratings")) == 6
 
 
 def test_criteria_that_differ_from_the_configuration(layout: Layout) -> None:
-    folder = tuokio.tuokio_root(layout) / "2025-11-12"
+    folder = layout.raw_dir("tuokio") / "2025-11-12"
     make_form(folder / "a.xlsx", ratings=ALL_THREE)
     make_form(folder / "b.xlsx", actor="Kunta", role="sihteeri")  # background only, no answers
     extra = _config_dict()
     extra["criteria"] = [*extra["criteria"], {"id": "uusi", "name": "Uusi kriteeri", "description": "x"}]
-    data = read(layout, tuokio.tuokio_config_from_dict(extra))
-    reasons = data.result.flagged.set_index("flag")["reason"]
+    data = read(layout, tuokio.TuokioConfig.model_validate(extra))
+    reasons = data.results["tuokio_ratings"].flagged.set_index("flag")["reason"]
     assert "lomakkeelta puuttuu kriteeri Uusi kriteeri" in reasons["tuokio_criterion_missing_from_form"]
     assert "taustatiedot mutta ei yhtään arviota" in reasons["tuokio_no_answers"]
     assert "tuokio_empty_form" not in reasons.index
     fewer = _config_dict()
     fewer["criteria"] = fewer["criteria"][:-1]
-    data = read(layout, tuokio.tuokio_config_from_dict(fewer))
-    rejected = data.result.rejected.iloc[0]
+    data = read(layout, tuokio.TuokioConfig.model_validate(fewer))
+    rejected = data.results["tuokio_ratings"].rejected.iloc[0]
     assert (rejected["source_row"], rejected["value"]) == (15, "3 – Toimiva")
     assert "kriteeriä 'johdon_tuki' (Johdon tuki yhteistyölle) ei ole asetuksissa" in rejected["reason"]
-    assert len(data.ratings) == 5
+    assert len(data.table("tuokio_ratings")) == 5
 
 
 def _config_dict(version: int = 1, readable_versions: list[int] | None = None, stages: int | None = None) -> dict:
@@ -595,7 +629,7 @@ def _config_dict(version: int = 1, readable_versions: list[int] | None = None, s
 
 
 def test_processed_tables_fill_in_missing_tables() -> None:
-    ratings, agreed, goals, followups = tuokio.processed_tables({})
+    ratings, agreed, goals, followups = report.processed_tables({})
     assert ratings.empty and list(goals.columns) == list(TUOKIO_GOALS)
 
 
@@ -631,22 +665,22 @@ def test_sample_is_reproducible_and_marked(sample: tuple[Path, Path]) -> None:
 def test_sample_reads_back_with_its_planted_problems(sample: tuple[Path, Path]) -> None:
     root = sample[0]
     layout = Layout(root, root / "reports")
-    data = tuokio.clean_tuokio(tuokio.tuokio_root(layout), layout)
-    assert data.evaluation_years == [2024, 2025]
-    per_evaluation = data.ratings.groupby("year")["participant"].nunique().to_dict()
+    data = tuokio.clean(tuokio.list_files(layout.raw_dir("tuokio")), CleaningContext(layout, SETTINGS))
+    assert data.years == [2024, 2025]
+    per_evaluation = data.table("tuokio_ratings").groupby("year")["participant"].nunique().to_dict()
     assert per_evaluation == {2024: 16, 2025: 18}
-    rejected = data.result.rejected
+    rejected = data.results["tuokio_ratings"].rejected
     assert rejected.loc[rejected["value"].isin(["4,5", "6"]), "source_file"].tolist() == [
         "raw/tuokio/2024-11-14/lomake_09.xlsx", "raw/tuokio/12.11.2025/lomake_04.xlsx",
     ]
     duplicates = rejected.loc[rejected["reason"].str.startswith("kaksoiskappale"), "source_file"].unique().tolist()
     assert duplicates == ["raw/tuokio/2024-11-14/lomake_03_uudelleen.xlsx", "raw/tuokio/12.11.2025/lomake_11 - kopio.xlsx"]
-    assert sorted(data.result.flagged["flag"]) == ["tuokio_actor_type_missing", "tuokio_missing_rating"]
-    assert all(a.balanced for a in data.result.accounts)
-    assert data.goals.groupby("year").size().to_dict() == {2024: 5, 2025: 4}
-    status = tuokio.previous_goal_status(data.goals, data.followups, pd.Timestamp("2025-11-12"))
+    assert sorted(data.results["tuokio_ratings"].flagged["flag"]) == ["tuokio_actor_type_missing", "tuokio_missing_rating"]
+    assert all(a.balanced for a in data.results["tuokio_ratings"].accounts)
+    assert data.table("tuokio_goals").groupby("year").size().to_dict() == {2024: 5, 2025: 4}
+    status = scoring.previous_goal_status(data.table("tuokio_goals"), data.table("tuokio_goal_followups"), pd.Timestamp("2025-11-12"))
     assert status["status_now"].isna().tolist() == [False, False, False, True, False]
-    counts = data.ratings.drop_duplicates("participant").groupby(["year", "actor_type"], dropna=False).size()
+    counts = data.table("tuokio_ratings").drop_duplicates("participant").groupby(["year", "actor_type"], dropna=False).size()
     assert counts[(2025, "järjestö")] == 8 and counts[(2025, "muu")] == 1
 
 
@@ -655,14 +689,14 @@ def test_the_gx_suite_passes_on_the_sample(sample: tuple[Path, Path], tmp_path: 
 
     root = sample[0]
     layout = Layout(root, root / "reports")
-    data = tuokio.clean_tuokio(tuokio.tuokio_root(layout), layout)
+    data = tuokio.clean(tuokio.list_files(layout.raw_dir("tuokio")), CleaningContext(layout, SETTINGS))
     shutil.copy(ROOT / "kainuu_metrics" / "quality" / "suites" / "tuokio_ratings_cleaned.json", tmp_path)
-    report = run_checks({"tuokio_ratings": data.ratings}, expectations_dir=tmp_path)
-    assert [c.expectation for c in report.checks if not c.success] == []
-    broken = data.ratings.copy()
+    checked = run_checks({"tuokio_ratings": data.table("tuokio_ratings")}, expectations_dir=tmp_path)
+    assert [c.expectation for c in checked.checks if not c.success] == []
+    broken = data.table("tuokio_ratings").copy()
     broken.loc[0, "rating"] = CONFIG.n_stages + 1
-    report = run_checks({"tuokio_ratings": broken}, expectations_dir=tmp_path)
-    assert [c.column for c in report.checks if not c.success] == ["rating"]
+    checked = run_checks({"tuokio_ratings": broken}, expectations_dir=tmp_path)
+    assert [c.column for c in checked.checks if not c.success] == ["rating"]
 
 
 def test_the_gx_suite_matches_the_configuration() -> None:
@@ -681,7 +715,56 @@ def test_notebook_is_thin_and_stripped() -> None:
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     source = "".join("".join(c["source"]) for c in code)
     assert "def " not in source and "class " not in source
-    assert "Scatterpolar" in source
+    assert "radar_figure(" in source and "Scatterpolar" not in source  # the chart is built in report.tuokio
+    assert 'config_dir = "config"' in "".join(code[0]["source"]) and "load_settings(config_dir)" in source
+
+
+def test_radar_chart_shows_this_and_the_previous_evaluation() -> None:
+    config = small_config()
+    scores = scoring.criterion_scores(two_evaluations(), agreed_frame([]), config)
+    radar = report.radar_data(scores, D25)
+    assert radar.columns.tolist() == ["Kriteeri", "Arviointi 12.11.2025", "Edellinen arviointi 14.11.2024"]
+    fig = report.radar_figure(radar, config.n_stages)
+    assert [t.type for t in fig.data] == ["scatterpolar", "scatterpolar"]
+    current = fig.data[1]
+    assert list(current.theta) == ["Yksi", "Kaksi", "Yksi"] and list(current.r) == pytest.approx([3.25, 1.8, 3.25])
+    assert current.fill == "toself" and fig.data[0].line.dash == "dash"
+    assert list(fig.layout.polar.radialaxis.range) == [1, 4]
+    assert report.radar_alt_text(radar, D25, 4).endswith("arvioinnissa 12.11.2025 ja edellisessä arvioinnissa.")
+    first = report.radar_data(scores, D24)
+    assert len(report.radar_figure(first, 4).data) == 1
+    assert report.radar_alt_text(first, D24, 4).endswith("arvioinnissa 14.11.2024.")
+
+
+# --- the dataset's entry points ----------------------------------------------------------------
+
+
+def test_registry_entry() -> None:
+    entry = tuokio.REGISTRY_ENTRY
+    assert (entry["name"], entry["raw_folder"], entry["label"], entry["required"]) == ("tuokio", "tuokio", "Yhteistyö-Tuokio-arviointi", False)
+    assert list(entry["tables"]) == ["tuokio_ratings"]  # the one with a suite; the other three are derived tables
+    assert entry["list_files"] is tuokio.list_files  # forms are in date folders: the default listing would miss them
+    for module in entry["warm_up"]:
+        importlib.import_module(module)
+
+
+def test_clean_returns_the_ratings_and_the_summary_tables(layout: Layout) -> None:
+    folder = layout.raw_dir("tuokio") / "2025-11-12"
+    make_form(folder / "a.xlsx", ratings=ALL_THREE, goals=[{"goal": "Uutiskirje", "status": "Suunniteltu"}])
+    make_form(folder / "b.xlsx", actor="Kunta", ratings={**ALL_THREE, "osallistuminen": "5 – Uudistuva"})
+    paths = tuokio.list_files(layout.raw_dir("tuokio"))
+    assert [p.name for p in paths] == ["a.xlsx", "b.xlsx"]
+    output = tuokio.clean(paths, CleaningContext(layout, SETTINGS))
+    assert list(output.results) == ["tuokio_ratings"] and output.years == [2025]
+    assert list(output.tables) == ["tuokio_agreed", "tuokio_goals", "tuokio_goal_followups"]
+    assert list(output.table("tuokio_goals").columns) == list(TUOKIO_GOALS) and output.table("tuokio_goals")["goal"].tolist() == ["Uutiskirje"]
+    assert len(output.table("tuokio_ratings")) == 12
+    derived = scoring.indicators(output.all_tables(), SETTINGS)
+    values = derived.indicators.set_index(["indicator", "category"])
+    assert set(derived.indicators["area"]) == {SETTINGS.domain.region_code} and set(derived.indicators["period"]) == {"2025"}
+    assert values.loc[("tuokio_osallistuminen", ""), "value"] == pytest.approx(75.0)  # (3 + 5) / 2 on 1..5 -> 75
+    assert values.loc[("tuokio_respondents", ""), "value"] == 2
+    assert scoring.indicators({}, SETTINGS).indicators.empty
 
 
 def test_scores_do_not_depend_on_row_order() -> None:
@@ -689,5 +772,5 @@ def test_scores_do_not_depend_on_row_order() -> None:
     shuffled = frame.sample(frac=1, random_state=1).reset_index(drop=True)
     config = small_config()
     pd.testing.assert_frame_equal(
-        tuokio.criterion_scores(frame, agreed_frame([]), config), tuokio.criterion_scores(shuffled, agreed_frame([]), config)
+        scoring.criterion_scores(frame, agreed_frame([]), config), scoring.criterion_scores(shuffled, agreed_frame([]), config)
     )

@@ -13,11 +13,15 @@ import pytest
 from openpyxl import load_workbook
 
 from kainuu_metrics.datasets import tuokio
+from kainuu_metrics.datasets.tuokio.config import EXAMPLE
+from kainuu_metrics.datasets.tuokio.template import SCALE_NAME, build_tuokio_workbook, write_blank_form, write_tuokio_template
 from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.indicators import tuokio as scoring
 from kainuu_metrics.paths import CONFIG_DIR, Layout
-from kainuu_metrics.datasets.tuokio_template import SCALE_NAME, build_tuokio_workbook, write_tuokio_template
+from kainuu_metrics.settings import load_settings
 
-CONFIG = tuokio.load_tuokio_config()
+SETTINGS = load_settings(CONFIG_DIR)
+CONFIG = tuokio.load_tuokio_config(SETTINGS)
 
 
 def rows_by_key(ws) -> dict[str, int]:
@@ -39,7 +43,7 @@ def validations(ws) -> dict[str, set[str]]:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_tuokio_template(tmp_path_factory.mktemp("pohja") / "lomake")
+    return write_blank_form(tmp_path_factory.mktemp("pohja") / "lomake", SETTINGS)
 
 
 def test_writes_an_xlsx_with_the_sheets_in_finnish(template: Path) -> None:
@@ -54,12 +58,23 @@ def test_writes_an_xlsx_with_the_sheets_in_finnish(template: Path) -> None:
     assert all(c.name in instructions for c in CONFIG.criteria)
     assert all(s.label in instructions for s in CONFIG.stages)
     assert workbook["Ohjeet"]["A3"].value is None  # the sample generator's marker cell, empty here
+    assert workbook["Ohjeet"]["A2"].value.startswith(f"{SETTINGS.domain.region_genitive} hyvinvointialue · ")
+    assert "(hyvinvointialue, järjestö, kunta tai muu)" in text  # the configured actor types
+
+
+def test_the_county_and_actor_types_come_from_the_arguments() -> None:
+    config = tuokio.TuokioConfig.model_validate(EXAMPLE)
+    workbook = build_tuokio_workbook(config, "Esimerkkilän")
+    assert workbook["Ohjeet"]["A2"].value.startswith("Esimerkkilän hyvinvointialue · ")
+    assert workbook.properties.subject == "Esimerkkilän hyvinvointialueen järjestöyhteistyön arviointi"
+    steps = [c for row in workbook["Ohjeet"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("Valitse ensin toimijataho (järjestö tai muu)." in step for step in steps)
 
 
 def test_an_existing_file_is_not_overwritten(template: Path) -> None:
     with pytest.raises(InputFileError, match="tiedosto on jo olemassa"):
-        write_tuokio_template(template)
-    assert write_tuokio_template(template, overwrite=True) == template
+        write_tuokio_template(template, CONFIG, "Kainuun")
+    assert write_tuokio_template(template, CONFIG, "Kainuun", overwrite=True) == template
 
 
 def test_meta_sheet_names_the_template(template: Path) -> None:
@@ -112,8 +127,8 @@ def test_the_scale_comes_from_the_configuration() -> None:
 
     raw = yaml.safe_load((CONFIG_DIR / "tuokio.yaml").read_text(encoding="utf-8"))
     raw["scale"]["stages"] = [{"name": "Aloitus", "description": "a"}, {"name": "Kasvu", "description": "b"}, {"name": "Kypsä", "description": "c"}]
-    config = tuokio.tuokio_config_from_dict(raw)
-    workbook = build_tuokio_workbook(config)
+    config = tuokio.TuokioConfig.model_validate(raw)
+    workbook = build_tuokio_workbook(config, SETTINGS.domain.region_genitive)
     assert defined_values(workbook, SCALE_NAME) == ["1 – Aloitus", "2 – Kasvu", "3 – Kypsä", "ei arvioitu"]
     assert workbook["meta"]["B3"].value == 3
 
@@ -164,13 +179,14 @@ def test_a_filled_template_is_read_back_into_the_expected_scores(template: Path,
         fill(template, folder / f"lomake_{number}.xlsx", actor, role, ratings)
     fill_summary(template, folder / "yhteenveto.xlsx")
 
-    data = tuokio.clean_tuokio(layout.raw_dir("tuokio"), layout)
-    assert data.result.rejected.empty
-    assert len(data.ratings) == 18 and data.ratings["participant"].nunique() == 3
-    assert sorted(data.ratings["actor_type"].unique()) == ["hyvinvointialue", "järjestö", "kunta"]
-    assert set(data.ratings.loc[data.ratings["criterion"] == "rakenteet", "challenges"]) == {"haaste: Rakenteet"}
+    data = tuokio.read_evaluations(tuokio.list_files(layout.raw_dir("tuokio")), layout, CONFIG, config_file="config/tuokio.yaml")
+    result, ratings, agreed = data.results["tuokio_ratings"], data.table("tuokio_ratings"), data.table("tuokio_agreed")
+    assert result.rejected.empty
+    assert len(ratings) == 18 and ratings["participant"].nunique() == 3
+    assert sorted(ratings["actor_type"].unique()) == ["hyvinvointialue", "järjestö", "kunta"]
+    assert set(ratings.loc[ratings["criterion"] == "rakenteet", "challenges"]) == {"haaste: Rakenteet"}
 
-    scores = tuokio.criterion_scores(data.ratings, data.agreed, CONFIG).set_index("criterion")
+    scores = scoring.criterion_scores(ratings, agreed, CONFIG).set_index("criterion")
     expected_means = {
         "osallistuminen": (2 + 4 + 3) / 3,  # 3.0
         "vuorovaikutus": 3.0,
@@ -190,20 +206,20 @@ def test_a_filled_template_is_read_back_into_the_expected_scores(template: Path,
     assert scores.loc["osallistuminen", "agreed_rating"] == 3
     assert scores.loc["osallistuminen", "score_0_100"] == pytest.approx(50.0)
 
-    index = tuokio.evaluation_index(pd.DataFrame(scores.reset_index()), CONFIG).iloc[0]
+    index = scoring.evaluation_index(pd.DataFrame(scores.reset_index()), CONFIG).iloc[0]
     overall = sum(expected_means.values()) / 6
     assert index["index_mean"] == pytest.approx(overall)
     assert index["index_0_100"] == pytest.approx((overall - 1) / 4 * 100)
     assert index["strongest"] == "Johdon tuki yhteistyölle" and index["weakest"] == "Tiedon hyödyntäminen"
 
-    indicators = tuokio.tuokio_indicators(data.ratings, CONFIG).set_index("indicator")["value"]
+    indicators = scoring.tuokio_indicators(ratings, CONFIG, SETTINGS.domain.region_code).set_index("indicator")["value"]
     assert indicators["tuokio_index"] == pytest.approx((overall - 1) / 4 * 100)
     assert indicators["tuokio_rakenteet"] == pytest.approx(62.5)
     assert indicators["tuokio_respondents"] == 3
 
-    goal = data.goals.iloc[0]
+    goal = data.table("tuokio_goals").iloc[0]
     assert (goal["goal"], goal["criterion"], goal["owner"], goal["deadline"], goal["status"]) == (
         "Foorumi kahdesti vuodessa", "osallistuminen", "Järjestöyhteistyön koordinaattori", "30.6.2026", "Suunniteltu",
     )
-    assert data.agreed.set_index("criterion").loc["osallistuminen", "development_needs"] == "Iltatilaisuudet"
-    assert all(a.balanced for a in data.result.accounts)
+    assert agreed.set_index("criterion").loc["osallistuminen", "development_needs"] == "Iltatilaisuudet"
+    assert all(a.balanced for a in result.accounts)

@@ -1,6 +1,6 @@
 """Sample Yhteistyö-Tuokio evaluation forms (invented answers), two evaluations.
 
-The forms are made with the package's own template writer (kainuu_metrics.datasets.tuokio_template) and
+The forms are made with the package's own template writer (kainuu_metrics.datasets.tuokio.template) and
 filled in with openpyxl, as if participants had filled them in Excel. Everything is invented:
 participants, ratings, texts and goals. The instruction sheet of every form says
 ESIMERKKIAINEISTO.
@@ -37,7 +37,9 @@ from kainuu_metrics.datasets.tuokio import (
     layout_for,
     load_tuokio_config,
 )
-from kainuu_metrics.datasets.tuokio_template import SAMPLE_MARKER_CELL, write_tuokio_template
+from kainuu_metrics.datasets.tuokio.template import SAMPLE_MARKER_CELL, write_tuokio_template
+from kainuu_metrics.paths import CONFIG_DIR
+from kainuu_metrics.settings import load_settings
 from sample_data import save_workbook
 
 SAMPLE_NOTE = (
@@ -102,10 +104,11 @@ class Participant:
 
 def generate(raw_dir: Path, rng: random.Random) -> list[Path]:
     """Write the two evaluations' forms under raw_dir (data/raw/tuokio/) and return their paths."""
-    config = load_tuokio_config()
+    settings = load_settings(CONFIG_DIR)
+    config = load_tuokio_config(settings)
     raw_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        template = write_tuokio_template(Path(tmp) / "pohja.xlsx", config)
+        template = write_tuokio_template(Path(tmp) / "pohja.xlsx", config, settings.domain.region_genitive)
         return write_2024(raw_dir / "2024-11-14", template, config, rng) + write_2025(raw_dir / "12.11.2025", template, config, rng)
 
 

@@ -5,7 +5,7 @@ Sheets: "Ohjeet" (instructions, the scale and the criteria), "Arviointi" (one pa
 group: background details and, per criterion, a rating from a drop-down and free texts),
 "Yhteenveto" (the meeting's agreed ratings and texts, development goals and the previous goals'
 status) and a very hidden "meta" sheet (template id, version, scale, criteria and the drop-down
-lists). Every input row has a key in the hidden column A, which tuokio.read_form reads; the
+lists). Every input row has a key in the hidden column A, which form.read_form reads; the
 sheets are protected so that only the yellow input cells can be edited, and the workbook
 structure is locked.
 """
@@ -13,6 +13,7 @@ structure is locked.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -23,18 +24,10 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kainuu_metrics.datasets.tuokio.config import TEMPLATE_COMMAND, TuokioConfig, load_tuokio_config
+from kainuu_metrics.datasets.tuokio.form import INSTRUCTIONS_SHEET, META_SHEET, PARTICIPANT_SHEET, SUMMARY_SHEET, FormLayout, layout_for
 from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.datasets.tuokio import (
-    INSTRUCTIONS_SHEET,
-    META_SHEET,
-    PARTICIPANT_SHEET,
-    SUMMARY_SHEET,
-    TEMPLATE_COMMAND,
-    FormLayout,
-    TuokioConfig,
-    layout_for,
-    load_tuokio_config,
-)
+from kainuu_metrics.settings import Settings
 
 SAMPLE_MARKER_CELL = "A3"  # on the instructions sheet; the sample generator writes ESIMERKKIAINEISTO here
 
@@ -53,8 +46,14 @@ _UNLOCKED = Protection(locked=False)
 SCALE_NAME, ACTORS_NAME, CRITERIA_NAME, STATUSES_NAME = "tuokio_asteikko", "tuokio_toimijatahot", "tuokio_kriteerit", "tuokio_tilat"
 
 
-def write_tuokio_template(path: Path, config: TuokioConfig | None = None, *, overwrite: bool = False) -> Path:
+def write_blank_form(path: Path, settings: Settings, *, overwrite: bool = False) -> Path:
+    """`kainuu-metrics template tuokio`: the blank form of this configuration, written to `path`."""
+    return write_tuokio_template(path, load_tuokio_config(settings), settings.domain.region_genitive, overwrite=overwrite)
+
+
+def write_tuokio_template(path: Path, config: TuokioConfig, region_genitive: str, *, overwrite: bool = False) -> Path:
     """Write an empty evaluation form to `path` (".xlsx" added when missing) and return the path.
+    `region_genitive` names the county in the form's texts ("Esimerkkilän" -> "Esimerkkilän hyvinvointialue").
 
     An existing file is not overwritten unless asked (it may be a filled form): InputFileError."""
     path = Path(path)
@@ -67,13 +66,12 @@ def write_tuokio_template(path: Path, config: TuokioConfig | None = None, *, ove
             "Anna uusi tiedostonimi tai siirrä vanha tiedosto ensin muualle.",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    build_tuokio_workbook(config).save(path)
+    build_tuokio_workbook(config, region_genitive).save(path)
     return path
 
 
-def build_tuokio_workbook(config: TuokioConfig | None = None) -> Workbook:
+def build_tuokio_workbook(config: TuokioConfig, region_genitive: str) -> Workbook:
     """The evaluation form as an openpyxl workbook (not saved)."""
-    config = config or load_tuokio_config()
     layout = layout_for(config.template_version)
     workbook = Workbook()
     instructions = workbook.active
@@ -83,7 +81,7 @@ def build_tuokio_workbook(config: TuokioConfig | None = None) -> Workbook:
     meta = workbook.create_sheet(META_SHEET)
 
     _write_meta(meta, workbook, config)
-    _write_instructions(instructions, config)
+    _write_instructions(instructions, config, region_genitive)
     _write_participant(participant, config, layout)
     _write_summary(summary, config, layout)
 
@@ -93,7 +91,7 @@ def build_tuokio_workbook(config: TuokioConfig | None = None) -> Workbook:
     workbook.active = 1  # open on the participant sheet
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.properties.title = "Yhteistyö-Tuokio – arviointilomake"
-    workbook.properties.subject = "Kainuun hyvinvointialueen järjestöyhteistyön arviointi"
+    workbook.properties.subject = f"{_county(region_genitive)}en järjestöyhteistyön arviointi"
     workbook.properties.creator = "kainuu-metrics"
     workbook.properties.language = "fi-FI"
     return workbook
@@ -116,7 +114,7 @@ def _write_meta(ws: Worksheet, workbook: Workbook, config: TuokioConfig) -> None
         ws.cell(row, 2, value)
     lists = [
         (4, SCALE_NAME, "asteikko", config.rating_choices),
-        (5, ACTORS_NAME, "toimijatahot", list(config.actor_types.values())),
+        (5, ACTORS_NAME, "toimijatahot", list(config.actor_labels.values())),
         (6, CRITERIA_NAME, "kriteerit", [c.name for c in config.criteria]),
         (7, STATUSES_NAME, "tilat", list(config.goal_statuses)),
     ]
@@ -133,16 +131,27 @@ def _line_height(text: str, width_chars: int, line_px: float = 15.0) -> float:
     return max(1, lines) * line_px + 3
 
 
-def _write_instructions(ws: Worksheet, config: TuokioConfig) -> None:
+def _alternatives(labels: Iterable[str]) -> str:
+    """['Kunta', 'Järjestö', 'Muu'] -> 'kunta, järjestö tai muu'."""
+    words = [label.lower() for label in labels]
+    return " tai ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+def _county(region_genitive: str) -> str:
+    """'Esimerkkilän' -> 'Esimerkkilän hyvinvointialue'; '' -> 'Hyvinvointialue'."""
+    return f"{region_genitive} hyvinvointialue" if region_genitive else "Hyvinvointialue"
+
+
+def _write_instructions(ws: Worksheet, config: TuokioConfig, region_genitive: str) -> None:
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
     ws["A1"] = "Yhteistyö-Tuokio – yhteistyön arviointilomake"
     ws["A1"].font = _TITLE
-    ws["A2"] = "Kainuun hyvinvointialue · järjestöyhteistyön arviointi · Lapin yliopiston Yhteistyö-Tuokio-työkalu"
+    ws["A2"] = f"{_county(region_genitive)} · järjestöyhteistyön arviointi · Lapin yliopiston Yhteistyö-Tuokio-työkalu"
     ws["A2"].font = _SMALL
     size = config.min_group_size
     steps = [
-        "Täytä välilehti 'Arviointi'. Valitse ensin toimijataho (hyvinvointialue, järjestö, kunta tai muu). "
+        f"Täytä välilehti 'Arviointi'. Valitse ensin toimijataho ({_alternatives(config.actor_labels.values())}). "
         "Nimeä ei kysytä. Rooli tai tehtävä on vapaaehtoinen, eikä sitä julkaista.",
         f"Arvioi jokainen kriteeri valitsemalla vaihe alasvetovalikosta (1–{config.n_stages}, asteikko alla). "
         f"Jos et halua tai osaa arvioida kriteeriä, valitse '{config.not_assessed[0]}'.",
