@@ -277,9 +277,6 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         return PageContext(title=f"{title} {year}", year=year, sample_data=sample, nav=page_nav(specs_for(year)), generated_at=generated,
                            site_name=settings.domain.site_name)
 
-    def page_done(outcome) -> None:
-        progress.detail(f"{outcome.job.year} {outcome.job.spec.page}: " + ("valmis" if outcome.error is None else f"VIRHE: {outcome.error}"))
-
     # Pages are made in a staging folder while the checks run, and replace the published ones
     # only when no blocking check failed: a failed or interrupted run never leaves half-updated
     # reports. The yearly summaries show the checks' result, so they wait for it; they are

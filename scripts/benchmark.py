@@ -49,13 +49,14 @@ def naive_chain(workdir: Path) -> float:
     years = sorted(int(p.name) for p in (workdir / "reports").iterdir() if p.is_dir() and p.name.isdigit())
     started = time.perf_counter()
     for year in years:
-        for spec in load_notebook_specs():
+        for spec in load_notebook_specs(ROOT / "config"):
             if not (workdir / "reports" / str(year) / spec.page).exists():
                 continue  # the run made no such page (e.g. no evaluation that year)
             executed = out / f"{year}-{spec.notebook}"
             subprocess.run(
                 [str(BIN / "papermill"), str(ROOT / "notebooks" / spec.notebook), str(executed),
-                 "-p", "year", str(year), "-p", "data_dir", str(data), "-p", "reports_dir", str(out), "--no-progress-bar"],
+                 "-p", "year", str(year), "-p", "data_dir", str(data), "-p", "config_dir", str(ROOT / "config"), "-p", "reports_dir", str(out),
+                 "--no-progress-bar"],
                 check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT / "notebooks",
             )
             subprocess.run(

@@ -7,7 +7,6 @@ import ast
 import re
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from kainuu_metrics.datasets.base import CleaningContext, Dataset, DatasetOutput, Derived

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.report.notebooks import load_notebook_specs
 
 from .conftest import ROOT
@@ -25,9 +26,9 @@ from .conftest import ROOT
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 YEARS = [2023, 2024, 2025]
-SPECS = load_notebook_specs()
+SPECS = load_notebook_specs(CONFIG_DIR)
 YEAR_PAGES = [s.page for s in SPECS] + ["quality.html"]
-PAGES = ["index.html"] + [f"{year}/{page}" for year in YEARS for page in YEAR_PAGES]
+PAGES = ["index.html", "methods.html"] + [f"{year}/{page}" for year in YEARS for page in YEAR_PAGES]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 TIMEOUT_MS = 120_000
 
@@ -204,12 +205,13 @@ def indicators(sample_run) -> pd.DataFrame:
 
 
 def _csv_value(indicators: pd.DataFrame, figure: dict) -> tuple[str, str]:
+    """The cell's value as written in indicators.csv: a number, or its suppression marker."""
     hit = indicators.loc[
         (indicators["indicator"] == figure["indicator"]) & (indicators["period"] == figure["period"])
-        & (indicators["area"] == figure["area"])
+        & (indicators["area"] == figure["area"]) & (indicators["category"] == "")
     ]
     assert len(hit) == 1, figure
-    return hit["value"].iloc[0], hit["unit"].iloc[0]
+    return hit["suppression"].iloc[0] or hit["value"].iloc[0], hit["unit"].iloc[0]
 
 
 def _shown_number(text: str) -> tuple[float, int]:
@@ -245,7 +247,8 @@ def test_summary_cards_without_data_really_have_none(visit, indicators, year):
     for card in result.empty_cards:
         if card == "grants_per_capita_annualised_eur":  # a term card: its period is a term
             continue
-        rows = indicators.loc[(indicators["indicator"] == card) & (indicators["period"] == str(year)) & (indicators["area"] == "MK18")]
+        rows = indicators.loc[(indicators["indicator"] == card) & (indicators["period"] == str(year)) & (indicators["area"] == "MK18")
+                              & (indicators["category"] == "")]
         assert rows.empty, card
 
 

@@ -22,7 +22,9 @@ def indicators(sample_run):
 
 
 def value(indicators, indicator, period, area="MK18"):
-    hit = indicators.loc[(indicators["indicator"] == indicator) & (indicators["period"] == period) & (indicators["area"] == area)]
+    indicator, _, category = indicator.partition(":")
+    hit = indicators.loc[(indicators["indicator"] == indicator) & (indicators["period"] == period) & (indicators["area"] == area)
+                         & (indicators["category"] == category)]
     assert len(hit) == 1, (indicator, period, area)
     return float(hit["value"].iloc[0]), hit["provisional"].iloc[0] in (True, "True")
 

@@ -8,6 +8,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from kainuu_metrics.paths import CONFIG_DIR
+from kainuu_metrics.settings import load_domain
 from kainuu_metrics.report.html_export import (
     SAMPLE_BANNER,
     PageContext,
@@ -18,6 +20,7 @@ from kainuu_metrics.report.html_export import (
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notebooks" / "chart_and_table.ipynb"
+SITE_NAME = load_domain(CONFIG_DIR).site_name
 NAV = [("Etusivu", "../index.html"), ("Avustukset", "grants.html"), ("Tietojen laatu", "quality.html")]
 
 
@@ -28,6 +31,7 @@ def _context(sample_data: bool = True, **changes) -> PageContext:
         sample_data=sample_data,
         nav=NAV,
         generated_at="29.11.2026 klo 19.12",
+        site_name=SITE_NAME,
     )
     return PageContext(**{**values, **changes})
 
@@ -102,7 +106,7 @@ def test_page_is_finnish_with_one_h1_and_chrome(page):
 def test_parameters_reach_the_page_and_tables_are_finnish(page):
     assert "Myönnetyt avustukset kunnittain 2025: Kajaani sai eniten." in page
     assert "<caption>Myönnetyt avustukset 2025</caption>" in page
-    assert "123\u00a0456,50 €" in page
+    assert "123\u00a0456,50\u00a0€" in page
 
 
 def test_site_css_comes_after_lab_css(page):

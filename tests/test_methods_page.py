@@ -8,12 +8,13 @@ import re
 from kainuu_metrics.indicators.catalogue import load_catalogue
 from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.report.html_export import PageContext, find_external_references
+from kainuu_metrics.settings import load_domain
 from kainuu_metrics.report.methods import TITLE, anchor, render_methods_page
 
 
 def _render(tmp_path, **context):
     catalogue = load_catalogue(CONFIG_DIR)
-    values = {"title": "", "year": None, "sample_data": False, **context}
+    values = {"title": "", "year": None, "sample_data": False, "site_name": load_domain(CONFIG_DIR).site_name, **context}
     out = render_methods_page(tmp_path / "methods.html", catalogue, PageContext(**values))
     return catalogue, out, out.read_text(encoding="utf-8")
 

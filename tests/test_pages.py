@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kainuu_metrics.paths import CONFIG_DIR
+from kainuu_metrics.settings import load_domain
 from kainuu_metrics.datasets.accounting import FLAGGED_COLUMNS, REJECTED_COLUMNS, SKIPPED_COLUMNS, FileAccount
 from kainuu_metrics.report.html_export import SAMPLE_BANNER, STATIC_DIR, PageContext, find_external_references
 from kainuu_metrics.report.pages import flagged_rows, render_index, render_quality_page, skipped_summary
@@ -70,7 +72,8 @@ NAV = [("Etusivu", "../index.html"), ("Avustukset", "grants.html"), ("Tietojen l
 
 
 def _context(sample_data: bool = True) -> PageContext:
-    return PageContext(title="", year=2024, sample_data=sample_data, nav=NAV, generated_at="29.11.2026 klo 19.12")
+    return PageContext(title="", year=2024, sample_data=sample_data, nav=NAV, generated_at="29.11.2026 klo 19.12",
+                       site_name=load_domain(CONFIG_DIR).site_name)
 
 
 def _quality_page(tmp_path: Path, **changes) -> str:

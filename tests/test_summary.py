@@ -4,8 +4,6 @@ tables, the data log and the method box, all on small hand-made indicator frames
 from __future__ import annotations
 
 import math
-from pathlib import Path
-
 import tempfile
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from kainuu_metrics.indicators.table import read_indicators, tidy
 from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics import formatting
 from kainuu_metrics.report import method_box as method
+from kainuu_metrics.report import sentences
 from kainuu_metrics.report import summary as sm
 from kainuu_metrics.settings import load_domain
 from kainuu_metrics.errors import InputFileError
@@ -113,13 +112,13 @@ def test_change_ratio_is_relative_to_the_previous_value():
     ],
 )
 def test_change_phrase_in_finnish(ratio, plural, expected):
-    assert sm.change_phrase(ratio, plural=plural) == expected
+    assert sentences.change_phrase(ratio, plural=plural) == expected
 
 
 def test_level_phrase_for_shares_and_indices():
-    assert sm.level_phrase(5.0, "prosenttiyksikköä") == "nousi 5,0 prosenttiyksikköä"
-    assert sm.level_phrase(-0.25, "pistettä", decimals=2) == "laski 0,25 pistettä"
-    assert sm.level_phrase(0.04, "pistettä") == "pysyi ennallaan"
+    assert sentences.level_phrase(5.0, "prosenttiyksikköä") == "nousi 5,0 prosenttiyksikköä"
+    assert sentences.level_phrase(-0.25, "pistettä", decimals=2) == "laski 0,25 pistettä"
+    assert sentences.level_phrase(0.04, "pistettä") == "pysyi ennallaan"
 
 
 def test_signed_numbers_and_values():
@@ -247,7 +246,7 @@ def test_stage_mean_index_changes_with_two_decimals():
 
 
 def test_change_sentences_from_the_cards():
-    texts = [s.text for s in sm.change_sentences(sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5))]
+    texts = [s.text for s in sentences.change_sentences(sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5))]
     assert texts == [
         f"Myönnetyt avustukset kasvoivat 20,5\u00a0% edellisestä vuodesta (2024: 120{NB}500{NB}€; 2023: 100{NB}000{NB}€).",
         f"Avustukset asukasta kohden kasvoivat 16,7\u00a0% edellisestä vuodesta (2024: 1,75{NB}€; 2023: 1,50{NB}€).",
@@ -259,10 +258,10 @@ def test_change_sentences_from_the_cards():
 
 
 def test_sentences_of_a_first_year_and_of_a_new_term():
-    first = sm.change_sentences(sm.headline_cards(INDICATORS, 2023, DOMAIN, NAMES, LABELS, 5))
+    first = sentences.change_sentences(sm.headline_cards(INDICATORS, 2023, DOMAIN, NAMES, LABELS, 5))
     assert first[0].text == f"Avustuksia myönnettiin 100{NB}000{NB}€; edellisen vuoden vertailutietoa ei ole."
     assert first[-1].text == f"Yhteistyö-Tuokio-indeksi oli 55{NB}/{NB}100."
-    texts = [s.text for s in sm.change_sentences(sm.headline_cards(INDICATORS, 2025, DOMAIN, NAMES, LABELS, 5))]
+    texts = [s.text for s in sentences.change_sentences(sm.headline_cards(INDICATORS, 2025, DOMAIN, NAMES, LABELS, 5))]
     assert "Myönnetyt avustukset pysyivät ennallaan edellisestä vuodesta" in texts[0]
     assert texts[1] == (
         f"Valtuustokauden 2025–2029 avustukset asukasta kohden vuodessa (3,00{NB}€) ovat 20,0\u00a0% suuremmat kuin "
@@ -271,8 +270,8 @@ def test_sentences_of_a_first_year_and_of_a_new_term():
 
 
 def test_sentences_link_to_the_pages_of_the_run():
-    sentences = [sm.Sentence("A & B kasvoivat.", "grants.html"), sm.Sentence("C.", "tuokio.html")]
-    html = sm.sentences_html(sentences, {"grants.html": "Järjestöavustukset"})
+    lines = [sentences.Sentence("A & B kasvoivat.", "grants.html"), sentences.Sentence("C.", "tuokio.html")]
+    html = sentences.sentences_html(lines, {"grants.html": "Järjestöavustukset"})
     assert html == (
         '<ul class="muutokset"><li>A &amp; B kasvoivat. <span class="lisaa">Tarkemmin: '
         '<a href="grants.html">Järjestöavustukset</a></span></li><li>C.</li></ul>'

@@ -33,7 +33,6 @@ import pandas as pd
 
 from kainuu_metrics import formatting
 from kainuu_metrics.errors import ConfigError, InputFileError
-from kainuu_metrics.paths import PACKAGE_DIR
 from kainuu_metrics.quality.model import CheckResult, QualityReport
 from kainuu_metrics.datasets.schemas import PROVENANCE
 

@@ -26,7 +26,7 @@ import plotly.io as pio
 from plotly.io.base_renderers import MimetypeRenderer
 
 from kainuu_metrics import formatting
-from kainuu_metrics.formatting import MINUS, MISSING, NBSP
+from kainuu_metrics.formatting import MISSING
 
 # Okabe & Ito (2008) palette, colour-blind safe. The first five reach the 3:1 contrast on white
 # that WCAG 2.1 (1.4.11) asks of graphics; the pale three come only after them.
