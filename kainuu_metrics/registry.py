@@ -30,9 +30,9 @@ def datasets() -> tuple[Dataset, ...]:
               tables={"grants": "Avustukset", "denominators": "Väestöpohjat"}),
         _line(premises.REGISTRY_ENTRY, clean=premises.clean, indicators=premises_indicators.indicators,
               tables={"premises": "Tilojen maksuton käyttö"}),
-        _line(experience.REGISTRY_ENTRY, clean=experience.clean, indicators=experience_indicators.indicators,
+        _line(experience.REGISTRY_ENTRY, clean=experience.clean, indicators=experience_indicators.indicators, value_sets=experience.value_sets,
               tables={"experience_register": "Kokemusasiantuntijarekisteri", "experience_assignments": "Kokemusasiantuntijoiden tehtävät"}),
-        _line(tuokio.REGISTRY_ENTRY, clean=tuokio.clean, indicators=tuokio_indicators.indicators,
+        _line(tuokio.REGISTRY_ENTRY, clean=tuokio.clean, indicators=tuokio_indicators.indicators, value_sets=tuokio.value_sets,
               tables={"tuokio_ratings": "Yhteistyö-Tuokio-arvioinnit"}),
     )
 

@@ -25,6 +25,7 @@ from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.indicators.experience import experience_indicators, indicators
 from kainuu_metrics.indicators.table import INDICATOR_COLUMNS, read_indicators, select, slug
 from kainuu_metrics.indicators.catalogue import load_catalogue
+from kainuu_metrics.quality.value_sets import config_value_sets
 from kainuu_metrics.paths import CONFIG_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, Layout
 from kainuu_metrics.report import experience as report
 from kainuu_metrics.settings import load_config_file, load_settings
@@ -464,11 +465,19 @@ def suite(name: str) -> dict:
     return json.loads((PACKAGE_DIR / "quality" / "suites" / f"{name}_cleaned.json").read_text(encoding="utf-8"))
 
 
+def resolved(kwargs: dict) -> dict:
+    """A rule's arguments with its {"$config": key} references filled in from the configuration."""
+    value_sets = config_value_sets(SETTINGS)
+    return {k: value_sets[v["$config"]] if isinstance(v, dict) and "$config" in v else v for k, v in kwargs.items()}
+
+
 def suite_kwargs(name: str, kind: str, column: str) -> dict:
-    return next(e["kwargs"] for e in suite(name)["expectations"] if e["type"] == kind and e["kwargs"].get("column") == column)
+    return resolved(next(e["kwargs"] for e in suite(name)["expectations"] if e["type"] == kind and e["kwargs"].get("column") == column))
 
 
 def test_suites_match_schema_and_configuration():
+    [roles] = [e["kwargs"] for e in suite("experience_assignments")["expectations"] if e["kwargs"].get("column") == "role"]
+    assert roles["value_set"] == {"$config": "experience_roles"}  # no county's list written in the suite
     assert suite_kwargs("experience_assignments", "expect_column_values_to_be_in_set", "role")["value_set"] == list(CONFIG.role_labels)
     assert suite_kwargs("experience_assignments", "expect_column_values_to_be_in_set", "service_area")["value_set"] == list(CONFIG.service_area_labels.values())
     assert set(suite_kwargs("experience_register", "expect_column_values_to_be_in_set", "status")["value_set"]) == set(CONFIG.statuses)
@@ -665,7 +674,7 @@ def gx_reports(sample):
     from kainuu_metrics.quality.checks import run_checks
 
     tables = {name: r.cleaned for name, r in sample["result"].items()}
-    good = run_checks(tables)
+    good = run_checks(tables, value_sets=config_value_sets(SETTINGS))
     bad_log = tables["experience_assignments"].copy()
     bad_log.loc[0, "hours"] = 30.0
     bad_log.loc[1, "expert_pseudonym"] = "Maija Virtanen"
@@ -673,7 +682,7 @@ def gx_reports(sample):
     bad_log.loc[3, "date"] = pd.Timestamp(2009, 5, 1)
     bad_log.loc[3, "year"] = 2009
     bad_register = tables["experience_register"].assign(name="Virtanen Maija")
-    bad = run_checks({"experience_assignments": bad_log, "experience_register": bad_register})
+    bad = run_checks({"experience_assignments": bad_log, "experience_register": bad_register}, value_sets=config_value_sets(SETTINGS))
     return good, bad
 
 

@@ -25,6 +25,8 @@ from kainuu_metrics.datasets.schemas import TUOKIO_AGREED, TUOKIO_GOAL_FOLLOWUPS
 from kainuu_metrics.datasets.tuokio.template import write_tuokio_template
 from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.indicators import tuokio as scoring
+from kainuu_metrics.quality.checks import load_suite
+from kainuu_metrics.quality.value_sets import config_value_sets
 from kainuu_metrics.paths import CONFIG_DIR, Layout
 from kainuu_metrics.report import tuokio as report
 from kainuu_metrics.settings import load_settings
@@ -691,17 +693,23 @@ def test_the_gx_suite_passes_on_the_sample(sample: tuple[Path, Path], tmp_path: 
     layout = Layout(root, root / "reports")
     data = tuokio.clean(tuokio.list_files(layout.raw_dir("tuokio")), CleaningContext(layout, SETTINGS))
     shutil.copy(ROOT / "kainuu_metrics" / "quality" / "suites" / "tuokio_ratings_cleaned.json", tmp_path)
-    checked = run_checks({"tuokio_ratings": data.table("tuokio_ratings")}, expectations_dir=tmp_path)
+    value_sets = config_value_sets(SETTINGS)
+    checked = run_checks({"tuokio_ratings": data.table("tuokio_ratings")}, expectations_dir=tmp_path, value_sets=value_sets)
     assert [c.expectation for c in checked.checks if not c.success] == []
     broken = data.table("tuokio_ratings").copy()
     broken.loc[0, "rating"] = CONFIG.n_stages + 1
-    checked = run_checks({"tuokio_ratings": broken}, expectations_dir=tmp_path)
+    checked = run_checks({"tuokio_ratings": broken}, expectations_dir=tmp_path, value_sets=value_sets)
     assert [c.column for c in checked.checks if not c.success] == ["rating"]
 
 
+SUITE = ROOT / "kainuu_metrics" / "quality" / "suites" / "tuokio_ratings_cleaned.json"
+
+
 def test_the_gx_suite_matches_the_configuration() -> None:
-    suite = json.loads((ROOT / "kainuu_metrics" / "quality" / "suites" / "tuokio_ratings_cleaned.json").read_text(encoding="utf-8"))
-    kwargs = {(e["type"], e["kwargs"].get("column")): e["kwargs"] for e in suite["expectations"]}
+    written = json.loads(SUITE.read_text(encoding="utf-8"))
+    raw = {(e["type"], e["kwargs"].get("column")): e["kwargs"] for e in written["expectations"]}
+    assert raw[("expect_column_values_to_be_in_set", "criterion")]["value_set"] == {"$config": "tuokio_criteria"}
+    kwargs = {(s.type, s.kwargs.get("column")): s.kwargs for s in load_suite(SUITE, config_value_sets(SETTINGS)).expectations}
     assert kwargs[("expect_column_values_to_be_in_set", "criterion")]["value_set"] == [c.id for c in CONFIG.criteria]
     assert kwargs[("expect_column_values_to_be_in_set", "actor_type")]["value_set"] == list(CONFIG.actor_types)
     assert kwargs[("expect_column_values_to_be_between", "rating")]["max_value"] == CONFIG.n_stages

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -75,6 +76,7 @@ class Dataset:
     suffixes: frozenset[str] = frozenset(TABULAR_SUFFIXES)
     list_files: Callable[[Path], list[Path]] | None = None  # default: the folder's files with `suffixes`
     warm_up: tuple[str, ...] = ()  # modules a notebook kernel imports before its first page
+    value_sets: Callable[[Settings], dict[str, Any]] | None = None  # configured values its suites refer to ({"$config": key})
 
     def files(self, layout: Layout) -> list[Path]:
         folder = layout.raw_dir(self.raw_folder)

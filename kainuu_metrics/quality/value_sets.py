@@ -9,8 +9,12 @@ from kainuu_metrics.settings import Settings
 
 
 def config_value_sets(settings: Settings) -> dict[str, Any]:
+    """The domain's value sets plus every registered dataset's own."""
+    from kainuu_metrics.registry import datasets
+
     domain = settings.domain
-    return {
+    own = {key: value for d in datasets() if d.value_sets for key, value in d.value_sets(settings).items()}
+    return own | {
         "municipality_codes": list(domain.municipalities),
         "area_codes": domain.area_codes,
         "grant_types": list(domain.grant_type_labels),

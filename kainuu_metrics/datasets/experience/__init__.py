@@ -19,6 +19,7 @@ from kainuu_metrics.datasets.experience.clean import clean_experience
 from kainuu_metrics.datasets.experience.config import ExperienceConfig, load_experience_config
 from kainuu_metrics.datasets.experience.read import ASSIGNMENTS, REGISTER
 from kainuu_metrics.datasets.readers import TABULAR_SUFFIXES
+from kainuu_metrics.settings import Settings
 
 __all__ = ["ASSIGNMENTS", "REGISTER", "REGISTRY_ENTRY", "TABLES", "ExperienceConfig", "clean", "clean_experience", "load_experience_config"]
 
@@ -42,3 +43,13 @@ def clean(paths: list[Path], context: CleaningContext) -> DatasetOutput:
     years = sorted(int(y) for y in results[ASSIGNMENTS].cleaned["year"].unique())
     return DatasetOutput(results=results, years=years)
 
+
+
+def value_sets(settings: Settings) -> dict[str, list[str]]:
+    """The configured values that the experience suites take ({"$config": key})."""
+    config = load_experience_config(settings)
+    return {
+        "experience_roles": list(config.role_labels),
+        "experience_service_areas": list(config.service_area_labels.values()),
+        "experience_statuses": list(config.statuses),
+    }

@@ -30,6 +30,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kainuu_metrics.datasets.base import CleaningContext, DatasetOutput
+from kainuu_metrics.settings import Settings
 from kainuu_metrics.datasets.tuokio.clean import (
     FORM_SUFFIXES,
     TABLES,
@@ -107,3 +108,13 @@ __all__ = [
     "parse_actor_type", "parse_criterion", "parse_deadline", "parse_goal_status", "parse_rating", "read_evaluations",
     "read_form",
 ]
+
+
+def value_sets(settings: Settings) -> dict[str, object]:
+    """The configured values that the Tuokio suite takes ({"$config": key})."""
+    config = load_tuokio_config(settings)
+    return {
+        "tuokio_criteria": [c.id for c in config.criteria],
+        "tuokio_actor_types": list(config.actor_types),
+        "tuokio_stage_count": config.n_stages,
+    }
