@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,22 +31,29 @@ from kainuu_metrics.quality.model import CheckResult, QualityReport
 
 # Finnish names of the datasets as readers know them; unknown keys are shown as they are.
 # Soft hyphens (U+00AD) let long compounds break in narrow table columns and on paper.
-SHY = "\u00ad"
-DATASET_LABELS = {
-    "grants": "Avustukset",
-    "population": "Väestö",
-    "denominators": f"Väestö{SHY}pohjat",
-    "experience_register": f"Kokemus{SHY}asiantuntija{SHY}rekisteri",
-    "experience_assignments": f"Kokemus{SHY}asiantuntijoiden tehtävät",
-    "premises": "Tilojen maksuton käyttö",
-    "tuokio_ratings": f"Yhteistyö-Tuokio-{SHY}arvioinnit",
-}
+# Long compounds may break here in a narrow column or card, on paper too (soft hyphens).
+SOFT_BREAKS = (("kokemusasiantuntij", "kokemus\u00adasiantuntij"), ("asiantuntijarekister", "asiantuntija\u00adrekister"),
+               ("väestöpohj", "väestö\u00adpohj"), ("tuokio-arvioin", "tuokio-\u00adarvioin"), ("valtuustokau", "valtuusto\u00adkau"))
 MAX_EXAMPLES = 10
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
-def dataset_label(dataset: str) -> str:
-    return DATASET_LABELS.get(dataset, dataset)
+def soft_hyphenated(text: str) -> str:
+    """Text with soft hyphens in the long compounds of SOFT_BREAKS (case kept).
+
+    >>> soft_hyphenated("Kokemusasiantuntijarekisteri") == "Kokemus\u00adasiantuntija\u00adrekisteri"
+    True
+    """
+    for word, broken in SOFT_BREAKS:
+        text = re.sub(word, lambda m: broken if m.group(0)[0].islower() else broken[0].upper() + broken[1:], text, flags=re.IGNORECASE)
+    return text
+
+
+def dataset_label(table: str) -> str:
+    """A processed table's Finnish label from the registry, breakable in a narrow column."""
+    from kainuu_metrics.registry import table_labels
+
+    return soft_hyphenated(table_labels().get(table, table))
 
 
 def format_timestamp(iso: str) -> str:

@@ -16,13 +16,13 @@ import dataclasses
 import datetime as dt
 import html
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from kainuu_metrics import formatting
+from kainuu_metrics.report.pages import soft_hyphenated
 from kainuu_metrics.report.charts import format_change, format_eur, format_number, format_percent
 from kainuu_metrics.indicators.table import lookup, select
 from kainuu_metrics.settings import CouncilTerm, Domain
@@ -30,7 +30,6 @@ from kainuu_metrics.settings import CouncilTerm, Domain
 NO_DATA = "ei tietoa"
 PROVISIONAL_MARK = "*"
 NBSP = "\u00a0"
-SHY = "\u00ad"  # soft hyphen: long compounds may break in a narrow card, on paper too
 INDEX_0_100 = "index_0_100"
 
 # --- indicator cells ----------------------------------------------------------------------------
@@ -174,8 +173,6 @@ YEAR_CARDS = (
 )
 TERM_CARD = CardSpec("grants_per_capita_annualised_eur", "eur_per_capita", "council_term.html")
 TUOKIO_CARD = CardSpec("tuokio_index", "index", "tuokio.html", "index")
-# Long compounds in card titles may break here, in a narrow card and on paper too.
-SOFT_BREAKS = (("kokemusasiantuntij", f"kokemus{SHY}asiantuntij"), ("valtuustokau", f"valtuusto{SHY}kau"))
 TUOKIO_NOT_CRITERIA = {"tuokio_index", "tuokio_respondents"}
 
 
@@ -206,16 +203,9 @@ def index_change_decimals(unit: str) -> int:
     return 1 if unit == INDEX_0_100 else 2
 
 
-def card_title(name: str) -> str:
-    """A catalogue name as a card title, with soft hyphens in long compounds."""
-    for word, broken in SOFT_BREAKS:
-        name = re.sub(word, lambda m: broken if m.group(0).islower() else broken.capitalize(), name, flags=re.IGNORECASE)
-    return name
-
-
 def year_card(indicators: pd.DataFrame, spec: CardSpec, year: int, area: str, name: str, n_stages: int | None = None) -> Card:
     """A card comparing `year` with the year before it; `name` is the indicator's catalogue name."""
-    base = {"key": spec.indicator, "label": card_title(name), "page": spec.page, "period_label": str(year)}
+    base = {"key": spec.indicator, "label": soft_hyphenated(name), "page": spec.page, "period_label": str(year)}
     current = _figure(indicators, spec, year, area, n_stages)
     if current is None:
         return Card(figure=None, **base)
@@ -251,11 +241,11 @@ def term_card(indicators: pd.DataFrame, terms: Sequence[CouncilTerm], year: int,
     current = _figure(indicators, spec, term.id, area) if term else None
     subject = name[:1].lower() + name[1:]
     if term is None or current is None:
-        return Card(spec.indicator, card_title(f"Valtuustokauden {subject}"), spec.page, None)
+        return Card(spec.indicator, soft_hyphenated(f"Valtuustokauden {subject}"), spec.page, None)
     months, _, _ = indicator_cell(indicators, "term_months_covered", term.id, area)
     base = {
         "key": spec.indicator,
-        "label": card_title(f"Valtuustokauden {term_span(term)} {subject}"),
+        "label": soft_hyphenated(f"Valtuustokauden {term_span(term)} {subject}"),
         "page": spec.page,
         "figure": current,
         "period_label": term_span(term),
