@@ -1,3 +1,3 @@
-"""kainuu-metrics: monitoring of Kainuu wellbeing services county's NGO cooperation."""
+"""kainuu-metrics: monitoring of a wellbeing services county's NGO cooperation (built for Kainuu, configured per county)."""
 
 __version__ = "0.1.0"

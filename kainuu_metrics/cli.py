@@ -15,7 +15,7 @@ from kainuu_metrics.settings import CONFIG_ENV_VAR, load_settings
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kainuu-metrics",
-        description="Kainuun hyvinvointialueen järjestöyhteistyön seuranta: aineistojen siivous, "
+        description="Hyvinvointialueen järjestöyhteistyön seuranta: aineistojen siivous, "
         "laaduntarkistus, tunnusluvut ja HTML-raportit.",
     )
     parser.add_argument("--debug", action="store_true", help="näytä odottamattomien virheiden tekninen jäljitys")

@@ -151,7 +151,7 @@ class TermEntry(ConfigModel):
 class RegionEntry(ConfigModel):
     code: str = Field(pattern=r"^[A-Z]{2}\d{1,3}$")
     name: str
-    genitive: str  # "Kainuun": used in sentences such as "Kainuun kunnat"
+    genitive: str  # the region name in the genitive, used in sentences such as "<genitive> kunnat"
 
 
 class SiteEntry(ConfigModel):
