@@ -19,7 +19,9 @@ identical bytes (with the same openpyxl version).
 
 Read-only use of the package: the Tuokio forms are made with the project's own blank-form writer
 (kainuu_metrics.datasets.tuokio.template.write_blank_form, as `kainuu-metrics template tuokio`)
-from this example's configuration. Nothing outside this example folder is written.
+from this example's configuration. The value spellings, the Y-tunnus draw and the deterministic
+CSV and workbook writers are the Kainuu sample's own helpers (scripts/sample_data/__init__.py).
+Nothing outside this example folder is written.
 """
 
 from __future__ import annotations
@@ -32,89 +34,32 @@ import io
 import random
 import sys
 import tempfile
-import zipfile
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 EXAMPLE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = EXAMPLE_DIR.parent.parent
+SCRIPTS_DIR = PROJECT_ROOT / "scripts"
 CONFIG_DIR = EXAMPLE_DIR / "config"
 SEED = 2025
 
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
+for _path in (PROJECT_ROOT, SCRIPTS_DIR):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+import sample_data  # noqa: E402  (needs SCRIPTS_DIR on sys.path, as scripts/generate_sample_data.py)
 
 
-# --- helpers (the same conventions as scripts/sample_data/__init__.py) --------------------------
+# --- helpers ----------------------------------------------------------------------------------
+# fi_money, fi_date, make_business_id (with the package's business_id_check_digit), write_csv and
+# save_workbook are the Kainuu sample's, used as sample_data.<name>. Their defaults give this
+# example's spellings ("1 200,00 €" with a plain space, "19.3.2024"; Y-tunnus bodies drawn from
+# 100 000..3 299 999). The shared writers expect the target folder to exist: see _in_folder.
 
 
-def business_id_check_digit(body: str) -> int | None:
-    """Y-tunnus check digit of a 7-digit body (weights 7,9,10,5,8,4,2; mod 11; remainder 1 invalid)."""
-    remainder = sum(int(d) * w for d, w in zip(body, (7, 9, 10, 5, 8, 4, 2))) % 11
-    if remainder == 1:
-        return None
-    return 0 if remainder == 0 else 11 - remainder
-
-
-def make_business_id(rng: random.Random, used: set[str]) -> str:
-    while True:
-        body = f"{rng.randint(100_000, 3_299_999):07d}"
-        check = business_id_check_digit(body)
-        if check is not None and f"{body}-{check}" not in used:
-            used.add(f"{body}-{check}")
-            return f"{body}-{check}"
-
-
-def fi_money(amount: float, *, decimals: bool = True, euro: bool = True) -> str:
-    """1200 -> '1 200,00 €' (Finnish thousands space, decimal comma)."""
-    text = f"{amount:,.2f}" if decimals else f"{amount:,.0f}"
-    text = text.replace(",", " ").replace(".", ",")
-    return f"{text} €" if euro else text
-
-
-def fi_date(day: dt.date) -> str:
-    return f"{day.day}.{day.month}.{day.year}"
-
-
-def write_csv(path: Path, rows: Iterable[Sequence[object]], *, encoding: str, delimiter: str,
-              lineterminator: str, quote_all_rows: frozenset[int] = frozenset()) -> Path:
-    """Rows as CSV; an empty row is a blank line; rows in quote_all_rows have every field quoted."""
-    buffer = io.StringIO(newline="")
-    minimal = csv.writer(buffer, delimiter=delimiter, lineterminator=lineterminator)
-    quoted = csv.writer(buffer, delimiter=delimiter, lineterminator=lineterminator, quoting=csv.QUOTE_ALL)
-    for index, row in enumerate(rows):
-        if not row:
-            buffer.write(lineterminator)
-        else:
-            (quoted if index in quote_all_rows else minimal).writerow(row)
+def _in_folder(path: Path) -> Path:
+    """`path`, after creating its folder (the shared write_csv and save_workbook do not)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
-
-
-def save_workbook(workbook: object, path: Path, stamp: dt.datetime) -> Path:
-    """Save an openpyxl workbook with fixed document dates and ZIP entry times (reproducible bytes)."""
-    from openpyxl.xml.functions import tostring
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)  # type: ignore[attr-defined]
-    properties = workbook.properties  # type: ignore[attr-defined]
-    properties.created = stamp
-    properties.modified = stamp
-    core_xml = tostring(properties.to_tree())
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o600 << 16
-            data = core_xml if info.filename == "docProps/core.xml" else source.read(info)
-            target.writestr(entry, data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(out.getvalue())
     return path
 
 
@@ -188,7 +133,7 @@ MUNICIPALITY_CODES = {
 def business_ids() -> dict[str, str]:
     rng = random.Random(SEED)
     used: set[str] = set()
-    return {name: make_business_id(rng, used) for name in ORGANISATIONS}
+    return {name: sample_data.make_business_id(rng, used) for name in ORGANISATIONS}
 
 
 # --- grants ------------------------------------------------------------------------------------
@@ -270,10 +215,10 @@ def _amount_2024(value: int, number: int) -> str:
     if style == "plain":
         return str(value)
     if style == "no-decimals":
-        return fi_money(value, decimals=False)
+        return sample_data.fi_money(value, decimals=False)
     if style == "no-euro":
-        return fi_money(value, euro=False)
-    return fi_money(value)
+        return sample_data.fi_money(value, euro=False)
+    return sample_data.fi_money(value)
 
 
 def grant_rows_2024(ids: dict[str, str]) -> list[list[object]]:
@@ -293,7 +238,7 @@ def grant_rows_2024(ids: dict[str, str]) -> list[list[object]]:
             _amount_2024(app.applied, number),
             _amount_2024(app.granted, number),
             "Myönnetty" if app.granted else "hylätty",
-            fi_date(DECISION_2024),
+            sample_data.fi_date(DECISION_2024),
             MUNICIPALITY_2024.get(number, municipality),
             area,
             app.network or "",
@@ -303,7 +248,8 @@ def grant_rows_2024(ids: dict[str, str]) -> list[list[object]]:
         ])
     rows.append(
         ["Yhteensä", "", "", "", "",
-         fi_money(sum(a.applied for a in GRANTS_2024)), fi_money(sum(a.granted for a in GRANTS_2024))]
+         sample_data.fi_money(sum(a.applied for a in GRANTS_2024)),
+         sample_data.fi_money(sum(a.granted for a in GRANTS_2024))]
         + [""] * 8
     )
     return rows
@@ -311,8 +257,8 @@ def grant_rows_2024(ids: dict[str, str]) -> list[list[object]]:
 
 def write_grants_2024(path: Path, ids: dict[str, str]) -> Path:
     """UTF-8 with BOM, ';', CRLF; a quoted title line, a blank line, the header, a totals row."""
-    return write_csv(path, grant_rows_2024(ids), encoding="utf-8-sig", delimiter=";",
-                     lineterminator="\r\n", quote_all_rows=frozenset({0}))
+    return sample_data.write_csv(_in_folder(path), grant_rows_2024(ids), encoding="utf-8-sig",
+                                 delimiter=";", lineterminator="\r\n", quote_all_rows=frozenset({0}))
 
 
 def write_grants_2025(path: Path, ids: dict[str, str]) -> Path:
@@ -349,7 +295,7 @@ def write_grants_2025(path: Path, ids: dict[str, str]) -> Path:
             cell.number_format = "0.00"
         row[8].number_format = "yyyy-mm-dd"
     workbook.properties.creator = "Valtionavustusten minimitietojen vienti (esimerkkiaineisto)"
-    return save_workbook(workbook, path, dt.datetime(2025, 4, 2, 10, 0))
+    return sample_data.save_workbook(workbook, _in_folder(path), dt.datetime(2025, 4, 2, 10, 0))
 
 
 # --- population (StatFin table 11ra, web-interface CSV) ----------------------------------------
@@ -516,7 +462,7 @@ def write_premises_2025(path: Path, ids: dict[str, str]) -> Path:
         if isinstance(row[3].value, dt.datetime):
             row[3].number_format = "dd.mm.yyyy"
     workbook.properties.creator = "Tilavarausjärjestelmä (esimerkkiaineisto)"
-    return save_workbook(workbook, path, dt.datetime(2026, 1, 14, 9, 0))
+    return sample_data.save_workbook(workbook, _in_folder(path), dt.datetime(2026, 1, 14, 9, 0))
 
 
 # --- experience-expert activity (pseudonymous invented persons) --------------------------------
@@ -578,7 +524,7 @@ def write_experience_register(path: Path) -> Path:
         if isinstance(row[5].value, dt.datetime):
             row[5].number_format = "d.m.yyyy"
     workbook.properties.creator = "Kokemusasiantuntijarekisterin vienti (esimerkkiaineisto)"
-    return save_workbook(workbook, path, dt.datetime(2026, 1, 13, 9, 30))
+    return sample_data.save_workbook(workbook, _in_folder(path), dt.datetime(2026, 1, 13, 9, 30))
 
 
 def write_experience_2025(path: Path) -> Path:
@@ -613,7 +559,7 @@ def write_experience_2025(path: Path) -> Path:
         if isinstance(row[0].value, dt.datetime):
             row[0].number_format = "yyyy-mm-dd"
     workbook.properties.creator = "Kokemustoiminnan koordinaattori (esimerkkiaineisto)"
-    return save_workbook(workbook, path, dt.datetime(2026, 1, 13, 9, 45))
+    return sample_data.save_workbook(workbook, _in_folder(path), dt.datetime(2026, 1, 13, 9, 45))
 
 
 # --- Yhteistyö-Tuokio (three filled participant forms) -----------------------------------------
@@ -665,7 +611,7 @@ def write_tuokio(folder: Path) -> list[Path]:
             for criterion_id, (field, text) in texts.items():
                 ws.cell(keys[f"rating:{criterion_id}"], layout.rating_columns[field], text)
             stamp = dt.datetime.combine(TUOKIO_DAY, dt.time(15, 0)) + dt.timedelta(minutes=number)
-            written.append(save_workbook(workbook, folder / f"lomake_{number:02d}.xlsx", stamp))
+            written.append(sample_data.save_workbook(workbook, folder / f"lomake_{number:02d}.xlsx", stamp))
     return written
 
 
