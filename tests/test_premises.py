@@ -471,6 +471,15 @@ def test_networks_from_the_grant_table():
     ]
 
 
+def test_a_bookings_network_comes_from_grants_of_its_year_or_earlier():
+    bookings = bookings_frame()
+    bookings["year"] = 2023  # every booking moved to 2023: only the 2023 grant is known then
+    networks = organisations.organisation_networks(bookings, grants_frame())
+    # Kajaanin Seura's 2023 grant (Ikäverkosto) is the only one dated 2023; Kuhmon Kerho's
+    # first grant is from 2024, so in 2023 its network is not yet known.
+    assert networks.tolist() == ["Ikäverkosto", "Ikäverkosto", "ei tiedossa", "Ikäverkosto", "ei tiedossa", "ei tiedossa"]
+
+
 def test_networks_without_grants_are_unknown():
     assert set(organisations.organisation_networks(bookings_frame(), pd.DataFrame())) == {"ei tiedossa"}
 

@@ -82,22 +82,25 @@ def _network_lookups(grants: pd.DataFrame) -> tuple[dict[str, str], dict[str, st
 
 
 def organisation_networks(premises: pd.DataFrame, grants: pd.DataFrame) -> pd.Series:
-    """The partnership network of each booking's organisation, from the grant table: matched by
-    Y-tunnus, else by normalised name (unless the grants give that name another Y-tunnus);
-    UNKNOWN_NETWORK when not found."""
-    by_id, by_name, ids_by_name = _network_lookups(grants)
+    """The partnership network of each booking's organisation, from the grants of the booking's
+    year and earlier (a year's figures use no later data): matched by Y-tunnus, else by
+    normalised name (unless the grants give that name another Y-tunnus); UNKNOWN_NETWORK when
+    not found."""
     keys = organisation_keys(premises)
     names = premises["organisation"].map(organisation_name_key)
-    networks = []
-    for key, name in zip(keys, names):
-        business_id = key if re.fullmatch(r"\d{7}-\d", str(key)) else None
-        if business_id and business_id in by_id:
-            networks.append(by_id[business_id])
-        elif name in by_name and (business_id is None or not ids_by_name.get(name)):
-            networks.append(by_name[name])
-        else:
-            networks.append(UNKNOWN_NETWORK)
-    return pd.Series(networks, index=premises.index, dtype=object)
+    networks = pd.Series(UNKNOWN_NETWORK, index=premises.index, dtype=object)
+    years = premises["year"] if "year" in premises else pd.Series(0, index=premises.index)
+    for year in years.dropna().unique():
+        known = grants.loc[grants["year"] <= year] if "year" in grants else grants
+        by_id, by_name, ids_by_name = _network_lookups(known)
+        rows = years.index[years == year]
+        for index, key, name in zip(rows, keys[rows], names[rows]):
+            business_id = key if re.fullmatch(r"\d{7}-\d", str(key)) else None
+            if business_id and business_id in by_id:
+                networks[index] = by_id[business_id]
+            elif name in by_name and (business_id is None or not ids_by_name.get(name)):
+                networks[index] = by_name[name]
+    return networks
 
 
 def with_organisations(premises: pd.DataFrame, grants: pd.DataFrame) -> pd.DataFrame:
