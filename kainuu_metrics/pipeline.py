@@ -4,6 +4,7 @@ notebooks -> HTML. Each stage lives in its own module; this one only connects th
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import threading
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from kainuu_metrics.settings import Settings
 from kainuu_metrics.store import accounts_frame, write_cleaning, write_csv, write_indicators
 
 SAMPLE_MARKER = "ESIMERKKIAINEISTO.txt"
+YEAR_IN_PATH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 @dataclass
@@ -41,6 +43,33 @@ class Cleaned:
     def concat(self, attribute: str) -> pd.DataFrame:
         frames = [getattr(r, attribute) for r in self.results.values() if not getattr(r, attribute).empty]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def file_years(self) -> dict[str, int | None]:
+        """Each input file's date as a year: the latest year of its cleaned rows, else the latest
+        year in its path (a file whose rows were all rejected), else None."""
+        dated: dict[str, int | None] = {}
+        for result in self.results.values():
+            frame = result.cleaned
+            if "year" in frame and not frame.empty:
+                for source, year in frame.groupby("source_file")["year"].max().items():
+                    dated[source] = max(int(year), dated.get(source) or 0)
+        for account in self.accounts:
+            if account.source_file not in dated:
+                found = YEAR_IN_PATH.findall(account.source_file)
+                dated[account.source_file] = max(int(y) for y in found) if found else None
+        return dated
+
+    def inputs_up_to(self, year: int) -> tuple[list, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """(accounts, rejected, flagged, skipped) of the input files dated up to 31.12.`year`
+        (undated files included): what the year's pages are made from."""
+        dated = self.file_years()
+        keep = {source for source, y in dated.items() if y is None or y <= year}
+
+        def rows(attribute: str) -> pd.DataFrame:
+            frame = self.concat(attribute)
+            return frame.loc[frame["source_file"].isin(keep)] if not frame.empty else frame
+
+        return [a for a in self.accounts if a.source_file in keep], rows("rejected"), rows("flagged"), rows("skipped")
 
     def years_of(self, dataset: str) -> list[int]:
         """Years a dataset has data for (a page built from it exists only for those)."""
@@ -149,15 +178,16 @@ def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport
 
     pages = []
     for year in years:
+        accounts, rejected, flagged, skipped = cleaned.inputs_up_to(year)
         pages.append(
             render_quality_page(
                 layout.year_reports(year) / "quality.html",
                 year=year,
                 report=report,
-                accounts=cleaned.accounts,
-                rejected=cleaned.concat("rejected"),
-                flagged=cleaned.concat("flagged"),
-                skipped=cleaned.concat("skipped"),
+                accounts=accounts,
+                rejected=rejected,
+                flagged=flagged,
+                skipped=skipped,
                 context=context_for(year, "Tietojen laatu"),
             )
         )

@@ -1,0 +1,52 @@
+"""The run's wiring that is pure: which input files a year's pages are made from."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kainuu_metrics.datasets.accounting import REJECTED_COLUMNS, CleaningResult, account_for
+from kainuu_metrics.pipeline import Cleaned
+from kainuu_metrics.indicators.table import tidy
+
+
+def result(rows: list[tuple[str, int]], accounts: dict[str, int], rejected: list[str] = ()) -> CleaningResult:
+    cleaned = pd.DataFrame(rows, columns=["source_file", "year"])
+    rejected_frame = pd.DataFrame(
+        [{"dataset": "d", "source_file": f, "sheet": "", "source_row": 9, "column": "c", "value": "v", "reason": "r"} for f in rejected],
+        columns=REJECTED_COLUMNS,
+    )
+    return CleaningResult(
+        cleaned=cleaned,
+        rejected=rejected_frame,
+        accounts=[
+            account_for(dataset="d", source_file=f, sheet="", sha256="-", rows_read=n, cleaned=n - rejected.count(f),
+                        rejected=rejected.count(f), skipped=0)
+            for f, n in accounts.items()
+        ],
+    )
+
+
+def cleaned() -> Cleaned:
+    grants = result([("raw/a_2023.csv", 2023), ("raw/b_2024.csv", 2024), ("raw/b_2024.csv", 2024)],
+                    {"raw/a_2023.csv": 1, "raw/b_2024.csv": 2, "raw/all_rejected_2025.csv": 1, "raw/undated.csv": 1},
+                    rejected=["raw/all_rejected_2025.csv", "raw/undated.csv"])
+    population = result([("raw/p.json", 2022), ("raw/p.json", 2024)], {"raw/p.json": 2})
+    return Cleaned(results={"grants": grants, "population": population}, indicators=tidy([]))
+
+
+def test_a_file_is_dated_by_its_latest_row_else_by_its_name():
+    assert cleaned().file_years() == {
+        "raw/a_2023.csv": 2023,
+        "raw/b_2024.csv": 2024,
+        "raw/p.json": 2024,  # holds 2022 and 2024: dated by its latest year
+        "raw/all_rejected_2025.csv": 2025,  # no cleaned row: the year in its name
+        "raw/undated.csv": None,
+    }
+
+
+def test_the_inputs_of_a_year_are_the_files_dated_up_to_its_end():
+    accounts, rejected, _, _ = cleaned().inputs_up_to(2023)
+    assert [a.source_file for a in accounts] == ["raw/a_2023.csv", "raw/undated.csv"]
+    assert rejected["source_file"].tolist() == ["raw/undated.csv"]  # undated: shown on every year's page
+    accounts, rejected, _, _ = cleaned().inputs_up_to(2025)
+    assert len(accounts) == 5 and sorted(rejected["source_file"]) == ["raw/all_rejected_2025.csv", "raw/undated.csv"]
