@@ -147,7 +147,7 @@ def write_processed(layout: Layout, cleaned: Cleaned, catalogue: Catalogue) -> P
     for name, table in cleaned.tables.items():
         if name not in cleaned.results:
             table.to_parquet(layout.processed / f"{name}.parquet", index=False)
-    write_csv(accounts_frame(cleaned.accounts), layout.processed / "row_accounting.csv")
+    write_csv(accounts_frame(cleaned.accounts, cleaned.file_years()), layout.processed / "row_accounting.csv")
     return write_indicators(layout.processed, cleaned.indicators, catalogue)
 
 

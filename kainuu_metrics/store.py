@@ -32,11 +32,14 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def accounts_frame(accounts: list[FileAccount]) -> pd.DataFrame:
+def accounts_frame(accounts: list[FileAccount], file_years: dict[str, int | None] | None = None) -> pd.DataFrame:
+    """The row account of every sheet of every input file, with the file's date as a year
+    (`file_year`: which years' pages it may feed)."""
+    years = file_years or {}
     return pd.DataFrame(
-        [{**a.__dict__, "balanced": a.balanced} for a in accounts],
-        columns=["dataset", "source_file", "sheet", "sha256", "rows_read", "cleaned", "rejected", "skipped", "balanced"],
-    )
+        [{**a.__dict__, "balanced": a.balanced, "file_year": years.get(a.source_file)} for a in accounts],
+        columns=["dataset", "source_file", "sheet", "sha256", "rows_read", "cleaned", "rejected", "skipped", "balanced", "file_year"],
+    ).astype({"file_year": "Int64"})
 
 
 def write_cleaning(processed: Path, name: str, result: CleaningResult) -> None:

@@ -424,13 +424,13 @@ def test_load_run_facts_reads_the_data_folder(tmp_path):
         "deliveries:\n  - file: grants/a_2023.xlsx\n    delivered: 2023-03-20\n    deliverer: Talous\n", encoding="utf-8"
     )
     save_report(_report(), processed / "quality")
-    pd.DataFrame({"dataset": ["grants"], "source_file": ["raw/grants/a_2023.xlsx"]}).to_csv(
-        processed / "row_accounting.csv", sep=";", index=False, encoding="utf-8-sig"
-    )
+    pd.DataFrame({"dataset": ["grants", "grants"], "source_file": ["raw/grants/a_2023.xlsx", "raw/grants/b_2024.csv"],
+                  "file_year": [2023, 2024]}).to_csv(processed / "row_accounting.csv", sep=";", index=False, encoding="utf-8-sig")
     facts = method.load_run_facts(tmp_path)
     assert facts.sample_data and facts.delivery_log_found
     assert facts.quality.run_id == "20261129T171200Z"
-    assert facts.source_files == ["raw/grants/a_2023.xlsx"]
+    assert facts.source_files == ["raw/grants/a_2023.xlsx", "raw/grants/b_2024.csv"]
+    assert method.load_run_facts(tmp_path, 2023).source_files == ["raw/grants/a_2023.xlsx"]  # the 2023 page: no 2024 file
     assert facts.deliveries == [method.Delivery("grants/a_2023.xlsx", "20.3.2023", "Talous")]
 
 

@@ -206,8 +206,9 @@ def load_deliveries(raw_dir: Path) -> tuple[list[Delivery], bool]:
     return deliveries_from_yaml(raw, f"raw/{DELIVERY_LOG}"), True
 
 
-def load_run_facts(data_dir: str | Path) -> RunFacts:
-    """Sample marker, the latest data-quality report, the files read and the data log."""
+def load_run_facts(data_dir: str | Path, year: int | None = None) -> RunFacts:
+    """Sample marker, the latest data-quality report, the files read (those dated up to
+    31.12.`year` when a year is given) and the data log."""
     from kainuu_metrics.quality.checks import load_report
 
     data = Path(data_dir)
@@ -216,7 +217,11 @@ def load_run_facts(data_dir: str | Path) -> RunFacts:
     accounting = data / "processed" / "row_accounting.csv"
     files = []
     if accounting.exists():
-        files = pd.read_csv(accounting, sep=";", encoding="utf-8-sig", dtype=str)["source_file"].dropna().tolist()
+        table = pd.read_csv(accounting, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        if year is not None and "file_year" in table:
+            dated = pd.to_numeric(table["file_year"], errors="coerce")
+            table = table.loc[dated.isna() | (dated <= year)]
+        files = [f for f in table["source_file"].tolist() if f]
     deliveries, found = load_deliveries(data / "raw")
     return RunFacts((data / "raw" / SAMPLE_MARKER).exists(), report, files, deliveries, found)
 
