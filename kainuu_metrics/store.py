@@ -25,10 +25,28 @@ class Processed:
     tables: dict[str, pd.DataFrame]  # every parquet table by name
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run in a spreadsheet: a text value that starts like a
+    formula (=, +, -, @, tab, carriage return) gets a leading apostrophe (OWASP's CSV-injection
+    rule). Numbers stay numbers.
+
+    >>> formula_safe(pd.DataFrame({"a": ["=1+1", "-x", "ok"], "n": [-5, 2, 3]})).to_dict("list")
+    {'a': ["'=1+1", "'-x", 'ok'], 'n': [-5, 2, 3]}
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
+    return out
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """CSV that Finnish Excel opens correctly: UTF-8 with BOM, ';' separator."""
+    """CSV that Finnish Excel opens correctly (UTF-8 with BOM, ';' separator) and safely."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    formula_safe(frame).to_csv(path, sep=";", index=False, encoding="utf-8-sig")
     return path
 
 
@@ -56,14 +74,14 @@ def write_indicators(processed: Path, indicators: pd.DataFrame, catalogue: Catal
     .xlsx with each indicator's Finnish name and unit from the catalogue."""
     processed.mkdir(parents=True, exist_ok=True)
     path = processed / INDICATORS_CSV
-    indicators.to_csv(path, index=False, encoding="utf-8")
+    formula_safe(indicators).to_csv(path, index=False, encoding="utf-8")
     sheet = indicators
     if catalogue is not None:
         sheet = indicators.assign(
             nimi=indicators["indicator"].map(catalogue.name),
             yksikkö=indicators["indicator"].map(lambda i: catalogue.card(i).unit_label),
         )
-    sheet.to_excel(processed / "indicators.xlsx", index=False, sheet_name="indikaattorit")
+    formula_safe(sheet).to_excel(processed / "indicators.xlsx", index=False, sheet_name="indikaattorit")
     return path
 
 
