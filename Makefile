@@ -37,7 +37,7 @@ samples: install ## Regenerate the sample raw data (fixed seed)
 	$(BIN)/python scripts/generate_sample_data.py
 
 lab: install ## Open the notebooks in JupyterLab
-	$(BIN)/jupyter lab --LabApp.extension_manager=readonly notebooks/
+	$(BIN)/jupyter lab --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 clean: ## Remove generated reports and processed data (keeps data/raw)
 	rm -rf reports/* data/processed/*
