@@ -54,6 +54,37 @@ def test_per_capita_is_total_over_the_population_used(indicators):
     assert value(indicators, "population_used", "2025") == (value(indicators, "population", "2024")[0], True)
 
 
+def test_2025_by_area_of_activity_adds_up_by_hand(indicators):
+    # avustukset_2025.xlsx, sheet VA, AlueKunnat (area of activity; each row names one municipality, so k = 1):
+    # Paltamo = row 29 Paltamon Eläkeläiset ry (toiminta) 500 + row 30 Paltamon Kyläavustajat ry 500
+    #   + row 31 Paltamon Perheyhdistys ry 2 000 + row 43 Paltamon Eläkeläiset ry (kerta, written "578") 450 = 3 450
+    assert value(indicators, "grants_by_activity_area_eur", "2025", "KU578")[0] == 3450.0
+    # Kajaani (written "Kajaani" or "205", 29 rows): partnership 8 000 + 21 000 + 12 000 + 7 000 + 21 000 + 21 000
+    #   = 90 000 (rows 3–9; Autismiyhdistys row 2: 0); operating 500 + 1 000 + 1 200 + 2 500 + 1 000 + 800 + 2 000
+    #   + 1 500 + 1 500 + 1 500 + 2 500 + 1 000 + 1 500 + 25 000 (MLL Kainuun piiri) = 43 500; one-off
+    #   200 + 800 + 250 = 1 250; 90 000 + 43 500 + 1 250 = 134 750
+    assert value(indicators, "grants_by_activity_area_eur", "2025", "KU205")[0] == 134750.0
+    total, _ = value(indicators, "grants_total_eur", "2025")
+    # the 2025 export has no home municipality: nothing by home municipality, all of it "unknown"
+    assert value(indicators, "grants_home_municipality_unknown_eur", "2025")[0] == total
+    assert not ((indicators["indicator"] == "grants_total_eur") & (indicators["period"] == "2025")
+                & indicators["area"].str.startswith("KU")).any()
+    # 2023 and 2024 exports state no area of activity: everything "unknown" (2023: the decision's 122 200 €)
+    assert value(indicators, "grants_activity_area_unknown_eur", "2023")[0] == 122200.0
+    for year in ("2023", "2024", "2025"):
+        municipalities = indicators.loc[(indicators["indicator"] == "grants_by_activity_area_eur") & (indicators["period"] == year), "value"]
+        rest = value(indicators, "grants_region_wide_eur", year)[0] + value(indicators, "grants_activity_area_unknown_eur", year)[0]
+        assert municipalities.astype(float).sum() + rest == pytest.approx(value(indicators, "grants_total_eur", year)[0])
+
+
+def test_the_grants_page_states_both_municipality_views(sample_run):
+    html = (sample_run.reports / "2025" / "grants.html").read_text(encoding="utf-8")
+    assert "Kotikunnan mukaan (€)" in html and "Toiminta-alueen mukaan (€)" in html
+    assert "avustus jaetaan tasan toiminta-alueen kuntien kesken" in html
+    assert "Vuoden 2025 avustusviennissä ei ole järjestön kotikuntaa" in html
+    assert "Vuoden 2024 avustusviennissä ei ole toiminta-aluetta" in (sample_run.reports / "2024" / "grants.html").read_text(encoding="utf-8")
+
+
 def test_every_row_is_accounted_for(sample_run):
     accounts = pd.read_csv(sample_run.data / "processed" / "row_accounting.csv", sep=";", encoding="utf-8-sig")
     assert (accounts["rows_read"] == accounts["cleaned"] + accounts["rejected"] + accounts["skipped"]).all()

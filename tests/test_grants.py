@@ -1,6 +1,8 @@
 import datetime as dt
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
@@ -8,6 +10,8 @@ from kainuu_metrics.settings import load_domain, load_settings
 from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.datasets.grants.clean import clean_grant_record, clean_grants
 from kainuu_metrics.paths import CONFIG_DIR, Layout
+
+from .conftest import ROOT
 
 DOMAIN = load_domain(CONFIG_DIR)
 SETTINGS = load_settings(CONFIG_DIR)
@@ -135,3 +139,47 @@ def test_record_level_rejections(record, column, reason):
     _, problems = clean_grant_record(record, DOMAIN)
     assert [p.column for p in problems] == [column]
     assert reason in problems[0].reason
+
+
+# --- area of activity: a column of its own, separate from the home municipality --------------------
+
+CSV_ACTIVITY = (
+    '"Järjestön nimi";"Avustustyyppi";"Myönnetty summa";"Päätöspvm";"Kotikunta";"Toiminta-alue"\r\n'
+    '"A ry";"TA";"1 000";"14.3.2024";"Kajaani";"Kajaani, Sotkamo ja Kuhmo"\r\n'
+    '"B ry";"TA";"2 000";"14.3.2024";"Kajaani";"koko Kainuu"\r\n'
+    '"C ry";"TA";"600";"14.3.2024";"Kuhmo";""\r\n'
+    '"D ry";"TA";"100";"14.3.2024";"Kuhmo";"Kajaani, Oulu"\r\n'
+)
+
+
+def test_activity_area_is_read_apart_from_the_home_municipality(layout):
+    result = clean_grants([write_csv(layout, "t.csv", CSV_ACTIVITY, "utf-8")], layout, SETTINGS)
+    g = result.cleaned
+    assert g["source_row"].tolist() == [2, 3, 4]
+    assert g["municipality_code"].tolist() == ["205", "205", "290"]  # home: Kotikunta
+    # Kajaani 205, Kuhmo 290, Sotkamo 765 sorted; "koko Kainuu" -> the region; empty -> not stated
+    assert g["activity_municipalities"].tolist()[:2] == ["205;290;765", "region"]
+    assert pd.isna(g["activity_municipalities"].iloc[2])
+
+
+def test_an_unknown_municipality_in_the_activity_area_rejects_the_row_naming_the_valid_ones(layout):
+    result = clean_grants([write_csv(layout, "t.csv", CSV_ACTIVITY, "utf-8")], layout, SETTINGS)
+    [line] = result.rejected.to_dict("records")
+    assert (line["source_row"], line["column"], line["value"]) == (5, "Toiminta-alue", "Kajaani, Oulu")
+    assert line["reason"] == (
+        "toiminta-alueen 'Oulu' ei ole Kainuun kunta eikä koko aluetta tarkoittava ilmaus. "
+        "Kirjoita toiminta-alueeksi ne Kainuun kunnat, joissa toimintaa on (Hyrynsalmi, Kajaani, Kuhmo, Paltamo, "
+        "Puolanka, Ristijärvi, Sotkamo, Suomussalmi), pilkuin erotettuina, tai 'koko Kainuu'."
+    )
+
+
+def test_the_2025_state_export_aluekunnat_is_the_activity_area_not_the_home_municipality(tmp_path):
+    layout = Layout(tmp_path, tmp_path / "reports")
+    (tmp_path / "raw" / "grants").mkdir(parents=True)
+    path = tmp_path / "raw" / "grants" / "avustukset_2025.xlsx"
+    shutil.copy(ROOT / "data" / "raw" / "grants" / "avustukset_2025.xlsx", path)
+    g = clean_grants([path], layout, SETTINGS).cleaned.set_index("source_row")
+    assert g["municipality_code"].isna().all()  # the export has no home-municipality column
+    assert g.loc[5, ["organisation", "activity_municipalities"]].tolist() == ["Kajaanin Päiväkeskus", "205"]  # written 205
+    assert g.loc[31, ["organisation", "activity_municipalities"]].tolist() == ["Paltamon Perheyhdistys ry", "578"]  # Paltamo
+    assert set(g["activity_municipalities"]) <= set(DOMAIN.municipalities)  # one municipality on every row

@@ -144,3 +144,104 @@ def test_denominators_fallback_for_every_requested_year():
 
 def test_slug():
     assert slug("Mielenterveys- ja päihdetoimijat") == "mielenterveys_ja_paihdetoimijat"
+
+
+# --- municipalities: home municipality and area of activity ----------------------------------------
+
+def placed(org, granted, home, activity, year=2024):
+    return {**grant(year, (year, 3, 14), org, None, "toiminta", granted, granted, home, True), "activity_municipalities": activity}
+
+
+AREA_ROWS = conform(pd.DataFrame([
+    placed("A", 1000, "205", "105;205;290"),  # three municipalities: 1 000 / 3 = 333,33… each
+    placed("B", 2000, "205", "region"),  # the whole region: a region row, no municipality
+    placed("C", 600, "205", "205"),
+    placed("D", 300, None, None),  # neither home nor area in the export
+    placed("E", 0, "290", "290"),  # rejected: 0 €
+    # 2025: an export like the state's, with the area of activity but no home municipality
+    placed("F", 400, None, "205;290", year=2025),
+    placed("G", 100, None, "290", year=2025),
+]), GRANTS)
+
+
+@pytest.fixture(scope="module")
+def areas():
+    indicators, _ = grant_indicators(AREA_ROWS, POPULATION_ROWS, DOMAIN)
+    return indicators
+
+
+def test_home_municipality_view(areas):
+    # 2024 home: Kajaani 1 000 + 2 000 + 600 = 3 600; Kuhmo 0 (E got nothing); D names none: 300 unknown
+    assert value(areas, "grants_total_eur", 2024)[0] == 3900  # 1 000 + 2 000 + 600 + 300 + 0
+    assert value(areas, "grants_total_eur", 2024, "KU205")[0] == 3600
+    assert value(areas, "grants_total_eur", 2024, "KU290")[0] == 0
+    assert value(areas, "grants_home_municipality_unknown_eur", 2024)[0] == 300
+    assert value(areas, "grants_per_capita_eur", 2024, "KU205")[0] == pytest.approx(3600 / 500)  # = 7,20
+    homes = sum(value(areas, "grants_total_eur", 2024, f"KU{code}")[0] for code in DOMAIN.municipalities)
+    assert homes + 300 == 3900
+
+
+def test_activity_area_view_divides_a_grant_equally_among_the_listed_municipalities(areas):
+    third = 1000 / 3  # 333,333…
+    assert value(areas, "grants_by_activity_area_eur", 2024, "KU105")[0] == pytest.approx(third)
+    assert value(areas, "grants_by_activity_area_eur", 2024, "KU205")[0] == pytest.approx(third + 600)  # 933,33…
+    assert value(areas, "grants_by_activity_area_eur", 2024, "KU290")[0] == pytest.approx(third)  # + E's 0 €
+    assert value(areas, "grants_by_activity_area_eur", 2024, "KU765")[0] == 0
+    assert value(areas, "grants_region_wide_eur", 2024)[0] == 2000  # B: never split to municipalities
+    assert value(areas, "grants_activity_area_unknown_eur", 2024)[0] == 300  # D
+    # € per inhabitant by area: Kajaani 933,33… / 500 = 1,8667; Kuhmo 333,33… / 400 = 0,8333
+    assert value(areas, "grants_by_activity_area_per_capita_eur", 2024, "KU205") == (pytest.approx((third + 600) / 500), False)
+    assert value(areas, "grants_by_activity_area_per_capita_eur", 2024, "KU290")[0] == pytest.approx(third / 400)
+    # no population for Hyrynsalmi: no € per inhabitant, the euros are still shown
+    assert areas.loc[(areas["indicator"] == "grants_by_activity_area_per_capita_eur") & (areas["area"] == "KU105")].empty
+    # never a region value for the split itself: the region's figure is grants_total_eur
+    assert areas.loc[(areas["indicator"] == "grants_by_activity_area_eur") & (areas["area"] == "MK18")].empty
+
+
+def test_municipalities_plus_region_wide_plus_unknown_is_the_region_total(areas):
+    for year, total in ((2024, 3900), (2025, 500)):
+        by_area = sum(value(areas, "grants_by_activity_area_eur", year, f"KU{code}")[0] for code in DOMAIN.municipalities)
+        rest = value(areas, "grants_region_wide_eur", year)[0] + value(areas, "grants_activity_area_unknown_eur", year)[0]
+        assert by_area + rest == pytest.approx(total) == value(areas, "grants_total_eur", year)[0]
+    # 2024: 333,33… × 3 + 600 + 2 000 + 300 = 3 900; 2025: (200 + 300) + 0 + 0 = 500
+
+
+def test_a_year_without_the_column_has_no_municipality_values_in_that_view(areas):
+    # 2025: F 400 € over Kajaani and Kuhmo (200 each), G 100 € Kuhmo -> Kajaani 200, Kuhmo 300
+    assert value(areas, "grants_by_activity_area_eur", 2025, "KU205")[0] == 200
+    assert value(areas, "grants_by_activity_area_eur", 2025, "KU290")[0] == 300
+    # no home municipality in 2025: no municipality rows by home, the whole 500 € is unknown
+    home_2025 = areas.loc[(areas["indicator"] == "grants_total_eur") & (areas["period"] == "2025") & areas["area"].str.startswith("KU")]
+    assert home_2025.empty
+    assert value(areas, "grants_home_municipality_unknown_eur", 2025)[0] == 500
+    # the main fixture's exports state no area at all: every year's euros are "unknown", none in municipalities
+    plain, _ = grant_indicators(GRANT_ROWS, POPULATION_ROWS, DOMAIN)
+    assert value(plain, "grants_activity_area_unknown_eur", 2023)[0] == 2800
+    assert value(plain, "grants_region_wide_eur", 2023)[0] == 0
+    assert plain.loc[plain["indicator"] == "grants_by_activity_area_eur"].empty
+
+
+def test_municipality_table_shows_both_views_side_by_side_with_their_methods(areas):
+    from kainuu_metrics.report import views
+
+    table = views.municipality_table(areas, 2024, DOMAIN).set_index("Kunta")
+    kajaani = table.loc["Kajaani"]
+    assert (kajaani[views.HOME_EUR], kajaani[views.HOME_PER_CAPITA]) == (3600, pytest.approx(7.2))
+    assert kajaani[views.ACTIVITY_EUR] == pytest.approx(1000 / 3 + 600)
+    region_wide = table.loc["Koko Kainuu: toiminta koko alueella, ei jaettu kunnille"]
+    assert region_wide[views.ACTIVITY_EUR] == 2000 and pd.isna(region_wide[views.HOME_EUR])
+    assert table.loc[views.UNKNOWN_ROW, [views.HOME_EUR, views.ACTIVITY_EUR]].tolist() == [300, 300]
+    assert table.loc["Kainuu yhteensä", [views.HOME_EUR, views.ACTIVITY_EUR]].tolist() == [3900, 3900]
+    # each € column adds up to the total: home 3 600 + 300; area 333,33… × 3 + 600 + 2 000 + 300
+    body = table.drop(index="Kainuu yhteensä")
+    assert body[views.HOME_EUR].sum() == 3900 and body[views.ACTIVITY_EUR].sum() == pytest.approx(3900)
+
+    notes = views.municipality_notes(areas, 2025, DOMAIN)
+    assert notes.startswith(views.HOME_METHOD) and views.ACTIVITY_METHOD in notes
+    assert "ei kerro, missä kunnissa avustettu toiminta tapahtuu" in views.HOME_METHOD
+    assert "avustus jaetaan tasan toiminta-alueen kuntien kesken" in views.ACTIVITY_METHOD
+    assert ("Vuoden 2025 avustusviennissä ei ole järjestön kotikuntaa, joten kotikunnan mukaista kuntajakoa ei voi "
+            "laskea: kaikki vuoden avustukset (500\u00a0€) ovat rivillä ”Tieto puuttuu viennistä”.") in notes
+    assert "300\u00a0€ on riveillä, joiden viennissä ei ole toiminta-aluetta" in views.municipality_notes(areas, 2024, DOMAIN)
+    chart = views.municipality_chart_data(areas, 2025, DOMAIN)
+    assert set(chart["näkökulma"]) == {"toiminta-alueen mukaan (laskennallinen)"}  # no home view in 2025

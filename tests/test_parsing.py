@@ -164,3 +164,94 @@ def test_parse_period_end_before_start():
 @pytest.mark.parametrize("text, expected", [("kyllä", True), ("Ei", False), ("x", True), ("", None)])
 def test_parse_yes_no(text, expected):
     assert parsing.parse_yes_no(text) is expected
+
+
+# --- area of activity (where the activity happens), several municipalities or the whole region -----
+
+DOMAIN = load_domain(CONFIG_DIR)
+REGION_PHRASES = parsing.region_wide_phrases(DOMAIN.region_name, DOMAIN.region_genitive, DOMAIN.region_code)
+
+
+def activity(value):
+    return parsing.parse_activity_area(value, DOMAIN.municipality_lookup, set(DOMAIN.municipalities), REGION_PHRASES, DOMAIN.region_genitive)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kajaani", "205"),
+        (205, "205"),
+        (205.0, "205"),  # a number cell from an Excel export
+        ("Sotkamo, Kajaani", "205;765"),  # sorted by code
+        ("Sotkamo; KU205", "205;765"),
+        ("Hyrynsalmi/Kuhmo ja Puolanka", "105;290;620"),
+        ("Kajaani\nKuhmo", "205;290"),
+        ("Paltamo | 697 Ristijärvi & suomussalmi", "578;697;777"),
+        ("Kajaani, Kajaani", "205"),  # listed twice: one municipality
+        ("Kajaani, ", "205"),
+        ("koko Kainuu", parsing.REGION_WIDE),
+        ("  KOKO   kainuu ", parsing.REGION_WIDE),
+        ("Kainuu", parsing.REGION_WIDE),
+        ("Kainuun hyvinvointialue", parsing.REGION_WIDE),
+        ("MK18", parsing.REGION_WIDE),
+        ("koko alue", parsing.REGION_WIDE),
+        ("Koko hyvinvointialue", parsing.REGION_WIDE),
+        ("koko maakunta", parsing.REGION_WIDE),
+        ("kaikki kunnat", parsing.REGION_WIDE),
+        ("Kajaani, koko Kainuu", parsing.REGION_WIDE),  # the whole region wins over a listed municipality
+        ("", None),
+        (None, None),
+        ("-", None),
+    ],
+)
+def test_parse_activity_area(text, expected):
+    assert activity(text) == expected
+
+
+@pytest.mark.parametrize("text, named", [("Oulu", "Oulu"), ("Kajaani, Oulu", "Oulu"), ("KU785", "KU785"), ("koko Suomi", "koko Suomi")])
+def test_parse_activity_area_rejects_what_is_not_the_regions(text, named):
+    with pytest.raises(ValueError, match=f"toiminta-alueen '{named}' ei ole Kainuun kunta eikä koko aluetta tarkoittava ilmaus"):
+        activity(text)
+
+
+def test_region_wide_phrases_come_from_the_domain_not_the_code():
+    other = parsing.region_wide_phrases("Keski-Pohjanmaa", "Keski-Pohjanmaan", "MK16")
+    assert {"koko keski-pohjanmaa", "keski-pohjanmaa", "keski-pohjanmaan hyvinvointialue", "mk16", "koko alue"} <= other
+    assert not any("kainuu" in phrase for phrase in other)
+
+
+_SEPARATORS = [",", ";", "/", " ja ", "\n", ", ", " ; ", " | ", " & ", " JA "]
+
+
+@st.composite
+def written_municipality(draw, code):
+    name = DOMAIN.municipalities[code]
+    form = draw(st.sampled_from(["name", "upper", "lower", "code", "ku", "code name"]))
+    text = {"name": name, "upper": name.upper(), "lower": name.lower(), "code": code, "ku": f"KU{code}", "code name": f"{code} {name}"}[form]
+    return draw(st.text(alphabet=" \u00a0", max_size=2)) + text + draw(st.text(alphabet=" \u00a0", max_size=2))
+
+
+@st.composite
+def activity_cell(draw):
+    codes = draw(st.lists(st.sampled_from(sorted(DOMAIN.municipalities)), min_size=1, max_size=8))
+    written = [draw(written_municipality(code)) for code in codes]
+    cell = written[0]
+    for item in written[1:]:
+        cell += draw(st.sampled_from(_SEPARATORS)) + item
+    return cell, codes
+
+
+@given(activity_cell())
+def test_any_list_of_municipalities_gives_their_sorted_codes(cell_and_codes):
+    cell, codes = cell_and_codes
+    parsed = activity(cell)
+    assert parsed == ";".join(sorted(set(codes)))
+    assert activity(parsed) == parsed  # the normalised form reads back as itself
+
+
+@given(activity_cell(), st.sampled_from(sorted(REGION_PHRASES)), st.booleans(), st.sampled_from(_SEPARATORS))
+def test_a_region_wide_phrase_anywhere_in_the_list_makes_it_region_wide(cell_and_codes, phrase, upper, separator):
+    cell, _ = cell_and_codes
+    written = phrase.upper() if upper else phrase
+    assert activity(cell + separator + written) == parsing.REGION_WIDE
+    assert activity(written + separator + cell) == parsing.REGION_WIDE

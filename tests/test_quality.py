@@ -80,6 +80,8 @@ def grants_frame(rows: int = 150) -> pd.DataFrame:
             "granted_eur": 0.0 if rejected else applied * 0.8,
             "decision": "hylätty" if rejected else "myönnetty",
             "municipality_code": MUNICIPALITIES[i % 8] if i % 11 else None,
+            # area of activity: one or two municipalities, the whole region, or not stated
+            "activity_municipalities": [MUNICIPALITIES[i % 8], ";".join(sorted({MUNICIPALITIES[i % 8], MUNICIPALITIES[(i + 1) % 8]})), "region", None][i % 4],
             "service_area": None,
             "network": NETWORKS[i % 5] if grant_type == "kumppanuus" else None,
             "lahella_registered": True,
@@ -139,6 +141,7 @@ def bad_tables() -> dict[str, pd.DataFrame]:
     grants = grants_frame()
     grants.loc[4, "granted_eur"] = -500.0
     grants.loc[[10, 12], "municipality_code"] = "564"  # Oulu, not in Kainuu
+    grants.loc[[40, 41], "activity_municipalities"] = ["Kajaani", "205,290"]  # not the normalised "205" / "205;290"
     grants.loc[20, "source_row"] = grants.loc[21, "source_row"]  # the same source row twice
     grants.loc[30, "organisation"] = None
     population = population_frame().drop(columns=["area_name"])
@@ -308,7 +311,8 @@ def test_clean_run_sentences(clean_report):
         "kaikki 144 riviä kunnossa; havaittu vähimmäisarvo 1\u00a0272, enimmäisarvo 75\u00a0006"
     )
     columns = find(clean_report, "grants", "expect_table_columns_to_match_set")
-    assert columns.observed_fi == "kaikki 9 vaadittua saraketta löytyvät"
+    # 11: the home municipality and the area of activity were added to the required set on purpose (9 before)
+    assert columns.observed_fi == "kaikki 11 vaadittua saraketta löytyvät"
     assert find(clean_report, "denominators", "expect_column_type_to_be").observed_fi == "tietotyyppi bool"
 
 
@@ -330,6 +334,14 @@ def test_municipality_outside_kainuu_fails(bad_report):
     assert check.blocking and not check.success
     assert check.unexpected_count == 2
     assert check.unexpected_examples == ["564"]
+    assert check.observed_fi == "2 poikkeavaa arvoa 150 rivistä (1,3\u00a0%)"
+
+
+def test_activity_area_not_in_the_normalised_form_fails(bad_report):
+    check = find(bad_report, "grants", "expect_column_values_to_match_regex", "activity_municipalities")
+    assert check.blocking and not check.success
+    assert check.unexpected_count == 2
+    # rows 40 and 41 of 150: 2 / 150 = 1,3 %
     assert check.observed_fi == "2 poikkeavaa arvoa 150 rivistä (1,3\u00a0%)"
 
 

@@ -194,3 +194,54 @@ def parse_period(value: object) -> tuple[dt.date, dt.date] | None:
     if start is None or end is None or end < start:
         raise ValueError(f"'{value}' ei ole sopimuskausi (loppu ennen alkua)")
     return start, end
+
+
+REGION_WIDE = "region"  # the activity-area value of a grant whose activity covers the whole region
+_AREA_SEPARATORS = re.compile(r"\s*(?:[,;/|\n\r]|\s&\s|\sja\s)\s*", re.IGNORECASE)
+_GENERIC_REGION_WIDE = ("koko alue", "koko hyvinvointialue", "koko maakunta", "kaikki kunnat", "koko alueella", "koko hyvinvointialueella")
+
+
+def region_wide_phrases(region_name: str, region_genitive: str = "", region_code: str = "") -> frozenset[str]:
+    """The phrases that say an activity covers the whole region, lower-cased: the generic ones
+    plus the region's name, 'koko <name>', '<genitive> hyvinvointialue', 'koko <genitive> alue'
+    and the region's code.
+
+    >>> sorted(region_wide_phrases("Esimerkki", "Esimerkin", "MK99"))[:3]
+    ['esimerkin hyvinvointialue', 'esimerkki', 'kaikki kunnat']
+    """
+    phrases = set(_GENERIC_REGION_WIDE) | {region_name, f"koko {region_name}"}
+    if region_genitive:
+        phrases |= {f"{region_genitive} hyvinvointialue", f"koko {region_genitive} alue", f"koko {region_genitive} hyvinvointialue"}
+    if region_code:
+        phrases.add(region_code)
+    return frozenset(" ".join(p.split()).casefold() for p in phrases if p.strip())
+
+
+def parse_activity_area(
+    value: object, lookup: dict[str, str], known_codes: set[str], region_phrases: frozenset[str], region_genitive: str = "alueen"
+) -> str | None:
+    """Where the activity happens: one or more municipalities (names or codes separated by ',',
+    ';', '/', '|', ' & ', ' ja ' or line breaks) -> their codes, sorted and ';'-joined; a list
+    that names the whole region (a phrase in `region_phrases`) -> REGION_WIDE; empty -> None.
+
+    >>> parse_activity_area("Esimerkkilä ja 998", {"esimerkkilä": "999"}, {"998", "999"}, frozenset({"koko esimerkki"}))
+    '998;999'
+    >>> parse_activity_area("Koko  Esimerkki", {}, set(), frozenset({"koko esimerkki"}))
+    'region'
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    items = [item for item in _AREA_SEPARATORS.split(str(value).strip()) if not is_blank(item)]
+    codes, region_wide = set(), False
+    for item in items:
+        try:
+            codes.add(parse_municipality(item, lookup, known_codes, region_genitive))
+        except ValueError:
+            if " ".join(item.split()).casefold() not in region_phrases:
+                raise ValueError(f"toiminta-alueen '{item}' ei ole {region_genitive} kunta eikä koko aluetta tarkoittava ilmaus") from None
+            region_wide = True
+    if region_wide:
+        return REGION_WIDE
+    return ";".join(sorted(codes)) if codes else None

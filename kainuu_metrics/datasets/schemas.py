@@ -19,7 +19,10 @@ GRANTS = {
     "applied_eur": "float64",
     "granted_eur": "float64",  # 0 when rejected
     "decision": "str",  # myönnetty | hylätty
-    "municipality_code": "str",  # three-digit code, e.g. "999"; missing when the export does not say
+    "municipality_code": "str",  # the organisation's HOME municipality, three-digit code, e.g. "999"; missing when the export does not say
+    # Where the activity happens (area of activity): the municipalities' codes sorted and ';'-joined
+    # ("998;999"), "region" when it covers the whole region, missing when the export does not say.
+    "activity_municipalities": "str",
     "service_area": "str",
     "network": "str",  # one of the five partnership networks, or missing
     "lahella_registered": "boolean",

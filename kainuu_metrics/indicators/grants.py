@@ -5,7 +5,12 @@ divides by the year-end population of the same year; where that is not yet publi
 latest earlier year, and the value is marked provisional. A grant belongs to the council term
 in force on its decision date; a term's € per inhabitant divides by the mean year-end
 population of the term's years with grant data, and is annualised over the term's months that
-have grant data."""
+have grant data.
+
+Municipalities, two views (both stated where shown): by HOME municipality (the organisation's
+registered home; `grants_total_eur`, `grants_per_capita_eur`) and by AREA OF ACTIVITY, computed
+(`grants_by_activity_area_eur`: a grant listing k municipalities gives each 1/k; region-wide
+grants and grants whose export does not say are region rows of their own)."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from kainuu_metrics.datasets.base import Derived
+from kainuu_metrics.datasets.parsing import REGION_WIDE
 from kainuu_metrics.indicators.population import population_denominators, population_indicators
 from kainuu_metrics.indicators.table import COUNT, EUR, EUR_PER_INHABITANT, MONTHS, PERSONS, RATIO, municipality_area, slug, tidy
 from kainuu_metrics.indicators.table import rows as _rows
@@ -40,6 +46,45 @@ def _area_totals(grants: pd.DataFrame, domain: Domain, column: str = "granted_eu
     return totals
 
 
+def home_municipality_totals(grants: pd.DataFrame, domain: Domain) -> tuple[dict[str, float], float]:
+    """HOME-municipality view: granted € per municipality by the organisation's home municipality
+    (where it is registered, not where its activity happens), and the € of rows whose export names
+    no home municipality. No municipality values when no row names one (the export lacks the column).
+
+    The identity: sum of the municipalities + the unknown € = the region's total."""
+    unknown = float(grants.loc[grants["municipality_code"].isna(), "granted_eur"].sum())
+    if grants["municipality_code"].isna().all():
+        return {}, unknown
+    by_municipality = grants.groupby("municipality_code")["granted_eur"].sum()
+    return {municipality_area(code): float(by_municipality.get(code, 0.0)) for code in domain.municipalities}, unknown
+
+
+def activity_area_totals(grants: pd.DataFrame, domain: Domain) -> tuple[dict[str, float], float, float]:
+    """AREA-OF-ACTIVITY view, computed ('laskennallinen'): a grant whose activity area lists k
+    municipalities gives each an equal 1/k of its € (not weighted by population). Returns (€ per municipality,
+    € of region-wide grants, which no municipality gets, € of grants whose export does not say).
+    No municipality values when no row states an area (the export lacks the column).
+
+    The identity: sum of the municipalities + region-wide + unknown = the region's total.
+
+    >>> g = pd.DataFrame({"granted_eur": [900.0, 100.0, 50.0], "activity_municipalities": ["1;2;3", "region", None]})
+    >>> activity_area_totals(g, Domain("MK1", "R", {"1": "A", "2": "B", "3": "C", "4": "D"}, {}, (), {}, {}, {}, {}, {}))
+    ({'KU1': 300.0, 'KU2': 300.0, 'KU3': 300.0, 'KU4': 0.0}, 100.0, 50.0)
+    """
+    areas = grants["activity_municipalities"]
+    unknown = float(grants.loc[areas.isna(), "granted_eur"].sum())
+    region_wide = float(grants.loc[areas == REGION_WIDE, "granted_eur"].sum())
+    if areas.isna().all():
+        return {}, region_wide, unknown
+    shares = dict.fromkeys(domain.municipalities, 0.0)
+    listed = grants.loc[areas.notna() & (areas != REGION_WIDE)]
+    for codes, amount in zip(listed["activity_municipalities"], listed["granted_eur"]):
+        municipalities = codes.split(";")
+        for code in municipalities:
+            shares[code] += float(amount) / len(municipalities)
+    return {municipality_area(code): total for code, total in shares.items()}, region_wide, unknown
+
+
 def _recipients(grants: pd.DataFrame) -> pd.Series:
     """One key per funded organisation: its Y-tunnus, or its normalised name when there is none."""
     funded = grants.loc[grants["granted_eur"] > 0]
@@ -53,8 +98,10 @@ def yearly_grant_indicators(grants: pd.DataFrame, denominators: pd.DataFrame, do
     previous_total: float | None = None
     for year in sorted(grants["year"].unique()):
         g = grants.loc[grants["year"] == year]
-        totals = _area_totals(g, domain)
+        home, home_unknown = home_municipality_totals(g, domain)
+        totals = {region: float(g["granted_eur"].sum()), **home}
         rows += _rows("grants_total_eur", year, totals, EUR)
+        rows += _rows("grants_home_municipality_unknown_eur", year, {region: home_unknown}, EUR)
         per_capita, provisional = _per_capita(totals, denominators, year)
         used = denominators.loc[(denominators["year"] == year) & denominators["population"].notna()]
         rows += _rows(
@@ -63,6 +110,12 @@ def yearly_grant_indicators(grants: pd.DataFrame, denominators: pd.DataFrame, do
             {r.area_code: bool(r.provisional) for r in used.itertuples()},
         )
         rows += _rows("grants_per_capita_eur", year, per_capita, EUR_PER_INHABITANT, provisional)
+        by_activity, region_wide, activity_unknown = activity_area_totals(g, domain)
+        rows += _rows("grants_by_activity_area_eur", year, by_activity, EUR)
+        activity_per_capita, activity_provisional = _per_capita(by_activity, denominators, year)
+        rows += _rows("grants_by_activity_area_per_capita_eur", year, activity_per_capita, EUR_PER_INHABITANT, activity_provisional)
+        rows += _rows("grants_region_wide_eur", year, {region: region_wide}, EUR)
+        rows += _rows("grants_activity_area_unknown_eur", year, {region: activity_unknown}, EUR)
         rows += _rows("grants_applied_eur", year, {region: float(g["applied_eur"].sum())}, EUR)
         rows += _rows("grants_applications", year, {region: float(len(g))}, COUNT)
         for grant_type in domain.grant_type_labels:

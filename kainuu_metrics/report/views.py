@@ -23,7 +23,8 @@ METHOD_NOTE = (
     "luku merkitään ennakolliseksi. Avustus kuuluu sille aluevaltuustokaudelle, jonka aikana "
     "päätös tehtiin. Kauden euroa asukasta kohden -luku jaetaan kauden vuosien keskimääräisellä "
     "väkiluvulla ja vuositasoistetaan niiden kauden kuukausien mukaan, joilta on avustusaineistoa. "
-    "Kuntakohtaiset luvut kohdistetaan järjestön kotikunnan mukaan."
+    "Kuntakohtaiset luvut kohdistetaan järjestön kotikunnan mukaan, ellei toisin kerrota "
+    "(toiminta-alueen mukainen laskennallinen jako on kuvattu avustussivun kuntataulukon yhteydessä)."
 )
 
 
@@ -47,16 +48,106 @@ def category_labels(values: pd.Series) -> dict[str, str]:
     return {slug(str(v)): str(v) for v in values.dropna().unique()}
 
 
+HOME_METHOD = (
+    "**Kotikunnan mukaan:** avustus kohdistetaan kokonaan järjestön kotikuntaan eli kuntaan, jossa "
+    "järjestö on rekisteröity. Se ei kerro, missä kunnissa avustettu toiminta tapahtuu: koko alueella "
+    "toimivat järjestöt ovat usein kirjoilla alueen keskuskaupungissa."
+)
+ACTIVITY_METHOD = (
+    "**Toiminta-alueen mukaan (laskennallinen):** avustus jaetaan tasan toiminta-alueen kuntien kesken; "
+    "jos viennissä on toiminta-alueeksi merkitty k kuntaa, kukin saa 1/k avustuksesta. Avustuksia, "
+    "joiden toiminta-alue on koko alue, ei jaeta kunnille, vaan ne ovat omalla rivillään, samoin "
+    "avustukset, joiden viennissä toiminta-aluetta ei kerrota."
+)
+HOME_EUR, HOME_PER_CAPITA = "Kotikunnan mukaan (€)", "Kotikunnan mukaan (€/asukas)"
+ACTIVITY_EUR, ACTIVITY_PER_CAPITA = "Toiminta-alueen mukaan (€)", "Toiminta-alueen mukaan (€/asukas)"
+MUNICIPALITY_FORMATS = {
+    HOME_EUR: format_eur,
+    HOME_PER_CAPITA: lambda v: format_eur(v, 2),
+    ACTIVITY_EUR: format_eur,
+    ACTIVITY_PER_CAPITA: lambda v: format_eur(v, 2),
+    "Väkiluku": format_number,
+    "Ennakollinen": lambda v: "kyllä" if v else "ei",
+}
+UNKNOWN_ROW = "Tieto puuttuu viennistä"
+
+
+def _municipality_values(indicators: pd.DataFrame, indicator: str, year: int, domain: Domain) -> dict[str, float]:
+    return {
+        code: value for code in domain.municipalities
+        if (value := indicator_value(indicators, indicator, year, f"KU{code}")[0]) is not None
+    }
+
+
 def municipality_table(indicators: pd.DataFrame, year: int, domain: Domain) -> pd.DataFrame:
-    """Per municipality: granted €, population used, € per inhabitant, provisional mark."""
+    """Per municipality, both views side by side: granted € and € per inhabitant by the
+    organisation's HOME municipality and by the AREA OF ACTIVITY (computed: equal shares), the
+    population used and the provisional mark; then a row for region-wide grants (area of
+    activity only), a row for the € whose export does not say (each view its own), and the
+    region's total, which both € columns add up to. A view the year's exports lack is empty (–)."""
+    region = domain.region_code
     rows = []
     for code, name in domain.municipalities.items():
         area = f"KU{code}"
-        total, _ = indicator_value(indicators, "grants_total_eur", year, area)
         population, provisional = indicator_value(indicators, "population_used", year, area)
-        per_capita, _ = indicator_value(indicators, "grants_per_capita_eur", year, area)
-        rows.append({"kunta": name, "myönnetty_eur": total, "väkiluku": population, "eur_per_asukas": per_capita, "ennakollinen": provisional})
-    return pd.DataFrame(rows)
+        rows.append({
+            "Kunta": name,
+            HOME_EUR: indicator_value(indicators, "grants_total_eur", year, area)[0],
+            HOME_PER_CAPITA: indicator_value(indicators, "grants_per_capita_eur", year, area)[0],
+            ACTIVITY_EUR: indicator_value(indicators, "grants_by_activity_area_eur", year, area)[0],
+            ACTIVITY_PER_CAPITA: indicator_value(indicators, "grants_by_activity_area_per_capita_eur", year, area)[0],
+            "Väkiluku": population,
+            "Ennakollinen": provisional,
+        })
+    total, _ = indicator_value(indicators, "grants_total_eur", year, region)
+    population, provisional = indicator_value(indicators, "population_used", year, region)
+    per_capita, _ = indicator_value(indicators, "grants_per_capita_eur", year, region)
+    rows += [
+        {"Kunta": f"Koko {domain.region_name}: toiminta koko alueella, ei jaettu kunnille",
+         ACTIVITY_EUR: indicator_value(indicators, "grants_region_wide_eur", year, region)[0]},
+        {"Kunta": UNKNOWN_ROW,
+         HOME_EUR: indicator_value(indicators, "grants_home_municipality_unknown_eur", year, region)[0],
+         ACTIVITY_EUR: indicator_value(indicators, "grants_activity_area_unknown_eur", year, region)[0]},
+        {"Kunta": f"{domain.region_name} yhteensä", HOME_EUR: total, HOME_PER_CAPITA: per_capita, ACTIVITY_EUR: total,
+         ACTIVITY_PER_CAPITA: per_capita, "Väkiluku": population, "Ennakollinen": provisional},
+    ]
+    columns = ["Kunta", HOME_EUR, HOME_PER_CAPITA, ACTIVITY_EUR, ACTIVITY_PER_CAPITA, "Väkiluku", "Ennakollinen"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["Ennakollinen"] = table["Ennakollinen"].astype(object).where(table["Ennakollinen"].notna(), None)
+    return table
+
+
+def municipality_chart_data(indicators: pd.DataFrame, year: int, domain: Domain) -> pd.DataFrame:
+    """€ per inhabitant per municipality in both views, long format for a grouped bar chart
+    (a view the year's exports lack has no bars)."""
+    rows = []
+    for view, indicator in (("kotikunnan mukaan", "grants_per_capita_eur"), ("toiminta-alueen mukaan (laskennallinen)", "grants_by_activity_area_per_capita_eur")):
+        for code, value in _municipality_values(indicators, indicator, year, domain).items():
+            rows.append({"kunta": domain.municipalities[code], "näkökulma": view, "eur_per_asukas": value})
+    return pd.DataFrame(rows, columns=["kunta", "näkökulma", "eur_per_asukas"])
+
+
+def municipality_notes(indicators: pd.DataFrame, year: int, domain: Domain) -> str:
+    """The two views' method sentences, and what the year's exports do not say (Markdown)."""
+    region = domain.region_code
+    total, _ = indicator_value(indicators, "grants_total_eur", year, region)
+    notes = [HOME_METHOD, ACTIVITY_METHOD]
+    for indicator, unknown_indicator, what, view in (
+        ("grants_total_eur", "grants_home_municipality_unknown_eur", "järjestön kotikuntaa", "kotikunnan"),
+        ("grants_by_activity_area_eur", "grants_activity_area_unknown_eur", "toiminta-aluetta", "toiminta-alueen"),
+    ):
+        unknown, _ = indicator_value(indicators, unknown_indicator, year, region)
+        if not _municipality_values(indicators, indicator, year, domain):
+            notes.append(
+                f"Vuoden {year} avustusviennissä ei ole {what}, joten {view} mukaista kuntajakoa ei voi laskea: "
+                f"kaikki vuoden avustukset ({format_eur(total)}) ovat rivillä ”{UNKNOWN_ROW}”."
+            )
+        elif unknown:
+            notes.append(
+                f"Vuoden {year} avustuksista {format_eur(unknown)} on riveillä, joiden viennissä ei ole {what}; "
+                f"ne ovat {view} mukaisessa sarakkeessa rivillä ”{UNKNOWN_ROW}”."
+            )
+    return "\n\n".join(notes)
 
 
 def yearly_series(indicators: pd.DataFrame, indicator: str, area: str, up_to: int | None = None, category: str = "") -> pd.DataFrame:

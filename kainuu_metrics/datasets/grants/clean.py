@@ -40,7 +40,14 @@ _FIXES = {
 
 def fixes_for(domain: Domain) -> dict[str, str]:
     """How to fix each column's value, in Finnish (the municipality list comes from the domain)."""
-    return {**_FIXES, "municipality": f"Kirjoita järjestön kotikunnaksi jokin {domain.region_genitive} kunnista ({domain.municipality_names})."}
+    return {
+        **_FIXES,
+        "municipality": f"Kirjoita järjestön kotikunnaksi jokin {domain.region_genitive} kunnista ({domain.municipality_names}).",
+        "activity_area": (
+            f"Kirjoita toiminta-alueeksi ne {domain.region_genitive} kunnat, joissa toimintaa on ({domain.municipality_names}), "
+            f"pilkuin erotettuina, tai 'koko {domain.region_name}'."
+        ),
+    }
 
 
 def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml") -> tuple[dict[str, Any], list[RowProblem]]:
@@ -95,6 +102,18 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
             fixes,
         ),
     )
+    activity_area = attempt(
+        "activity_area",
+        lambda: parse_value(
+            "activity_area",
+            lambda v: parsing.parse_activity_area(
+                v, domain.municipality_lookup, set(domain.municipalities),
+                parsing.region_wide_phrases(domain.region_name, domain.region_genitive, domain.region_code), domain.region_genitive,
+            ),
+            get("activity_area"),
+            fixes,
+        ),
+    )
     network = attempt("network", lambda: lookup_alias(get("network"), domain.networks, "network", "kumppanuusverkosto", f"{hint} kohtaan partnership_networks"))
     lahella = attempt("lahella_registered", lambda: parse_value("lahella_registered", parsing.parse_yes_no, get("lahella_registered"), fixes))
     linked = attempt("linked_funding", lambda: lookup_alias(get("linked_funding"), domain.linked_funding, "linked_funding", "rahoituslähde", f"{hint} kohtaan linked_funding"))
@@ -130,6 +149,7 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
         "granted_eur": granted,
         "decision": decision,
         "municipality_code": municipality,
+        "activity_municipalities": activity_area,
         "service_area": clean_text(get("service_area")),
         "network": network,
         "lahella_registered": lahella,
