@@ -159,6 +159,7 @@ def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport
                 flagged=cleaned.concat("flagged"),
                 skipped=cleaned.concat("skipped"),
                 context=context_for(year, "Tietojen laatu"),
+                reconciliation=cleaned.tables.get("grants_reconciliation"),
             )
         )
     return pages
