@@ -189,6 +189,7 @@ def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport
                 flagged=flagged,
                 skipped=skipped,
                 context=context_for(year, "Tietojen laatu"),
+                reconciliation=cleaned.tables.get("grants_reconciliation"),
             )
         )
     return pages

@@ -27,9 +27,10 @@ def datasets() -> tuple[Dataset, ...]:
     return (
         _line(population.REGISTRY_ENTRY, clean=population.clean, tables={"population": "Väestö"}),
         _line(grants.REGISTRY_ENTRY, clean=grants.clean, indicators=grant_indicators.indicators, needs=("population",),
-              tables={"grants": "Avustukset", "denominators": "Väestöpohjat"}),
+              tables={"grants": "Avustukset", "denominators": "Väestöpohjat", "grants_excluded": "Avustusten hylätyt rivit",
+                      "grants_out_of_scope": "Avustukset, rajattu pois", "grants_reconciliation": "Avustusten täsmäytys yhteensä-riviin"}),
         _line(premises.REGISTRY_ENTRY, clean=premises.clean, indicators=premises_indicators.indicators,
-              tables={"premises": "Tilojen maksuton käyttö"}),
+              tables={"premises": "Tilojen maksuton käyttö", "premises_out_of_scope": "Tilojen käyttö, rajattu pois"}),
         _line(experience.REGISTRY_ENTRY, clean=experience.clean, indicators=experience_indicators.indicators, value_sets=experience.value_sets,
               tables={"experience_register": "Kokemusasiantuntijarekisteri", "experience_assignments": "Kokemusasiantuntijoiden tehtävät"}),
         _line(tuokio.REGISTRY_ENTRY, clean=tuokio.clean, indicators=tuokio_indicators.indicators, value_sets=tuokio.value_sets,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -166,6 +167,34 @@ class PrivacyEntry(ConfigModel):
     complementary_marker: str = "x"
 
 
+class OutOfScopeEntry(ConfigModel):
+    """A kind of organisation the cooperation plan does not cover (out_of_scope_organisations):
+    its grant and premises rows are kept out of the NGO figures and counted as out of scope.
+
+    >>> brigade = OutOfScopeEntry(kind="sopimuspalokunta", label="Sopimuspalokunnat (VPK)", patterns=("vpk", "vapaaehtoinen palokunta"))
+    >>> brigade.matched("Jokikylän VPK ry"), brigade.matched("Järvikylän Vapaaehtoinen  Palokunta ry")
+    ('vpk', 'vapaaehtoinen palokunta')
+    >>> brigade.matched("Jokikylän Palokuntanaiset ry") is None, brigade.matched("Hvpk ry") is None
+    (True, True)
+    """
+
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")  # stable id, e.g. "sopimuspalokunta"
+    label: str = Field(min_length=1)  # Finnish, plural, as pages name the group
+    patterns: tuple[str, ...] = Field(min_length=1)  # whole words or phrases of the organisation's name
+
+    @field_validator("patterns")
+    @classmethod
+    def _no_blank_pattern(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not normalise_key(p) for p in value):
+            raise ValueError("tyhjä tunnistesana ('patterns'); kirjoita nimessä esiintyvä sana, esim. vpk")
+        return tuple(normalise_key(p) for p in value)
+
+    def matched(self, name: object) -> str | None:
+        """The first pattern found in `name` as a whole word (case-insensitive), or None."""
+        text = normalise_key(str(name))
+        return next((p for p in self.patterns if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)), None)
+
+
 class DomainFile(ConfigModel):
     """config/domain.yaml as written."""
 
@@ -179,6 +208,15 @@ class DomainFile(ConfigModel):
     grant_types: dict[str, GrantTypeEntry]
     linked_funding: dict[str, list[str] | None] = {}
     decisions: dict[str, list[str] | None]
+    out_of_scope_organisations: tuple[OutOfScopeEntry, ...] = ()
+
+    @field_validator("out_of_scope_organisations")
+    @classmethod
+    def _unique_kinds(cls, value: tuple[OutOfScopeEntry, ...]) -> tuple[OutOfScopeEntry, ...]:
+        kinds = [entry.kind for entry in value]
+        if len(set(kinds)) != len(kinds):
+            raise ValueError("sama toimijatyyppi ('kind') on luettelossa kahdesti")
+        return value
 
     @field_validator("municipalities")
     @classmethod
@@ -218,6 +256,16 @@ class Domain:
     site_contact: str = ""
     other_area_names: frozenset[str] = frozenset()  # normalised
     privacy: PrivacyEntry = field(default_factory=PrivacyEntry)
+    out_of_scope_organisations: tuple[OutOfScopeEntry, ...] = ()  # kinds the cooperation plan does not cover
+
+    def out_of_scope(self, organisation: object) -> tuple[OutOfScopeEntry, str] | None:
+        """(kind, matched word) when the organisation's name marks it as out of scope."""
+        if organisation is None:
+            return None
+        for entry in self.out_of_scope_organisations:
+            if (word := entry.matched(organisation)) is not None:
+                return entry, word
+        return None
 
     @property
     def area_codes(self) -> list[str]:
@@ -265,6 +313,7 @@ def domain_from_file(raw: DomainFile) -> Domain:
         site_contact=raw.site.contact,
         other_area_names=frozenset(normalise_key(n) for n in raw.other_area_names),
         privacy=raw.privacy,
+        out_of_scope_organisations=raw.out_of_scope_organisations,
     )
 
 

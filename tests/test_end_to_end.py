@@ -91,7 +91,27 @@ def test_every_row_is_accounted_for(sample_run):
     grants = accounts.loc[accounts["dataset"] == "grants"].set_index("source_file")
     assert grants.loc["raw/grants/avustuspaatokset_2023.xlsx", ["rows_read", "cleaned", "rejected"]].tolist() == [50, 44, 0]
     rejected = pd.read_csv(sample_run.data / "processed" / "rejected" / "grants.csv", sep=";", encoding="utf-8-sig")
-    assert len(rejected) == 5 and rejected["reason"].str.len().min() > 10
+    # Four lines (was five): the 2025 row dated 31.2.2025 is now kept and flagged, because its
+    # grant-year column says 2025 (the date is redundant for the yearly figures).
+    assert len(rejected) == 4 and rejected["reason"].str.len().min() > 10
+
+
+def test_every_euro_is_accounted_for(sample_run, indicators):
+    # Rejected 2024 rows: 500 € (no organisation name) + 300 € (home municipality Oulu) = 800 €, and the
+    # "noin 500" row whose amount cannot be read: 3 rows.
+    assert value(indicators, "grants_excluded_eur", "2024")[0] == 800.0
+    assert value(indicators, "grants_excluded_rows", "2024")[0] == 3.0
+    # 2025: 153 300 € + 600 € of the row dated 31.2.2025, now in the figures.
+    assert value(indicators, "grants_total_eur", "2025")[0] == 153_900.0
+    # The volunteer fire brigades' premises are out of scope: 2024 in-kind 9 214 - 718 = 8 496 €.
+    assert value(indicators, "premises_inkind_eur", "2024")[0] == 8_496.0
+    assert value(indicators, "premises_out_of_scope_eur", "2024")[0] == 718.0
+    reconciliation = pd.read_parquet(sample_run.data / "processed" / "grants_reconciliation.parquet")
+    assert reconciliation["difference_eur"].tolist() == [0.0, 0.0] and reconciliation["mismatch_fi"].isna().all()
+    grants_page = (sample_run.reports / "2024" / "grants.html").read_text(encoding="utf-8")
+    assert "ei mukana luvuissa (3 riviä" in grants_page and 'href="quality.html#hylatyt"' in grants_page
+    assert "Rajattu pois: Sopimuspalokunnat (VPK) 15 varausta" in (sample_run.reports / "2024" / "premises.html").read_text(encoding="utf-8")
+    assert 'id="yhteensa-rivit"' in (sample_run.reports / "2024" / "quality.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("year", YEARS)

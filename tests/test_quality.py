@@ -69,6 +69,7 @@ def grants_frame(rows: int = 150) -> pd.DataFrame:
         records.append({
             "year": year,
             "decision_date": f"{year}-03-15",
+            "invalid_decision_date": None,
             "council_term": "2022-2025" if year < 2025 else "2025-2029",
             "organisation": f"Kainuun yhdistys {i} ry",
             "business_id": ids[i] if i % 7 else None,
@@ -92,6 +93,7 @@ def grants_frame(rows: int = 150) -> pd.DataFrame:
             "flag_not_in_lahella": False,
             "flag_invalid_business_id": False,
             "flag_operating_and_partnership": False,
+            "flag_invalid_decision_date": False,
             "source_file": f"grants/avustuspaatokset_{year}.xlsx",
             "sheet": "Päätökset",
             "source_row": 2 + i % 50,

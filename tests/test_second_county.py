@@ -78,6 +78,13 @@ def test_grant_figures_match_the_hand_computed_sums(county_run):
     assert per_capita.value == pytest.approx(37_650 / 67_723) and round(per_capita.value, 2) == 0.56
     assert not per_capita.provisional
     assert lookup(ind, "grants_per_capita_eur", 2025, "MK16").value == pytest.approx(38_200 / 67_575)
+    # Premises 2025 (EXPECTED.md): 254 € of bookings, of which Kokkolan VPK ry's 3 h × 20 € = 60 € is out of
+    # scope (the plan does not cover contract fire brigades): 254 - 60 = 194 € on 5 bookings.
+    assert lookup(ind, "premises_inkind_eur", 2025, "MK16").value == 194
+    assert lookup(ind, "premises_bookings", 2025, "MK16").value == 5
+    assert lookup(ind, "premises_out_of_scope_eur", 2025, "MK16").value == 60
+    # The 2024 export's totals row (37 650 €) equals its 13 cleaned rows: nothing excluded.
+    assert lookup(ind, "grants_excluded_eur", 2024, "MK16").value == 0
     assert not (ind["area"].str.startswith("KU") & ~ind["area"].isin(
         ["KU074", "KU217", "KU236", "KU272", "KU421", "KU584", "KU849", "KU924"])).any()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,9 @@ SKIP_KINDS = {
     "duplicate": "sama tieto on jo luettu toisesta tiedostosta",
     "out_of_scope": "alue tai vuosi ei kuulu seurantaan",
     "missing_value": "lähteessä ei arvoa ('.' tai '..')",
+    "out_of_scope_organisation": "toimija, jota yhteistyösuunnitelma ei kata (rajattu pois luvuista)",
 }
+OUT_OF_SCOPE_ORGANISATION = "out_of_scope_organisation"
 
 
 @dataclass(frozen=True)
@@ -118,4 +121,34 @@ def combine(results: list[CleaningResult]) -> CleaningResult:
         skipped=concat([r.skipped for r in results], SKIPPED_COLUMNS),
         flagged=concat([r.flagged for r in results], FLAGGED_COLUMNS),
         accounts=[a for r in results for a in r.accounts],
+    )
+
+
+def set_aside(result: CleaningResult, source_rows: Collection[int], kind: str) -> CleaningResult:
+    """One sheet's result with some of its kept rows moved to the skipped rows as `kind` (for
+    example the rows of an organisation the monitoring does not cover); the row account is
+    rebuilt and still balances. A new result; `result` is not changed."""
+    if not source_rows:
+        return result
+    [account] = result.accounts  # the result of one sheet
+    moving = result.cleaned["source_row"].isin(list(source_rows))
+    moved = sorted(set(result.cleaned.loc[moving, "source_row"]))
+    if len(moved) != len(set(source_rows)):
+        raise AssertionError(f"set_aside: rows {sorted(set(source_rows) - set(moved))} were not kept in {account.source_file}")
+    added = pd.DataFrame(
+        {"dataset": account.dataset, "source_file": account.source_file, "sheet": account.sheet, "source_row": moved, "kind": kind},
+        columns=SKIPPED_COLUMNS,
+    )
+    skipped = pd.concat([result.skipped, added], ignore_index=True) if not result.skipped.empty else added
+    rebuilt = account_for(
+        dataset=account.dataset, source_file=account.source_file, sheet=account.sheet, sha256=account.sha256,
+        rows_read=account.rows_read, cleaned=account.cleaned - len(moved), rejected=account.rejected,
+        skipped=account.skipped + len(moved),
+    )
+    return CleaningResult(
+        cleaned=result.cleaned.loc[~moving].reset_index(drop=True),
+        rejected=result.rejected,
+        skipped=skipped,
+        flagged=result.flagged,
+        accounts=[rebuilt],
     )

@@ -8,7 +8,8 @@ PROVENANCE = ["source_file", "sheet", "source_row"]
 
 GRANTS = {
     "year": "int64",
-    "decision_date": "datetime64[ns]",
+    "decision_date": "datetime64[ns]",  # missing when the cell was not a date and the year came from the year column
+    "invalid_decision_date": "str",  # the decision date as written when it was not a date; missing otherwise
     "council_term": "str",  # id of the council term in force on the decision date, or missing
     "organisation": "str",
     "business_id": "str",  # normalised NNNNNNN-C, may be missing
@@ -33,6 +34,7 @@ GRANTS = {
     "flag_not_in_lahella": "bool",
     "flag_invalid_business_id": "bool",
     "flag_operating_and_partnership": "bool",
+    "flag_invalid_decision_date": "bool",
     "source_file": "str",
     "sheet": "str",
     "source_row": "int64",

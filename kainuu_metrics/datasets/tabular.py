@@ -25,6 +25,9 @@ class MappedSheet:
     records: pd.DataFrame  # canonical columns (object dtype) + "source_row"
     skipped: list[tuple[int, str]]  # (row number, kind)
     headers: dict[str, str]  # canonical column -> header text as written in the file
+    # The totals rows ("Yhteensä"), skipped above, under canonical names (raw cell values), so
+    # that a cleaner can reconcile its figures with the export's own total.
+    totals: tuple[dict[str, object], ...] = ()
 
 
 def _cells(row: tuple[object, ...]) -> list[object]:
@@ -115,7 +118,7 @@ def map_sheet(sheet: RawSheet, mapping: ColumnMapping, file_label: str) -> Mappe
         (i for i, (_, cells) in enumerate(body) if sum(c is not None for c in _cells(cells)) > 1),
         default=-1,
     )
-    records = []
+    records, totals = [], []
     for i, (number, cells) in enumerate(body):
         values = _cells(cells)
         non_blank = [c for c in values if c is not None]
@@ -123,6 +126,7 @@ def map_sheet(sheet: RawSheet, mapping: ColumnMapping, file_label: str) -> Mappe
             skipped.append((number, "blank"))
         elif any(isinstance(c, str) and _TOTALS.match(c) for c in non_blank[:2]):
             skipped.append((number, "totals"))
+            totals.append({**{canonical: values[p] if p < len(values) else None for p, canonical in positions.items()}, "source_row": number})
         elif i > last_data and len(non_blank) == 1 and isinstance(non_blank[0], str) and _FOOTNOTE.match(non_blank[0]):
             skipped.append((number, "footnote"))
         else:
@@ -134,4 +138,5 @@ def map_sheet(sheet: RawSheet, mapping: ColumnMapping, file_label: str) -> Mappe
         records=pd.DataFrame.from_records(records, columns=columns).astype(object),
         skipped=skipped,
         headers=headers,
+        totals=tuple(totals),
     )

@@ -203,7 +203,47 @@ def grant_indicators(grants: pd.DataFrame, population: pd.DataFrame, domain: Dom
     return indicators, denominators
 
 
+UNREADABLE_AMOUNT = "summa_ei_luettavissa"  # category of grants_excluded_rows: rows whose amount could not be read
+
+
+def _years(*frames: pd.DataFrame) -> list[int]:
+    years: set[int] = set()
+    for frame in frames:
+        if "year" in frame:
+            years |= {int(y) for y in frame["year"].dropna().unique()}
+    return sorted(years)
+
+
+def _of_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    return frame.loc[(frame["year"] == year).fillna(False).astype(bool)] if "year" in frame else frame.iloc[0:0]
+
+
+def set_aside_grant_indicators(grants: pd.DataFrame, excluded: pd.DataFrame, out_of_scope: pd.DataFrame, domain: Domain) -> pd.DataFrame:
+    """Per year, for the region, what the grant figures leave out: grants_excluded_eur (the
+    readable granted amounts of rejected rows) and grants_excluded_rows (rejected rows whose
+    year can be read; category UNREADABLE_AMOUNT: those whose amount cannot), and
+    grants_out_of_scope_eur / _rows (organisations the cooperation plan does not cover; total and
+    by kind). Every year with grants or such rows gets a value, 0 when nothing was left out."""
+    region = domain.region_code
+    out: list[dict] = []
+    for year in _years(grants, excluded, out_of_scope):
+        rejected, scoped = _of_year(excluded, year), _of_year(out_of_scope, year)
+        out += _rows("grants_excluded_eur", year, {region: float(rejected["granted_eur"].sum())}, EUR)
+        out += _rows("grants_excluded_rows", year, {region: float(len(rejected))}, COUNT)
+        out += _rows("grants_excluded_rows", year, {region: float(rejected["granted_eur"].isna().sum())}, COUNT, category=UNREADABLE_AMOUNT)
+        out += _rows("grants_out_of_scope_eur", year, {region: float(scoped["granted_eur"].sum())}, EUR)
+        out += _rows("grants_out_of_scope_rows", year, {region: float(len(scoped))}, COUNT)
+        for kind, group in scoped.groupby("kind"):
+            out += _rows("grants_out_of_scope_eur", year, {region: float(group["granted_eur"].sum())}, EUR, category=str(kind))
+            out += _rows("grants_out_of_scope_rows", year, {region: float(len(group))}, COUNT, category=str(kind))
+    return tidy(out)
+
+
 def indicators(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Derived:
     """The grants dataset's registry entry point: indicators plus the denominators table."""
     figures, denominators = grant_indicators(tables["grants"], tables["population"], settings.domain)
-    return Derived(figures, {"denominators": denominators})
+    empty = pd.DataFrame(columns=["year", "granted_eur", "kind"])
+    set_aside = set_aside_grant_indicators(
+        tables["grants"], tables.get("grants_excluded", empty), tables.get("grants_out_of_scope", empty), settings.domain
+    )
+    return Derived(pd.concat([figures, set_aside], ignore_index=True), {"denominators": denominators})

@@ -1,6 +1,7 @@
 """Indicators of the premises lent free of charge: in-kind support (the value of the use),
 hours, organisations and bookings, and total support (grants + in-kind) per inhabitant, per year
-and per council term, for the region. Tidy rows (see `kainuu_metrics.indicators.table`); the
+and per council term, for the region; and, per year, the bookings set aside because the
+cooperation plan does not cover their organisation (premises_out_of_scope_*). Tidy rows (see `kainuu_metrics.indicators.table`); the
 breakdowns of premises_inkind_eur have category ``network_<slug>`` or ``org_<slug>``."""
 
 from __future__ import annotations
@@ -106,9 +107,31 @@ def premises_indicators(
     return tidy(_yearly_rows(bookings, grant_indicators, population, domain) + _term_rows(bookings, grants, population, domain))
 
 
+def out_of_scope_indicators(premises: pd.DataFrame, out_of_scope: pd.DataFrame, domain: Domain) -> pd.DataFrame:
+    """Per year, for the region: premises_out_of_scope_eur and premises_out_of_scope_bookings,
+    the bookings of organisations the cooperation plan does not cover (out_of_scope_organisations
+    in the domain configuration), which are not in the figures above; total and by kind. Every
+    year with bookings gets a value, 0 when none was set aside."""
+    region = domain.region_code
+    years: set[int] = set()
+    for frame in (premises, out_of_scope):
+        if "year" in frame:
+            years |= {int(y) for y in frame["year"].dropna().unique()}
+    out: list[dict] = []
+    for year in sorted(years):
+        scoped = out_of_scope.loc[out_of_scope["year"] == year] if "year" in out_of_scope else out_of_scope.iloc[0:0]
+        out += rows("premises_out_of_scope_eur", year, {region: float(scoped["cost_eur"].sum()) if len(scoped) else 0.0}, EUR)
+        out += rows("premises_out_of_scope_bookings", year, {region: float(len(scoped))}, COUNT)
+        for kind, group in (scoped.groupby("kind") if len(scoped) else ()):
+            out += rows("premises_out_of_scope_eur", year, {region: float(group["cost_eur"].sum())}, EUR, category=str(kind))
+            out += rows("premises_out_of_scope_bookings", year, {region: float(len(group))}, COUNT, category=str(kind))
+    return tidy(out)
+
+
 def indicators(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Derived:
-    """The premises dataset's registry entry point: reads the bookings, the cleaned grants and
-    population, and the grant indicators computed before ("indicators")."""
+    """The premises dataset's registry entry point: reads the bookings (and those set aside as
+    out of scope), the cleaned grants and population, and the grant indicators computed before
+    ("indicators")."""
     empty = pd.DataFrame()
     figures = premises_indicators(
         tables.get("premises", empty),
@@ -117,4 +140,5 @@ def indicators(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Derive
         tables.get("population", empty),
         settings.domain,
     )
-    return Derived(figures)
+    scoped = out_of_scope_indicators(tables.get("premises", empty), tables.get("premises_out_of_scope", empty), settings.domain)
+    return Derived(pd.concat([figures, scoped], ignore_index=True) if not scoped.empty else figures)

@@ -20,7 +20,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from kainuu_metrics.datasets.accounting import SKIP_KINDS, FileAccount, rejected_row_count
-from kainuu_metrics.report.charts import MISSING, format_number
+from kainuu_metrics.report.charts import MISSING, format_eur, format_number
 from kainuu_metrics.report.html_export import (
     PAGES_TEMPLATES_DIR,
     PageContext,
@@ -242,6 +242,32 @@ def skipped_summary(skipped: pd.DataFrame) -> tuple[list[dict[str, str]], str]:
     return rows, format_number(len(skipped))
 
 
+def reconciliation_rows(reconciliation: pd.DataFrame) -> list[dict[str, Any]]:
+    """One row per export with a totals row: its reported total against the rows read from it
+    (kainuu_metrics.datasets.grants.clean.reconcile), in Finnish euros."""
+    if reconciliation.empty:
+        return []
+    ordered = reconciliation.sort_values(["source_file", "sheet"], kind="stable")
+
+    def eur(value: object) -> str:
+        return format_eur(value, 2)
+
+    return [
+        {
+            "file": _text(r["source_file"]),
+            "sheet": _text(r["sheet"], ""),
+            "row": _text(r["source_row"]),
+            "reported": eur(r["reported_eur"]),
+            "cleaned": eur(r["cleaned_eur"]),
+            "excluded": eur(r["excluded_eur"]),
+            "out_of_scope": eur(r["out_of_scope_eur"]),
+            "difference": eur(r["difference_eur"]),
+            "balanced": _text(r["mismatch_fi"], "") == "",
+        }
+        for _, r in ordered.iterrows()
+    ]
+
+
 # --- pages -------------------------------------------------------------------------------------
 
 
@@ -255,9 +281,11 @@ def render_quality_page(
     flagged: pd.DataFrame,
     skipped: pd.DataFrame,
     context: PageContext,
+    reconciliation: pd.DataFrame | None = None,
 ) -> Path:
     """Write the Finnish data-quality page of `year` (title 'Tietojen laatu <year>' unless the
-    context gives one); returns `out`."""
+    context gives one); returns `out`. `reconciliation` (the grants_reconciliation table) adds
+    the section on the exports' totals rows."""
     context = dataclasses.replace(context, title=context.title or f"Tietojen laatu {year}")
     accounts_table, account_totals = account_rows(accounts)
     skipped_table, skipped_total = skipped_summary(skipped)
@@ -279,6 +307,7 @@ def render_quality_page(
         flagged=flagged_rows(flagged, year),
         skipped=skipped_table,
         skipped_total=skipped_total,
+        reconciliation=None if reconciliation is None else reconciliation_rows(reconciliation),
     )
 
 

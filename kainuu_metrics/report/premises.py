@@ -157,3 +157,36 @@ def network_trend(indicators: pd.DataFrame, domain: Domain, up_to: int) -> pd.Da
     if not frames:
         return pd.DataFrame(columns=["vuosi", "arvo", "ennakollinen", "verkosto"])
     return pd.concat(frames, ignore_index=True)
+
+
+def out_of_scope_note(indicators: pd.DataFrame, year: int, domain: Domain) -> str:
+    """A short 'rajattu pois' sentence: the bookings of organisations the cooperation plan does
+    not cover (out_of_scope_organisations), with their count and value, which the figures above
+    leave out ('' when the configuration lists no such organisations or the year has no data)."""
+    region = domain.region_code
+    kinds = domain.out_of_scope_organisations
+    bookings = lookup(indicators, "premises_out_of_scope_bookings", year, region).value
+    if not kinds or bookings is None:
+        return ""
+    named = ", ".join(entry.label for entry in kinds)
+    if not bookings:
+        return (f"Luvuissa eivät ole toimijat, joita järjestöyhteistyön suunnitelma ei kata ({named}); vuonna {year} "
+                "niillä ei ollut varauksia, joten mitään ei rajattu pois.")
+    labels = {entry.kind: entry.label for entry in kinds}
+
+    def part(count: float, value: float) -> str:
+        return f"{formatting.number(count)} {'varaus' if count == 1 else 'varausta'}, arvo {formatting.eur(value)}"
+
+    found = [
+        (labels.get(r.category, r.category), r.value, lookup(indicators, "premises_out_of_scope_eur", year, region, r.category).value or 0.0)
+        for r in categories(indicators, "premises_out_of_scope_bookings", year, region).itertuples()
+    ]
+    total = part(bookings, lookup(indicators, "premises_out_of_scope_eur", year, region).value or 0.0)
+    if len(found) == 1:
+        what = f"{found[0][0]} {total}"
+    else:
+        what = f"yhteensä {total} ({'; '.join(f'{label} {part(count, value)}' for label, count, value in found)})"
+    return (
+        f"Rajattu pois: {what}. Niiden varaukset eivät ole yllä olevissa luvuissa eivätkä tuessa yhteensä, koska "
+        f"järjestöyhteistyön suunnitelma ei kata näitä toimijoita: {named}."
+    )

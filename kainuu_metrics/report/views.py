@@ -236,3 +236,66 @@ def key_figures(indicators: pd.DataFrame, year: int, region: str, names: Mapping
         text = MISSING if value is None else fmt(value) + (f" {PROVISIONAL_MARK}" if provisional else "")
         rows.append((names[indicator], text))
     return pd.DataFrame(rows, columns=["Tunnusluku", "Arvo"])
+
+
+# The rejected rows on the year's data-quality page (templates/pages/quality.html.j2), next to
+# the grants page in the same folder.
+REJECTED_ROWS_HREF = "quality.html#hylatyt"
+UNREADABLE_AMOUNT = "summa_ei_luettavissa"  # see kainuu_metrics.indicators.grants
+
+
+def _eur_text(value: float) -> str:
+    return format_eur(value, 0 if float(value).is_integer() else 2)
+
+
+def _rows_text(count: int) -> str:
+    return "1 rivi" if count == 1 else f"{count} riviä"
+
+
+def excluded_note(indicators: pd.DataFrame, year: int, domain: Domain) -> str:
+    """Markdown under the year's totals: the granted euros of rejected rows that are not in the
+    figures, with a link to the rejected rows on the quality page, and the euros of
+    organisations the cooperation plan does not cover ('' when the indicators lack the year)."""
+    region = domain.region_code
+    eur, _ = indicator_value(indicators, "grants_excluded_eur", year, region)
+    rows, _ = indicator_value(indicators, "grants_excluded_rows", year, region)
+    if eur is None or rows is None:
+        return ""
+    unreadable = int(indicator_value(indicators, "grants_excluded_rows", year, region, UNREADABLE_AMOUNT)[0] or 0)
+    rows = int(rows)
+    link = f"[syyt laatuselosteessa]({REJECTED_ROWS_HREF})"
+    if rows == 0:
+        note = f"Vuoden {year} luvuista ei ole jätetty pois yhtään avustusriviä ([laatuseloste]({REJECTED_ROWS_HREF}))."
+    elif unreadable == 0:
+        note = f"{_eur_text(eur)} ei mukana luvuissa ({_rows_text(rows)}), {link}."
+    elif unreadable < rows:
+        note = f"{_eur_text(eur)} ei mukana luvuissa ({_rows_text(rows)}, joista {unreadable} rivillä ei ole kelvollista summaa), {link}."
+    else:
+        whose = "sillä" if rows == 1 else "niillä"
+        note = f"{_rows_text(rows)} ei ole mukana luvuissa eikä {whose} ole kelvollista summaa, {link}."
+    scoped_eur, _ = indicator_value(indicators, "grants_out_of_scope_eur", year, region)
+    scoped_rows, _ = indicator_value(indicators, "grants_out_of_scope_rows", year, region)
+    if scoped_rows:
+        labels = {entry.kind: entry.label for entry in domain.out_of_scope_organisations}
+        kinds = categories(indicators, "grants_out_of_scope_rows", year, region)["category"]
+        named = ", ".join(labels.get(k, k) for k in kinds)
+        note += (
+            f" Lisäksi luvuista on rajattu pois {_eur_text(scoped_eur or 0.0)} ({_rows_text(int(scoped_rows))}) toimijoille, "
+            f"joita järjestöyhteistyön suunnitelma ei kata ({named})."
+        )
+    return note
+
+
+def set_aside_method(domain: Domain) -> str:
+    """The method sentences on the rows left out of the grant figures, for the method section."""
+    text = (
+        "Hylätyt rivit eivät ole luvuissa; niiden myönnetyt summat, kun ne voidaan lukea, kerrotaan "
+        "vuoden tunnuslukujen alla ja rivit syineen laatusivulla. Rivi, jonka päätöspäivä ei ole "
+        "päivämäärä mutta jonka avustusvuosi on annettu, on mukana vuoden luvuissa ilman päätöspäivää ja "
+        "aluevaltuustokautta. Kun viennissä on yhteensä-rivi, sen summan on täsmättävä sentilleen "
+        "hyväksyttyihin, hylättyihin ja rajattuihin riveihin."
+    )
+    if domain.out_of_scope_organisations:
+        named = ", ".join(entry.label for entry in domain.out_of_scope_organisations)
+        text += f" Luvuissa eivät ole toimijat, joita järjestöyhteistyön suunnitelma ei kata ({named})."
+    return text

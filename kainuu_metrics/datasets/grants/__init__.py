@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kainuu_metrics.datasets.base import CleaningContext, DatasetOutput
-from kainuu_metrics.datasets.grants.clean import DATASET, clean_grants
+from kainuu_metrics.datasets.grants.clean import DATASET, clean_grant_exports
 
 REGISTRY_ENTRY = dict(
     name=DATASET,
@@ -17,4 +17,7 @@ REGISTRY_ENTRY = dict(
 
 
 def clean(paths: list[Path], context: CleaningContext) -> DatasetOutput:
-    return DatasetOutput(results={DATASET: clean_grants(paths, context.layout, context.settings)})
+    """The grant table, plus the tables of the euros left out of it (rejected rows' readable
+    amounts, out-of-scope organisations) and of the reconciliation with the exports' totals rows."""
+    cleaned = clean_grant_exports(paths, context.layout, context.settings)
+    return DatasetOutput(results={DATASET: cleaned.result}, tables=cleaned.tables)

@@ -1,19 +1,25 @@
-"""Grant-decision exports -> the canonical grant table (one row per application)."""
+"""Grant-decision exports -> the canonical grant table (one row per application), plus what
+accounts for every euro left out of it: the readable amounts of rejected rows
+(`grants_excluded`), the rows of organisations the cooperation plan does not cover
+(`grants_out_of_scope`), and the reconciliation of each export with its own totals row
+(`grants_reconciliation`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from kainuu_metrics import formatting
 from kainuu_metrics.datasets import parsing
-from kainuu_metrics.datasets.accounting import CleaningResult
+from kainuu_metrics.datasets.accounting import OUT_OF_SCOPE_ORGANISATION, CleaningResult, set_aside
 from kainuu_metrics.settings import ColumnMapping, Domain, Settings, normalise_key
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.datasets.readers import RawSheet
-from kainuu_metrics.datasets.rows import RowProblem, clean_files, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
+from kainuu_metrics.datasets.rows import RowProblem, cell_text, clean_files, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
 from kainuu_metrics.datasets.schemas import GRANTS, conform
 from kainuu_metrics.datasets.tabular import map_sheet
 
@@ -26,6 +32,37 @@ FLAG_REASONS = {
     "flag_operating_and_partnership": (
         "sama järjestö sai samana vuonna samaan tarkoitukseen sekä toiminta- että kumppanuusavustuksen"
     ),
+    "flag_invalid_decision_date": (
+        "päätöspäivä ei ole kelvollinen päivämäärä; vuosi luettiin avustusvuoden sarakkeesta, joten rivi on "
+        "mukana vuoden luvuissa ilman päätöspäivää ja aluevaltuustokautta"
+    ),
+}
+
+# The processed tables that account for the euros left out of the grant table.
+EXCLUDED, OUT_OF_SCOPE, RECONCILIATION = "grants_excluded", "grants_out_of_scope", "grants_reconciliation"
+EXCLUDED_COLUMNS = {
+    "source_file": "str", "sheet": "str", "source_row": "int64",
+    "year": "Int64",  # the grant-year column, else the decision date's year; missing when neither can be read
+    "organisation": "str",
+    "granted_eur": "float64",  # the granted amount when it can be read (not negative); missing otherwise
+    "reason": "str",  # the rejection reasons, "; "-separated
+}
+OUT_OF_SCOPE_COLUMNS = {
+    "source_file": "str", "sheet": "str", "source_row": "int64", "year": "Int64", "organisation": "str",
+    "kind": "str",  # the kind in out_of_scope_organisations (config/domain.yaml)
+    "granted_eur": "float64",
+    "reason": "str",
+}
+RECONCILIATION_COLUMNS = {
+    "source_file": "str", "sheet": "str",
+    "source_row": "int64",  # the totals row
+    "reported_eur": "float64",  # the granted amount on the export's totals row
+    "cleaned_eur": "float64",  # granted on the rows in the grant table
+    "excluded_eur": "float64",  # readable granted amounts of the rejected rows
+    "excluded_unreadable_rows": "int64",  # rejected rows whose amount could not be read
+    "out_of_scope_eur": "float64",  # granted to organisations the plan does not cover
+    "difference_eur": "float64",  # reported - (cleaned + excluded + out of scope), to the cent
+    "mismatch_fi": "str",  # Finnish message when the difference is not zero; missing otherwise
 }
 
 _FIXES = {
@@ -80,8 +117,20 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
     granted_missing = granted is None and not any(p.column == "granted_eur" for p in problems)
     granted = 0.0 if granted_missing else granted
 
-    decision_date = attempt("decision_date", lambda: parse_value("decision_date", parsing.parse_finnish_date, get("decision_date"), fixes))
+    decision_date, date_problem = None, None
+    try:
+        decision_date = parse_value("decision_date", parsing.parse_finnish_date, get("decision_date"), fixes)
+    except RowProblem as problem:
+        date_problem = problem
+    position = len(problems)
     year = attempt("year", lambda: parse_value("year", parsing.parse_year, get("year"), fixes))
+    invalid_date = None
+    if date_problem is not None:
+        if year is not None:
+            # The grant-year column makes the date redundant for the yearly figures: kept and flagged.
+            invalid_date = cell_text(get("decision_date"))
+        else:
+            problems.insert(position, date_problem)
     if year is None and decision_date is not None:
         year = decision_date.year
     if year is None and not any(p.column in {"year", "decision_date"} for p in problems):
@@ -138,6 +187,7 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
     values = {
         "year": year,
         "decision_date": decision_date,
+        "invalid_decision_date": invalid_date,
         "council_term": term,
         "organisation": organisation,
         "business_id": business_id,
@@ -160,18 +210,86 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
     return values, problems
 
 
-def clean_grant_sheet(sheet: RawSheet, *, source_file: str, sha256: str, domain: Domain, mapping: ColumnMapping, domain_file: str = "config/domain.yaml") -> CleaningResult:
-    """One sheet of one export -> cleaned rows, rejected rows with reasons, skipped rows."""
+@dataclass
+class GrantSheet:
+    """One sheet cleaned, with what accounts for its euros left out and its reported total."""
+
+    result: CleaningResult
+    excluded: list[dict[str, Any]] = field(default_factory=list)  # rows of EXCLUDED_COLUMNS
+    out_of_scope: list[dict[str, Any]] = field(default_factory=list)  # rows of OUT_OF_SCOPE_COLUMNS
+    reported: dict[str, Any] | None = None  # the last totals row with a readable granted amount
+
+
+def readable_amount(values: dict[str, Any], problems: list[RowProblem]) -> float | None:
+    """The granted amount of a rejected row, when it could be read and is not negative."""
+    amount = values.get("granted_eur")
+    if amount is None or any(p.column == "granted_eur" for p in problems) or amount < 0:
+        return None
+    return float(amount)
+
+
+def _scope_reason(label: str, word: str, domain_file: str) -> str:
+    return (
+        f"rajattu pois: {label} – yhteistyösuunnitelma ei kata näitä toimijoita (nimessä '{word}'; "
+        f"ks. {domain_file} kohta out_of_scope_organisations)"
+    )
+
+
+def reported_total(mapped_totals: tuple[dict[str, object], ...]) -> dict[str, Any] | None:
+    """The granted amount of the last totals row whose amount can be read (None: nothing to
+    reconcile with)."""
+    found = None
+    for record in mapped_totals:
+        try:
+            amount = parsing.parse_finnish_number(record.get("granted_eur"))
+        except ValueError:
+            continue
+        if amount is not None:
+            found = {"source_row": int(record["source_row"]), "reported_eur": amount}
+    return found
+
+
+def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, domain: Domain, mapping: ColumnMapping,
+                            domain_file: str = "config/domain.yaml") -> GrantSheet:
+    """One sheet of one export -> cleaned rows, rejected rows with reasons, skipped rows (the
+    rows of out-of-scope organisations among them), the readable euros of the rejected rows and
+    the export's own total."""
     mapped = map_sheet(sheet, mapping, source_file)
-    return clean_sheet_records(
+    outcomes: dict[int, tuple[dict[str, Any], list[RowProblem]]] = {}
+
+    def clean_record(record: dict[str, Any]) -> tuple[dict[str, Any], list[RowProblem]]:
+        values, problems = clean_grant_record(record, domain, domain_file)
+        outcomes[int(record["source_row"])] = (values, problems)
+        return values, problems
+
+    result = clean_sheet_records(
         mapped,
-        clean_record=lambda record: clean_grant_record(record, domain, domain_file),
+        clean_record=clean_record,
         labels={**mapping.labels, **mapped.headers},
         dataset=DATASET,
         source_file=source_file,
         sheet=sheet,
         sha256=sha256,
     )
+    parts = GrantSheet(result)
+    for row, (values, problems) in outcomes.items():
+        base = {"source_file": source_file, "sheet": sheet.name, "source_row": row, "year": values["year"], "organisation": values["organisation"]}
+        if problems:
+            # Rejected first: a row that cannot be read is fixed at the source, whoever it is for.
+            parts.excluded.append({**base, "granted_eur": readable_amount(values, problems), "reason": "; ".join(p.reason for p in problems)})
+        elif (scope := domain.out_of_scope(values["organisation"])) is not None:
+            entry, word = scope
+            parts.out_of_scope.append({**base, "kind": entry.kind, "granted_eur": values["granted_eur"],
+                                       "reason": _scope_reason(entry.label, word, domain_file)})
+    parts.result = set_aside(result, [r["source_row"] for r in parts.out_of_scope], OUT_OF_SCOPE_ORGANISATION)
+    if (reported := reported_total(mapped.totals)) is not None:
+        parts.reported = {"source_file": source_file, "sheet": sheet.name, **reported}
+    return parts
+
+
+def clean_grant_sheet(sheet: RawSheet, *, source_file: str, sha256: str, domain: Domain, mapping: ColumnMapping, domain_file: str = "config/domain.yaml") -> CleaningResult:
+    """One sheet of one export -> cleaned rows, rejected rows with reasons, skipped rows."""
+    return clean_grant_sheet_parts(sheet, source_file=source_file, sha256=sha256, domain=domain, mapping=mapping, domain_file=domain_file).result
 
 
 def add_flags(grants: pd.DataFrame) -> pd.DataFrame:
@@ -186,28 +304,95 @@ def add_flags(grants: pd.DataFrame) -> pd.DataFrame:
     types_per_key = out.groupby(key)["grant_type"].agg(lambda s: set(s))
     both = types_per_key[types_per_key.map(lambda s: {"toiminta", "kumppanuus"} <= s)].index
     out["flag_operating_and_partnership"] = key.isin(both) & out["grant_type"].isin(["toiminta", "kumppanuus"])
+    out["flag_invalid_decision_date"] = out["invalid_decision_date"].notna().astype(bool)
     return out
 
 
 def flagged_rows(grants: pd.DataFrame) -> pd.DataFrame:
-    """One line per flag raised, for the quality page."""
-    return flag_lines(grants, FLAG_REASONS, dataset=DATASET, describe=lambda row: row.organisation)
+    """One line per flag raised, for the quality page (an invalid decision date's line names
+    the value as written)."""
+    dated = "flag_invalid_decision_date"
+    other = {flag: reason for flag, reason in FLAG_REASONS.items() if flag != dated}
+    lines = flag_lines(grants, other, dataset=DATASET, describe=lambda row: row.organisation)
+    dates = flag_lines(grants, {dated: FLAG_REASONS[dated]}, dataset=DATASET,
+                       describe=lambda row: f"{row.organisation}; päätöspäiväksi on kirjoitettu '{row.invalid_decision_date}'")
+    return pd.concat([lines, dates], ignore_index=True) if not dates.empty else lines
 
 
-def clean_grants(paths: list[Path], layout: Layout, settings: Settings) -> CleaningResult:
-    """Read and clean every grant export (I/O edge)."""
+def _frame(rows: list[dict[str, Any]], schema: dict[str, str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(schema))
+    return pd.DataFrame({c: frame[c].astype(object).where(frame[c].notna(), None).astype(t) for c, t in schema.items()})
+
+
+def _sum(frame: pd.DataFrame, source_file: str, sheet: str) -> float:
+    mine = frame.loc[(frame["source_file"] == source_file) & (frame["sheet"] == sheet), "granted_eur"]
+    return float(mine.sum())
+
+
+def reconcile(reported: list[dict[str, Any]], grants: pd.DataFrame, excluded: pd.DataFrame, out_of_scope: pd.DataFrame) -> pd.DataFrame:
+    """Each export with a totals row: its reported granted total against the rows read from it,
+    cleaned + rejected (readable amounts) + out of scope. A difference of a cent or more gets a
+    Finnish message naming the file and both figures (a blocking check:
+    quality/suites/grants_reconciliation_cleaned.json)."""
+    rows = []
+    for total in reported:
+        where = (total["source_file"], total["sheet"])
+        cleaned, rejected, scoped = _sum(grants, *where), _sum(excluded, *where), _sum(out_of_scope, *where)
+        mine = excluded.loc[(excluded["source_file"] == where[0]) & (excluded["sheet"] == where[1])]
+        unreadable = int(mine["granted_eur"].isna().sum())
+        accounted = cleaned + rejected + scoped
+        difference = round(total["reported_eur"] - accounted, 2)
+        message = None
+        if abs(difference) >= 0.005:
+            place = where[0] + (f", välilehti '{where[1]}'" if where[1] else "")
+            eur = lambda v: formatting.eur(v, 2)  # noqa: E731
+            message = (
+                f"{place}: yhteensä-rivin (rivi {total['source_row']}) myönnetty summa {eur(total['reported_eur'])} ei täsmää "
+                f"luettuihin riveihin {eur(accounted)} (hyväksytyt {eur(cleaned)} + hylätyt {eur(rejected)} + rajatut {eur(scoped)}); "
+                f"erotus {eur(difference)}"
+                + (f"; {unreadable} hylätyn rivin summaa ei voitu lukea" if unreadable else "")
+            )
+        rows.append({**total, "cleaned_eur": cleaned, "excluded_eur": rejected, "excluded_unreadable_rows": unreadable,
+                     "out_of_scope_eur": scoped, "difference_eur": difference, "mismatch_fi": message})
+    return _frame(rows, RECONCILIATION_COLUMNS)
+
+
+@dataclass
+class GrantCleaning:
+    """The grant table with its set-aside rows, and the tables that account for its euros."""
+
+    result: CleaningResult
+    tables: dict[str, pd.DataFrame]
+
+
+def clean_grant_exports(paths: list[Path], layout: Layout, settings: Settings) -> GrantCleaning:
+    """Read and clean every grant export (I/O edge): the grant table, and the tables of the
+    euros left out (EXCLUDED, OUT_OF_SCOPE) and of the reconciliation with each export's totals
+    row (RECONCILIATION)."""
     mapping, domain_file = settings.columns(DATASET), settings.shown_path("domain.yaml")
-    combined = clean_files(
-        paths, layout,
-        lambda sheet, source_file, sha256: clean_grant_sheet(
+    sheets: list[GrantSheet] = []
+
+    def clean_sheet(sheet: RawSheet, source_file: str, sha256: str) -> CleaningResult:
+        sheets.append(clean_grant_sheet_parts(
             sheet, source_file=source_file, sha256=sha256, domain=settings.domain, mapping=mapping, domain_file=domain_file
-        ),
-    )
+        ))
+        return sheets[-1].result
+
+    combined = clean_files(paths, layout, clean_sheet)
     grants = add_flags(conform(combined.cleaned, GRANTS))
-    return CleaningResult(
+    excluded = _frame([row for s in sheets for row in s.excluded], EXCLUDED_COLUMNS)
+    out_of_scope = _frame([row for s in sheets for row in s.out_of_scope], OUT_OF_SCOPE_COLUMNS)
+    result = CleaningResult(
         cleaned=grants,
         rejected=combined.rejected,
         skipped=combined.skipped,
         flagged=flagged_rows(grants),
         accounts=combined.accounts,
     )
+    reconciliation = reconcile([s.reported for s in sheets if s.reported], grants, excluded, out_of_scope)
+    return GrantCleaning(result, {EXCLUDED: excluded, OUT_OF_SCOPE: out_of_scope, RECONCILIATION: reconciliation})
+
+
+def clean_grants(paths: list[Path], layout: Layout, settings: Settings) -> CleaningResult:
+    """Read and clean every grant export (I/O edge): the grant table and its set-aside rows."""
+    return clean_grant_exports(paths, layout, settings).result

@@ -20,11 +20,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from kainuu_metrics.datasets.base import CleaningContext, DatasetOutput
-from kainuu_metrics.datasets.premises.clean import DATASET, clean_premises
+from kainuu_metrics.datasets.premises.clean import DATASET, OUT_OF_SCOPE, clean_booking_exports
 from kainuu_metrics.datasets.premises.prices import load_price_list
 
 # The registry (kainuu_metrics.registry) adds clean, indicators (kainuu_metrics.indicators.premises)
-# and tables={"premises": <label>}.
+# and tables={"premises": <label>, "premises_out_of_scope": <label>}.
 REGISTRY_ENTRY = dict(
     name=DATASET,
     label="Tilojen maksuton käyttö",
@@ -37,11 +37,12 @@ REGISTRY_ENTRY = dict(
 
 
 def clean(paths: list[Path], context: CleaningContext) -> DatasetOutput:
-    """The bookings table from the raw exports, with the configuration's price list."""
+    """The bookings table from the raw exports, with the configuration's price list, and the
+    bookings of out-of-scope organisations (set aside with their value)."""
     settings = context.settings
-    result = clean_premises(
+    cleaned = clean_booking_exports(
         paths, context.layout,
         domain=settings.domain, prices=load_price_list(settings), mapping=settings.columns(DATASET),
+        domain_file=settings.shown_path("domain.yaml"),
     )
-    return DatasetOutput(results={"premises": result})
-
+    return DatasetOutput(results={"premises": cleaned.result}, tables={OUT_OF_SCOPE: cleaned.out_of_scope})

@@ -4,6 +4,7 @@ with Finnish reasons; usable but suspicious bookings flagged."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pandas as pd
 
 from kainuu_metrics import formatting
 from kainuu_metrics.datasets import parsing
-from kainuu_metrics.datasets.accounting import CleaningResult
+from kainuu_metrics.datasets.accounting import OUT_OF_SCOPE_ORGANISATION, CleaningResult, set_aside
 from kainuu_metrics.datasets.premises.organisations import organisation_keys
 from kainuu_metrics.datasets.premises.parsers import format_clock, parse_clock, parse_hours, parse_time_range
 from kainuu_metrics.datasets.premises.prices import PriceList
@@ -31,6 +32,18 @@ FLAG_REASONS = {
     "flag_invalid_business_id": "Y-tunnus on virheellinen (tarkistenumero)",
     "flag_zero_cost": "ilmoitettu kustannus on 0 €; tarkista, puuttuuko tilan laskennallinen hinta",
     "flag_possible_duplicate": "sama järjestö, tila, päivä ja alkuaika on kirjattu useammin kuin kerran",
+}
+
+# Bookings of organisations the cooperation plan does not cover (out_of_scope_organisations in
+# config/domain.yaml): set aside from the bookings table, kept here with their value.
+OUT_OF_SCOPE = "premises_out_of_scope"
+OUT_OF_SCOPE_COLUMNS = {
+    "source_file": "str", "sheet": "str", "source_row": "int64",
+    "year": "int64", "booking_date": "datetime64[ns]", "organisation": "str",
+    "kind": "str",  # the kind in out_of_scope_organisations
+    "premises": "str", "hours": "float64",
+    "cost_eur": "float64",  # valued as a booking in scope would be
+    "reason": "str",
 }
 
 _FIXES = {
@@ -214,22 +227,48 @@ def _check_duration_columns(headers: dict[str, str], mapping: ColumnMapping, fil
     )
 
 
-def clean_premises_sheet(
-    sheet: RawSheet, *, source_file: str, sha256: str, domain: Domain, mapping: ColumnMapping, prices: PriceList
-) -> CleaningResult:
-    """One sheet of one export -> cleaned bookings, rejected rows with reasons, skipped rows."""
+def clean_premises_sheet_parts(
+    sheet: RawSheet, *, source_file: str, sha256: str, domain: Domain, mapping: ColumnMapping, prices: PriceList,
+    domain_file: str = "config/domain.yaml",
+) -> tuple[CleaningResult, list[dict[str, Any]]]:
+    """One sheet of one export -> cleaned bookings, rejected rows with reasons, skipped rows
+    (among them the bookings of out-of-scope organisations), and those bookings with their value
+    (rows of OUT_OF_SCOPE_COLUMNS). A row that cannot be read is rejected first, whoever booked."""
     mapped = map_sheet(sheet, mapping, source_file)
     _check_duration_columns(mapped.headers, mapping, source_file, sheet)
     labels = {**mapping.labels, **mapped.headers}
-    return clean_sheet_records(
+    scoped: list[dict[str, Any]] = []
+
+    def clean_record(record: dict[str, Any]) -> tuple[dict[str, Any], list[RowProblem]]:
+        values, problems = clean_booking_record(record, domain, prices, labels)
+        if not problems and (scope := domain.out_of_scope(values["organisation"])) is not None:
+            entry, word = scope
+            scoped.append({
+                "source_file": source_file, "sheet": sheet.name, "source_row": int(record["source_row"]),
+                **{k: values[k] for k in ("year", "booking_date", "organisation", "premises", "hours", "cost_eur")},
+                "kind": entry.kind,
+                "reason": f"rajattu pois: {entry.label} – yhteistyösuunnitelma ei kata näitä toimijoita (nimessä '{word}'; "
+                          f"ks. {domain_file} kohta out_of_scope_organisations)",
+            })
+        return values, problems
+
+    result = clean_sheet_records(
         mapped,
-        clean_record=lambda record: clean_booking_record(record, domain, prices, labels),
+        clean_record=clean_record,
         labels=labels,
         dataset=DATASET,
         source_file=source_file,
         sheet=sheet,
         sha256=sha256,
     )
+    return set_aside(result, [r["source_row"] for r in scoped], OUT_OF_SCOPE_ORGANISATION), scoped
+
+
+def clean_premises_sheet(
+    sheet: RawSheet, *, source_file: str, sha256: str, domain: Domain, mapping: ColumnMapping, prices: PriceList
+) -> CleaningResult:
+    """One sheet of one export -> cleaned bookings, rejected rows with reasons, skipped rows."""
+    return clean_premises_sheet_parts(sheet, source_file=source_file, sha256=sha256, domain=domain, mapping=mapping, prices=prices)[0]
 
 
 def add_flags(premises: pd.DataFrame) -> pd.DataFrame:
@@ -258,22 +297,53 @@ def flagged_rows(premises: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def clean_premises(
-    paths: list[Path], layout: Layout, *, domain: Domain, prices: PriceList, mapping: ColumnMapping
-) -> CleaningResult:
+@dataclass
+class PremisesCleaning:
+    """The bookings table with its set-aside rows, and the bookings of out-of-scope organisations."""
+
+    result: CleaningResult
+    out_of_scope: pd.DataFrame  # OUT_OF_SCOPE_COLUMNS
+
+
+def _out_of_scope_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(OUT_OF_SCOPE_COLUMNS))
+    return pd.DataFrame({
+        c: (pd.to_datetime(frame[c]) if t.startswith("datetime") else frame[c].astype(object).where(frame[c].notna(), None)).astype(t)
+        for c, t in OUT_OF_SCOPE_COLUMNS.items()
+    })
+
+
+def clean_booking_exports(
+    paths: list[Path], layout: Layout, *, domain: Domain, prices: PriceList, mapping: ColumnMapping,
+    domain_file: str = "config/domain.yaml",
+) -> PremisesCleaning:
     """Read and clean every premises-booking export (I/O edge): the bookings table with its
-    flags, rejected and skipped rows, and the row account of every sheet."""
-    combined = clean_files(
-        paths, layout,
-        lambda sheet, source_file, sha256: clean_premises_sheet(
-            sheet, source_file=source_file, sha256=sha256, domain=domain, mapping=mapping, prices=prices,
-        ),
-    )
+    flags, rejected and skipped rows, the row account of every sheet, and the bookings of
+    organisations the cooperation plan does not cover (set aside, with their value)."""
+    scoped: list[dict[str, Any]] = []
+
+    def clean_sheet(sheet: RawSheet, source_file: str, sha256: str) -> CleaningResult:
+        result, rows = clean_premises_sheet_parts(
+            sheet, source_file=source_file, sha256=sha256, domain=domain, mapping=mapping, prices=prices, domain_file=domain_file,
+        )
+        scoped.extend(rows)
+        return result
+
+    combined = clean_files(paths, layout, clean_sheet)
     premises = conform(add_flags(conform(combined.cleaned, PREMISES)), PREMISES)
-    return CleaningResult(
+    result = CleaningResult(
         cleaned=premises,
         rejected=combined.rejected,
         skipped=combined.skipped,
         flagged=flagged_rows(premises),
         accounts=combined.accounts,
     )
+    return PremisesCleaning(result, _out_of_scope_frame(scoped))
+
+
+def clean_premises(
+    paths: list[Path], layout: Layout, *, domain: Domain, prices: PriceList, mapping: ColumnMapping
+) -> CleaningResult:
+    """Read and clean every premises-booking export (I/O edge): the bookings table with its
+    flags, rejected and skipped rows, and the row account of every sheet."""
+    return clean_booking_exports(paths, layout, domain=domain, prices=prices, mapping=mapping).result
