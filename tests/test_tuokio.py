@@ -465,41 +465,47 @@ def test_a_filled_form_is_read_with_provenance(layout: Layout) -> None:
 
 def test_problems_are_reported_and_nothing_is_lost(layout: Layout) -> None:
     folder = layout.raw_dir("tuokio") / "2025-11-12"
-    template = write_tuokio_template(layout.data / "pohja.xlsx", CONFIG, REGION)
+    template = write_tuokio_template(layout.data / "pohja.xlsx", CONFIG, REGION)  # one blank form: one form id for all five
     make_form(folder / "a.xlsx", ratings={**ALL_THREE, "vuorovaikutus": "6"}, template=template)
     make_form(folder / "b.xlsx", actor="seurakunta", ratings={**ALL_THREE, "rakenteet": 4.5}, template=template)
     make_form(folder / "c.xlsx", actor=None, ratings=ALL_THREE, role="jäsen", template=template)
     shutil.copyfile(folder / "c.xlsx", folder / "c - kopio.xlsx")
-    make_form(folder / "d.xlsx", ratings={**ALL_THREE, "vuorovaikutus": "6"}, template=template, marker="d")  # same answers as a.xlsx
+    make_form(folder / "d.xlsx", ratings={**ALL_THREE, "vuorovaikutus": "6"}, template=template, marker="d")  # same form and answers as a.xlsx
     make_form(folder / "e.xlsx", actor=None, template=template)  # nothing filled in
     data = read(layout)
     rejected = data.results["tuokio_ratings"].rejected
     by_file = rejected.groupby("source_file")["source_row"].nunique().to_dict()
+    # Copies used to be rejected; now (form identity) a copy is skipped as a duplicate and flagged
+    # with the file it copies, since nothing of it is lost: see the duplicate checks below.
     assert by_file == {
         "raw/tuokio/2025-11-12/a.xlsx": 1,
         "raw/tuokio/2025-11-12/b.xlsx": 1,
-        "raw/tuokio/2025-11-12/c - kopio.xlsx": 6,
-        "raw/tuokio/2025-11-12/d.xlsx": 6,
     }
     bad = rejected.loc[rejected["source_file"].str.endswith("a.xlsx")].iloc[0]
     assert (bad["column"], bad["value"], bad["source_row"]) == ("Arvio", "6", 11)
     assert "arvio '6' ei ole arviointiasteikolla (vaiheet 1–5)" in bad["reason"]
     assert "Korjaa kriteerin 'Vuorovaikutus' arvio" in bad["reason"]
     assert rejected.loc[rejected["source_file"].str.endswith("b.xlsx"), "value"].iloc[0] == "4.5"
-    copy = rejected.loc[rejected["source_file"].str.endswith("kopio.xlsx"), "reason"].iloc[0]
-    assert copy.startswith("kaksoiskappale: tiedosto on täsmälleen sama kuin raw/tuokio/2025-11-12/c.xlsx")
-    same = rejected.loc[rejected["source_file"].str.endswith("d.xlsx"), "reason"].iloc[0]
-    assert "samat kuin lomakkeella raw/tuokio/2025-11-12/a.xlsx:Arviointi" in same
-    flags = data.results["tuokio_ratings"].flagged.set_index("source_file")["flag"].to_dict()
-    assert flags["raw/tuokio/2025-11-12/b.xlsx"] == "tuokio_actor_type_unknown"
-    assert flags["raw/tuokio/2025-11-12/c.xlsx"] == "tuokio_actor_type_missing"
-    assert flags["raw/tuokio/2025-11-12/e.xlsx"] == "tuokio_empty_form"
+    skipped = data.results["tuokio_ratings"].skipped
+    duplicates = skipped.loc[skipped["kind"] == "duplicate"].groupby("source_file")["source_row"].nunique().to_dict()
+    assert duplicates == {"raw/tuokio/2025-11-12/c - kopio.xlsx": 6, "raw/tuokio/2025-11-12/d.xlsx": 6}
+    flagged = data.results["tuokio_ratings"].flagged
+    copies = flagged.loc[flagged["flag"] == "tuokio_duplicate_form"].set_index("source_file")["reason"]
+    assert copies["raw/tuokio/2025-11-12/c - kopio.xlsx"].startswith("kaksoiskappale: tiedosto on täsmälleen sama kuin raw/tuokio/2025-11-12/c.xlsx")
+    assert "sama lomaketunniste ja samat vastaukset kuin lomakkeella raw/tuokio/2025-11-12/a.xlsx:Arviointi" in copies["raw/tuokio/2025-11-12/d.xlsx"]
+    flags = set(zip(flagged["source_file"], flagged["flag"]))
+    assert ("raw/tuokio/2025-11-12/b.xlsx", "tuokio_actor_type_unknown") in flags
+    assert ("raw/tuokio/2025-11-12/c.xlsx", "tuokio_actor_type_missing") in flags
+    assert ("raw/tuokio/2025-11-12/e.xlsx", "tuokio_empty_form") in flags
+    # a, b and c were filled from one blank form (one id, different answers): read as three respondents, flagged once.
+    shared = flagged.loc[flagged["flag"] == "tuokio_shared_form_id", "reason"].tolist()
+    assert len(shared) == 1 and shared[0].startswith("3 lomakkeella on sama lomaketunniste mutta eri vastaukset")
     assert data.table("tuokio_ratings")["participant"].nunique() == 3  # a, b, c
     assert data.table("tuokio_ratings").loc[data.table("tuokio_ratings")["participant"].str.contains("b.xlsx"), "actor_type"].isna().all()
     # Every data row is cleaned, rejected or skipped.
     accounts = data.results["tuokio_ratings"].accounts
     assert all(a.balanced for a in accounts)
-    assert sum(a.rows_read for a in accounts) == len(data.table("tuokio_ratings")) + rejected_row_count(rejected) + len(data.results["tuokio_ratings"].skipped)
+    assert sum(a.rows_read for a in accounts) == len(data.table("tuokio_ratings")) + rejected_row_count(rejected) + len(skipped)
     assert sum(a.rows_read for a in accounts) == 4 * 6 + 6  # a, b, c, kopio, d; e untouched
 
 
@@ -581,17 +587,21 @@ def test_a_workbook_that_is_not_a_form(layout: Layout) -> None:
 
 
 def test_template_versions(layout: Layout) -> None:
-    make_form(layout.raw_dir("tuokio") / "2025-11-12" / "a.xlsx", ratings=ALL_THREE)  # version 1
+    # The configured template is version 2 (form id and scope on the meta sheet); the version
+    # arithmetic below is the same as when it was 1, one version up.
+    assert CONFIG.template_version == 2
+    make_form(layout.raw_dir("tuokio") / "2025-11-12" / "a.xlsx", ratings=ALL_THREE)  # version 2
     base = tuokio.TuokioConfig.model_validate(_config_dict())
-    newer = tuokio.TuokioConfig.model_validate(_config_dict(version=2, readable_versions=[1, 2]))
+    newer = tuokio.TuokioConfig.model_validate(_config_dict(version=3, readable_versions=[2, 3]))
     data = read(layout, newer)
     assert len(data.table("tuokio_ratings")) == 6
     note = data.results["tuokio_ratings"].flagged.loc[data.results["tuokio_ratings"].flagged["flag"] == "tuokio_older_template", "reason"].iloc[0]
-    assert "vanhemmalla lomakepohjalla (versio 1, nykyinen 2)" in note
-    with pytest.raises(InputFileError, match=r"vanhalla lomakepohjalla \(versio 1\)") as error:
-        read(layout, tuokio.TuokioConfig.model_validate(_config_dict(version=2, readable_versions=[2])))
+    assert "vanhemmalla lomakepohjalla (versio 2, nykyinen 3)" in note
+    assert "lomaketunnistetta" not in note  # a version 2 form has its id and scope
+    with pytest.raises(InputFileError, match=r"vanhalla lomakepohjalla \(versio 2\)") as error:
+        read(layout, tuokio.TuokioConfig.model_validate(_config_dict(version=3, readable_versions=[3])))
     assert "kopioi vastaukset" in error.value.fix and "kainuu-metrics template tuokio" in error.value.fix
-    older = tuokio.TuokioConfig.model_validate(_config_dict(version=0, readable_versions=[0]))
+    older = tuokio.TuokioConfig.model_validate(_config_dict(version=1, readable_versions=[1]))
     with pytest.raises(InputFileError, match="uudemmalla lomakepohjalla"):
         read(layout, older)
     four = tuokio.TuokioConfig.model_validate(_config_dict(stages=4))
@@ -620,10 +630,12 @@ def test_criteria_that_differ_from_the_configuration(layout: Layout) -> None:
     assert len(data.table("tuokio_ratings")) == 5
 
 
-def _config_dict(version: int = 1, readable_versions: list[int] | None = None, stages: int | None = None) -> dict:
+def _config_dict(version: int | None = None, readable_versions: list[int] | None = None, stages: int | None = None) -> dict:
+    """config/tuokio.yaml as a dict; by default at its own template version (readable: that version only)."""
     import yaml
 
     raw = yaml.safe_load((ROOT / "config" / "tuokio.yaml").read_text(encoding="utf-8"))
+    version = raw["template"]["version"] if version is None else version
     raw["template"] = {**raw["template"], "version": version, "readable_versions": readable_versions or [version]}
     if stages is not None:
         raw["scale"]["stages"] = raw["scale"]["stages"][:stages]
@@ -675,9 +687,16 @@ def test_sample_reads_back_with_its_planted_problems(sample: tuple[Path, Path]) 
     assert rejected.loc[rejected["value"].isin(["4,5", "6"]), "source_file"].tolist() == [
         "raw/tuokio/2024-11-14/lomake_09.xlsx", "raw/tuokio/12.11.2025/lomake_04.xlsx",
     ]
-    duplicates = rejected.loc[rejected["reason"].str.startswith("kaksoiskappale"), "source_file"].unique().tolist()
-    assert duplicates == ["raw/tuokio/2024-11-14/lomake_03_uudelleen.xlsx", "raw/tuokio/12.11.2025/lomake_11 - kopio.xlsx"]
-    assert sorted(data.results["tuokio_ratings"].flagged["flag"]) == ["tuokio_actor_type_missing", "tuokio_missing_rating"]
+    # The two copies are skipped as duplicates (they used to be rejected) and flagged with the file they copy:
+    # lomake_03_uudelleen is the same form (same form id) with the same answers, "lomake_11 - kopio" the same file.
+    skipped = data.results["tuokio_ratings"].skipped
+    duplicates = skipped.loc[skipped["kind"] == "duplicate"].groupby("source_file").size().to_dict()
+    assert duplicates == {"raw/tuokio/2024-11-14/lomake_03_uudelleen.xlsx": 6, "raw/tuokio/12.11.2025/lomake_11 - kopio.xlsx": 6}
+    flagged = data.results["tuokio_ratings"].flagged
+    copies = flagged.loc[flagged["flag"] == "tuokio_duplicate_form"].set_index("source_file")["reason"]
+    assert "kuin lomakkeella raw/tuokio/2024-11-14/lomake_03.xlsx:Arviointi" in copies["raw/tuokio/2024-11-14/lomake_03_uudelleen.xlsx"]
+    assert "täsmälleen sama kuin raw/tuokio/12.11.2025/lomake_11.xlsx" in copies["raw/tuokio/12.11.2025/lomake_11 - kopio.xlsx"]
+    assert sorted(flagged["flag"]) == ["tuokio_actor_type_missing", "tuokio_duplicate_form", "tuokio_duplicate_form", "tuokio_missing_rating"]
     assert all(a.balanced for a in data.results["tuokio_ratings"].accounts)
     assert data.table("tuokio_goals").groupby("year").size().to_dict() == {2024: 5, 2025: 4}
     status = scoring.previous_goal_status(data.table("tuokio_goals"), data.table("tuokio_goal_followups"), pd.Timestamp("2025-11-12"))
