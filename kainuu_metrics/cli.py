@@ -40,8 +40,31 @@ def build_parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="kirjoita tyhjä lomakepohja täytettäväksi")
     template.add_argument("kind", choices=["tuokio"], help="lomake: tuokio (Yhteistyö-Tuokio-arviointi)")
     template.add_argument("out", type=Path, metavar="TIEDOSTO.xlsx", help="kirjoitettava tiedosto")
+    template.add_argument("--kpl", type=_count, default=1, metavar="N",
+                          help="kirjoita N lomaketta (TIEDOSTO_01.xlsx, TIEDOSTO_02.xlsx, ...), jokaiselle vastaajalle oma; oletus 1")
+    template.add_argument("--paikallinen", type=_local_name, default=None, metavar="NIMI",
+                          help="lomake paikalliseen arviointiin NIMI (esim. kunnan tai palvelualueen nimi); sen tulokset "
+                               "raportoidaan erikseen eivätkä ne ole mukana hyvinvointialueen vuosittaisissa tunnusluvuissa. "
+                               "Ilman valitsinta lomake on koko hyvinvointialueen vuosiarviointiin")
     folders(template, reports=False, data=False)
     return parser
+
+
+def _count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' ei ole kokonaisluku") from None
+    if not 1 <= count <= 500:
+        raise argparse.ArgumentTypeError(f"lomakkeita voi kirjoittaa kerralla 1–500, ei {count}")
+    return count
+
+
+def _local_name(text: str) -> str:
+    name = " ".join(text.split())
+    if not name:
+        raise argparse.ArgumentTypeError("paikallisen arvioinnin nimi puuttuu")
+    return name
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -68,9 +91,12 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from kainuu_metrics.datasets.tuokio.template import write_blank_form
+    from kainuu_metrics.datasets.tuokio.template import write_blank_forms
 
-    print(f"Lomakepohja kirjoitettu: {write_blank_form(args.out, load_settings(args.config))}")
+    written = write_blank_forms(args.out, load_settings(args.config), count=args.kpl, local_name=args.paikallinen)
+    scope = f"paikalliseen arviointiin '{args.paikallinen}'" if args.paikallinen else "koko hyvinvointialueen vuosiarviointiin"
+    print(f"Lomakepohja kirjoitettu ({scope}): {written[0]}" if len(written) == 1
+          else f"{len(written)} lomaketta kirjoitettu ({scope}): {written[0]} ... {written[-1]}")
     return 0
 
 

@@ -337,7 +337,44 @@ def test_previous_goals_match_by_number_then_text() -> None:
     table = report.previous_goals_table(status, small_config())
     assert table["Tila nyt"].tolist() == ["Toteutunut", "Käynnissä", "ei raportoitu", "Toteutunut"]
     assert table["Huomiot"].tolist()[3] == "ei löydy edellisestä yhteenvedosta"
+    # Goal 3 is in last year's summary but missing from this year's follow-up: the note says so
+    # (it used to say the goal was missing from last year's summary).
+    notes = table["Huomiot"].tolist()
+    assert notes[0] == "Pidetty." and pd.isna(notes[1]) and notes[2] == "ei raportoitu tämän vuoden seurannassa"
+    assert status["in_previous"].tolist() == [True, True, True, False]
     assert scoring.previous_goal_status(goals, followups, D24).empty
+
+
+def _scoped(frame: pd.DataFrame, schema: dict, local: dict[pd.Timestamp, str]) -> pd.DataFrame:
+    """frame with scope and evaluation_name: the dates in `local` are local evaluations of that name."""
+    out = frame.copy()
+    out["scope"] = [("paikallinen" if d in local else "hyvinvointialue") for d in out["evaluation_date"]]
+    out["evaluation_name"] = [local.get(d) for d in out["evaluation_date"]]
+    return conform(out, schema)
+
+
+def test_goals_are_followed_up_against_the_previous_county_wide_evaluation() -> None:
+    d_local = pd.Timestamp("2025-03-05")  # a local evaluation between the county's 2024 and 2025 evaluations
+    goals = _scoped(conform(pd.DataFrame([
+        {"evaluation_date": D24, "year": 2024, "goal_number": 1, "goal": "Foorumi", "status": "Suunniteltu", "source_row": 15},
+        {"evaluation_date": D24, "year": 2024, "goal_number": 2, "goal": "Mittarit", "status": "Suunniteltu", "source_row": 16},
+        {"evaluation_date": d_local, "year": 2025, "goal_number": 1, "goal": "Paikallinen kerho", "status": "Suunniteltu", "source_row": 15},
+    ]), TUOKIO_GOALS), TUOKIO_GOALS, {d_local: "Pohjoinen alue"})
+    followups = _scoped(conform(pd.DataFrame([
+        {"evaluation_date": d_local, "year": 2025, "previous_goal_number": 1, "status": "Luovuttu", "notes": "paikallinen", "source_row": 30},
+        {"evaluation_date": D25, "year": 2025, "previous_goal_number": 1, "status": "Toteutunut", "notes": None, "source_row": 30},
+    ]), TUOKIO_GOAL_FOLLOWUPS), TUOKIO_GOAL_FOLLOWUPS, {d_local: "Pohjoinen alue"})
+    status = scoring.previous_goal_status(goals, followups, D25)
+    # The county's 2025 follow-up is of the 2024 goals (1 and 2), not of the local evaluation's goal.
+    assert status["goal"].tolist() == ["Foorumi", "Mittarit"]
+    assert status["status_now"].tolist()[0] == "Toteutunut" and pd.isna(status["status_now"].iloc[1])
+    # The local follow-up ("Luovuttu") is never taken as the county's, and the local series has no
+    # earlier evaluation of its own to follow up.
+    assert "Luovuttu" not in status["status_now"].tolist()
+    assert scoring.previous_goal_status(goals, followups, d_local, evaluation_name="Pohjoinen alue").empty
+    assert scoring.previous_evaluation(pd.Timestamp("2026-11-01"), goals, followups) == D25
+    assert scoring.latest_evaluation(2025, goals, followups) == D25
+    assert scoring.latest_evaluation(2025, goals, followups, evaluation_name="Pohjoinen alue") == d_local
 
 
 # --- indicators --------------------------------------------------------------------------------
@@ -367,6 +404,40 @@ def test_a_year_publishes_its_latest_evaluation() -> None:
     assert tidy.loc[tidy["indicator"] == "tuokio_index", "value"].tolist() == [100.0]
 
 
+def test_a_later_local_evaluation_leaves_the_yearly_indicators_alone() -> None:
+    # 2025: the county-wide evaluation D25 (two_evaluations: index 2.525 on 1..4, c1 3.25, 5
+    # respondents), then a local one on 3.12.2025 with three forms at the top stage (4 on 1..4).
+    # Before scopes, the later local one was "the year's latest": index 100, respondents 3.
+    d_local = pd.Timestamp("2025-12-03")
+    rows = [(d_local, f"k{i}", "kunta", c, 4) for i in range(3) for c in ("c1", "c2")]
+    frame = _scoped(pd.concat([two_evaluations(), ratings_frame(rows)], ignore_index=True), TUOKIO_RATINGS, {d_local: "Pohjoinen alue"})
+    tidy = scoring.tuokio_indicators(frame, small_config(), "MK18").set_index(["indicator", "period"])["value"]
+    assert tidy[("tuokio_index", "2025")] == pytest.approx(1.525 / 3 * 100)  # (2.525 - 1) / (4 - 1) * 100
+    assert tidy[("tuokio_c1", "2025")] == pytest.approx(75.0)  # (3.25 - 1) / 3 * 100
+    assert tidy[("tuokio_respondents", "2025")] == 5
+    only_county = scoring.tuokio_indicators(two_evaluations(), small_config(), "MK18")
+    pd.testing.assert_frame_equal(scoring.tuokio_indicators(frame, small_config(), "MK18"), only_county)
+    local = scoring.local_evaluations(frame, agreed_frame([]), small_config())
+    assert local[["evaluation_date", "evaluation_name", "respondents", "index_mean", "index_0_100", "stage"]].values.tolist() == [
+        [d_local, "Pohjoinen alue", 3, 4.0, 100.0, 4],  # every rating 4 on 1..4: mean 4, (4 - 1) / 3 * 100
+    ]
+    # The county-wide scores and their "previous evaluation" never include the local one.
+    scores = scoring.criterion_scores(frame, agreed_frame([]), small_config())
+    assert sorted(scores["evaluation_date"].unique()) == [D24, D25]
+    assert scoring.rating_distribution(frame, small_config())["evaluation_date"].nunique() == 2
+    assert scoring.latest_evaluation(2025, frame) == D25
+
+
+def test_a_local_evaluation_below_the_group_size_shows_no_index() -> None:
+    d_local = pd.Timestamp("2025-12-03")
+    frame = _scoped(ratings_frame([(d_local, f"k{i}", "kunta", c, 2) for i in range(2) for c in ("c1", "c2")]), TUOKIO_RATINGS, {d_local: "Pieni"})
+    local = scoring.local_evaluations(frame, agreed_frame([]), small_config())
+    assert local["respondents"].tolist() == [2] and local["suppressed"].tolist() == [True] and local["index_mean"].isna().all()
+    table = report.local_evaluations_table(local, 2025, small_config())
+    assert table.values.tolist() == [["3.12.2025", "Pieni", 2, "ei näytetä (alle 3 vastaajaa)", "ei näytetä (alle 3 vastaajaa)"]]
+    assert report.local_evaluations_table(local, 2024, small_config()).empty
+
+
 def test_participant_texts_only_when_allowed_and_enough_respondents() -> None:
     rows = [(D25, f"p{i}", "kunta", "c1", 3) for i in range(3)]
     frame = ratings_frame(rows)
@@ -387,11 +458,12 @@ def rows_by_key(ws) -> dict[str, int]:
 def make_form(path: Path, *, actor: object = "Järjestö", role: object = None, ratings: dict[str, object] | None = None,
               texts: dict[str, str] | None = None, goals: list[dict] | None = None, followups: list[dict] | None = None,
               agreed: dict[str, object] | None = None, config: tuokio.TuokioConfig = CONFIG, template: Path | None = None,
-              marker: str | None = None) -> Path:
-    """A form made with the template writer and filled in like a participant would."""
+              marker: str | None = None, local_name: str | None = None) -> Path:
+    """A form made with the template writer (a new blank form, with its own form id, unless
+    `template` is given) and filled in like a participant would."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if template is None:
-        template = write_tuokio_template(path.parent / "_pohja.xlsx.tmp.xlsx", config, REGION)
+        template = write_tuokio_template(path.parent / "_pohja.xlsx.tmp.xlsx", config, REGION, local_name=local_name)
     workbook = load_workbook(template)
     if marker:
         workbook["Ohjeet"]["A3"] = marker  # outside the answers: only the file's bytes change
@@ -465,41 +537,47 @@ def test_a_filled_form_is_read_with_provenance(layout: Layout) -> None:
 
 def test_problems_are_reported_and_nothing_is_lost(layout: Layout) -> None:
     folder = layout.raw_dir("tuokio") / "2025-11-12"
-    template = write_tuokio_template(layout.data / "pohja.xlsx", CONFIG, REGION)
+    template = write_tuokio_template(layout.data / "pohja.xlsx", CONFIG, REGION)  # one blank form: one form id for all five
     make_form(folder / "a.xlsx", ratings={**ALL_THREE, "vuorovaikutus": "6"}, template=template)
     make_form(folder / "b.xlsx", actor="seurakunta", ratings={**ALL_THREE, "rakenteet": 4.5}, template=template)
     make_form(folder / "c.xlsx", actor=None, ratings=ALL_THREE, role="jäsen", template=template)
     shutil.copyfile(folder / "c.xlsx", folder / "c - kopio.xlsx")
-    make_form(folder / "d.xlsx", ratings={**ALL_THREE, "vuorovaikutus": "6"}, template=template, marker="d")  # same answers as a.xlsx
+    make_form(folder / "d.xlsx", ratings={**ALL_THREE, "vuorovaikutus": "6"}, template=template, marker="d")  # same form and answers as a.xlsx
     make_form(folder / "e.xlsx", actor=None, template=template)  # nothing filled in
     data = read(layout)
     rejected = data.results["tuokio_ratings"].rejected
     by_file = rejected.groupby("source_file")["source_row"].nunique().to_dict()
+    # Copies used to be rejected; now (form identity) a copy is skipped as a duplicate and flagged
+    # with the file it copies, since nothing of it is lost: see the duplicate checks below.
     assert by_file == {
         "raw/tuokio/2025-11-12/a.xlsx": 1,
         "raw/tuokio/2025-11-12/b.xlsx": 1,
-        "raw/tuokio/2025-11-12/c - kopio.xlsx": 6,
-        "raw/tuokio/2025-11-12/d.xlsx": 6,
     }
     bad = rejected.loc[rejected["source_file"].str.endswith("a.xlsx")].iloc[0]
     assert (bad["column"], bad["value"], bad["source_row"]) == ("Arvio", "6", 11)
     assert "arvio '6' ei ole arviointiasteikolla (vaiheet 1–5)" in bad["reason"]
     assert "Korjaa kriteerin 'Vuorovaikutus' arvio" in bad["reason"]
     assert rejected.loc[rejected["source_file"].str.endswith("b.xlsx"), "value"].iloc[0] == "4.5"
-    copy = rejected.loc[rejected["source_file"].str.endswith("kopio.xlsx"), "reason"].iloc[0]
-    assert copy.startswith("kaksoiskappale: tiedosto on täsmälleen sama kuin raw/tuokio/2025-11-12/c.xlsx")
-    same = rejected.loc[rejected["source_file"].str.endswith("d.xlsx"), "reason"].iloc[0]
-    assert "samat kuin lomakkeella raw/tuokio/2025-11-12/a.xlsx:Arviointi" in same
-    flags = data.results["tuokio_ratings"].flagged.set_index("source_file")["flag"].to_dict()
-    assert flags["raw/tuokio/2025-11-12/b.xlsx"] == "tuokio_actor_type_unknown"
-    assert flags["raw/tuokio/2025-11-12/c.xlsx"] == "tuokio_actor_type_missing"
-    assert flags["raw/tuokio/2025-11-12/e.xlsx"] == "tuokio_empty_form"
+    skipped = data.results["tuokio_ratings"].skipped
+    duplicates = skipped.loc[skipped["kind"] == "duplicate"].groupby("source_file")["source_row"].nunique().to_dict()
+    assert duplicates == {"raw/tuokio/2025-11-12/c - kopio.xlsx": 6, "raw/tuokio/2025-11-12/d.xlsx": 6}
+    flagged = data.results["tuokio_ratings"].flagged
+    copies = flagged.loc[flagged["flag"] == "tuokio_duplicate_form"].set_index("source_file")["reason"]
+    assert copies["raw/tuokio/2025-11-12/c - kopio.xlsx"].startswith("kaksoiskappale: tiedosto on täsmälleen sama kuin raw/tuokio/2025-11-12/c.xlsx")
+    assert "sama lomaketunniste ja samat vastaukset kuin lomakkeella raw/tuokio/2025-11-12/a.xlsx:Arviointi" in copies["raw/tuokio/2025-11-12/d.xlsx"]
+    flags = set(zip(flagged["source_file"], flagged["flag"]))
+    assert ("raw/tuokio/2025-11-12/b.xlsx", "tuokio_actor_type_unknown") in flags
+    assert ("raw/tuokio/2025-11-12/c.xlsx", "tuokio_actor_type_missing") in flags
+    assert ("raw/tuokio/2025-11-12/e.xlsx", "tuokio_empty_form") in flags
+    # a, b and c were filled from one blank form (one id, different answers): read as three respondents, flagged once.
+    shared = flagged.loc[flagged["flag"] == "tuokio_shared_form_id", "reason"].tolist()
+    assert len(shared) == 1 and shared[0].startswith("3 lomakkeella on sama lomaketunniste mutta eri vastaukset")
     assert data.table("tuokio_ratings")["participant"].nunique() == 3  # a, b, c
     assert data.table("tuokio_ratings").loc[data.table("tuokio_ratings")["participant"].str.contains("b.xlsx"), "actor_type"].isna().all()
     # Every data row is cleaned, rejected or skipped.
     accounts = data.results["tuokio_ratings"].accounts
     assert all(a.balanced for a in accounts)
-    assert sum(a.rows_read for a in accounts) == len(data.table("tuokio_ratings")) + rejected_row_count(rejected) + len(data.results["tuokio_ratings"].skipped)
+    assert sum(a.rows_read for a in accounts) == len(data.table("tuokio_ratings")) + rejected_row_count(rejected) + len(skipped)
     assert sum(a.rows_read for a in accounts) == 4 * 6 + 6  # a, b, c, kopio, d; e untouched
 
 
@@ -581,17 +659,21 @@ def test_a_workbook_that_is_not_a_form(layout: Layout) -> None:
 
 
 def test_template_versions(layout: Layout) -> None:
-    make_form(layout.raw_dir("tuokio") / "2025-11-12" / "a.xlsx", ratings=ALL_THREE)  # version 1
+    # The configured template is version 2 (form id and scope on the meta sheet); the version
+    # arithmetic below is the same as when it was 1, one version up.
+    assert CONFIG.template_version == 2
+    make_form(layout.raw_dir("tuokio") / "2025-11-12" / "a.xlsx", ratings=ALL_THREE)  # version 2
     base = tuokio.TuokioConfig.model_validate(_config_dict())
-    newer = tuokio.TuokioConfig.model_validate(_config_dict(version=2, readable_versions=[1, 2]))
+    newer = tuokio.TuokioConfig.model_validate(_config_dict(version=3, readable_versions=[2, 3]))
     data = read(layout, newer)
     assert len(data.table("tuokio_ratings")) == 6
     note = data.results["tuokio_ratings"].flagged.loc[data.results["tuokio_ratings"].flagged["flag"] == "tuokio_older_template", "reason"].iloc[0]
-    assert "vanhemmalla lomakepohjalla (versio 1, nykyinen 2)" in note
-    with pytest.raises(InputFileError, match=r"vanhalla lomakepohjalla \(versio 1\)") as error:
-        read(layout, tuokio.TuokioConfig.model_validate(_config_dict(version=2, readable_versions=[2])))
+    assert "vanhemmalla lomakepohjalla (versio 2, nykyinen 3)" in note
+    assert "lomaketunnistetta" not in note  # a version 2 form has its id and scope
+    with pytest.raises(InputFileError, match=r"vanhalla lomakepohjalla \(versio 2\)") as error:
+        read(layout, tuokio.TuokioConfig.model_validate(_config_dict(version=3, readable_versions=[3])))
     assert "kopioi vastaukset" in error.value.fix and "kainuu-metrics template tuokio" in error.value.fix
-    older = tuokio.TuokioConfig.model_validate(_config_dict(version=0, readable_versions=[0]))
+    older = tuokio.TuokioConfig.model_validate(_config_dict(version=1, readable_versions=[1]))
     with pytest.raises(InputFileError, match="uudemmalla lomakepohjalla"):
         read(layout, older)
     four = tuokio.TuokioConfig.model_validate(_config_dict(stages=4))
@@ -620,14 +702,252 @@ def test_criteria_that_differ_from_the_configuration(layout: Layout) -> None:
     assert len(data.table("tuokio_ratings")) == 5
 
 
-def _config_dict(version: int = 1, readable_versions: list[int] | None = None, stages: int | None = None) -> dict:
+def _config_dict(version: int | None = None, readable_versions: list[int] | None = None, stages: int | None = None) -> dict:
+    """config/tuokio.yaml as a dict; by default at its own template version (readable: that version only)."""
     import yaml
 
     raw = yaml.safe_load((ROOT / "config" / "tuokio.yaml").read_text(encoding="utf-8"))
+    version = raw["template"]["version"] if version is None else version
     raw["template"] = {**raw["template"], "version": version, "readable_versions": readable_versions or [version]}
     if stages is not None:
         raw["scale"]["stages"] = raw["scale"]["stages"][:stages]
     return raw
+
+
+# --- which evaluation: county-wide or local ------------------------------------------------------
+
+
+def v1_config() -> tuokio.TuokioConfig:
+    """The configuration as it was at template version 1 (forms without id and scope)."""
+    return tuokio.TuokioConfig.model_validate(_config_dict(version=1, readable_versions=[1]))
+
+
+@pytest.mark.parametrize(("folder", "expected"), [
+    ("2025-11-12", ("hyvinvointialue", None)),
+    ("12.11.2025", ("hyvinvointialue", None)),
+    ("2025-11-12 ", ("hyvinvointialue", None)),
+    ("2025-12-03 Kuhmo", ("paikallinen", "Kuhmo")),
+    ("3.12.2025_Kuhmo_kevät", ("paikallinen", "Kuhmo kevät")),
+    ("2025-12-03  Pohjoinen   alue", ("paikallinen", "Pohjoinen alue")),
+])
+def test_folder_convention(folder: str, expected: tuple) -> None:
+    found = tuokio.folder_scope(folder)
+    assert (found.scope, found.name) == expected
+    assert found.date in (dt.date(2025, 11, 12), dt.date(2025, 12, 3))
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)),
+       st.text(alphabet=st.sampled_from("abcäöÅ _-1"), max_size=12), st.sampled_from([" ", "_"]))
+def test_folder_convention_any_date_and_name(day: dt.date, name: str, separator: str) -> None:
+    for written in (day.isoformat(), f"{day.day}.{day.month}.{day.year}"):
+        found = tuokio.folder_scope(f"{written}{separator}{name}")
+        cleaned = " ".join(name.replace("_", " ").split())
+        assert found.date == day
+        assert (found.scope, found.name) == (("paikallinen", cleaned) if cleaned else ("hyvinvointialue", None))
+
+
+def test_the_form_field_wins_and_a_conflict_names_the_file() -> None:
+    county, local = tuokio.folder_scope("2025-11-12"), tuokio.folder_scope("2025-12-03 Kuhmo")
+    assert tuokio.resolve_scope(None, None, county, "f.xlsx") == ("hyvinvointialue", None)  # version 1: the folder says
+    assert tuokio.resolve_scope(None, None, local, "f.xlsx") == ("paikallinen", "Kuhmo")
+    assert tuokio.resolve_scope("hyvinvointialue", None, county, "f.xlsx") == ("hyvinvointialue", None)
+    assert tuokio.resolve_scope("paikallinen", " KUHMO ", local, "f.xlsx") == ("paikallinen", "Kuhmo")  # case and spacing aside
+    assert tuokio.resolve_scope("paikallinen", None, local, "f.xlsx") == ("paikallinen", "Kuhmo")
+    with pytest.raises(InputFileError, match="koko hyvinvointialueen vuosiarviointiin, mutta se on paikallisen arvioinnin kansiossa") as error:
+        tuokio.resolve_scope("hyvinvointialue", None, local, "raw/tuokio/2025-12-03 Kuhmo/a.xlsx")
+    assert error.value.file == "raw/tuokio/2025-12-03 Kuhmo/a.xlsx" and "--paikallinen NIMI" in error.value.fix
+    with pytest.raises(InputFileError, match="paikalliseen arviointiin 'Kuhmo', mutta se on koko hyvinvointialueen") as error:
+        tuokio.resolve_scope("paikallinen", "Kuhmo", county, "raw/tuokio/2025-11-12/b.xlsx")
+    assert error.value.file == "raw/tuokio/2025-11-12/b.xlsx" and "2025-11-12 Pohjoinen alue" in error.value.fix
+    with pytest.raises(InputFileError, match="arviointiin 'Sotkamo', mutta kansion nimen mukaan arviointi on 'Kuhmo'"):
+        tuokio.resolve_scope("paikallinen", "Sotkamo", local, "c.xlsx")
+
+
+def test_forms_say_which_evaluation_they_are_for(layout: Layout) -> None:
+    root = layout.raw_dir("tuokio")
+    make_form(root / "2025-11-12" / "a.xlsx", ratings=ALL_THREE)  # a county-wide form in the county's folder
+    make_form(root / "2025-12-03 Kuhmo" / "b.xlsx", ratings=ALL_THREE, local_name="Kuhmo")
+    make_form(root / "2025-12-03 Kuhmo" / "c.xlsx", ratings=ALL_THREE, config=v1_config())  # version 1: the folder says
+    data = read(layout)
+    ratings = data.table("tuokio_ratings")
+    by_file = ratings.drop_duplicates("participant").set_index("source_file")[["scope", "evaluation_name"]]
+    assert by_file.loc["raw/tuokio/2025-11-12/a.xlsx"].tolist()[0] == "hyvinvointialue" and pd.isna(by_file.loc["raw/tuokio/2025-11-12/a.xlsx", "evaluation_name"])
+    assert by_file.loc["raw/tuokio/2025-12-03 Kuhmo/b.xlsx"].tolist() == ["paikallinen", "Kuhmo"]
+    assert by_file.loc["raw/tuokio/2025-12-03 Kuhmo/c.xlsx"].tolist() == ["paikallinen", "Kuhmo"]
+    note = data.results["tuokio_ratings"].flagged.set_index("source_file").loc["raw/tuokio/2025-12-03 Kuhmo/c.xlsx", "reason"]
+    assert "ei ole lomaketunnistetta" in note and "päätelty kansion nimestä (paikallinen arviointi 'Kuhmo')" in note
+    # A local form in the county's folder, and a county form in a local folder, stop the run naming the file.
+    make_form(root / "2025-11-12" / "d.xlsx", ratings=ALL_THREE, local_name="Kuhmo")
+    with pytest.raises(InputFileError) as error:
+        read(layout)
+    assert error.value.file == "raw/tuokio/2025-11-12/d.xlsx" and "paikalliseen arviointiin 'Kuhmo'" in error.value.problem
+    (root / "2025-11-12" / "d.xlsx").unlink()
+    make_form(root / "2025-12-03 Kuhmo" / "e.xlsx", ratings=ALL_THREE)
+    with pytest.raises(InputFileError) as error:
+        read(layout)
+    assert error.value.file == "raw/tuokio/2025-12-03 Kuhmo/e.xlsx" and "koko hyvinvointialueen vuosiarviointiin" in error.value.problem
+
+
+def test_a_form_of_version_2_without_its_identity_is_not_read(layout: Layout) -> None:
+    path = make_form(layout.raw_dir("tuokio") / "2025-11-12" / "a.xlsx", ratings=ALL_THREE)
+    workbook = load_workbook(path)
+    meta = workbook["meta"]
+    for row in meta.iter_rows(min_col=1, max_col=2):
+        if row[0].value == "form_id":
+            row[1].value = None
+    workbook.save(path)
+    with pytest.raises(InputFileError, match="puuttuu lomaketunniste"):
+        read(layout)
+
+
+# --- form identity: copies and respondents --------------------------------------------------------
+
+
+def test_two_forms_with_the_same_answers_are_two_respondents(layout: Layout) -> None:
+    folder = layout.raw_dir("tuokio") / "2025-11-12"
+    make_form(folder / "a.xlsx", actor="Kunta", role="sihteeri", ratings=ALL_THREE)  # own blank form: own id
+    make_form(folder / "b.xlsx", actor="Kunta", role="sihteeri", ratings=ALL_THREE)  # another blank form, identical answers
+    data = read(layout)
+    ratings = data.table("tuokio_ratings")
+    assert ratings["participant"].nunique() == 2 and ratings["form_id"].nunique() == 2
+    assert data.results["tuokio_ratings"].rejected.empty and data.results["tuokio_ratings"].skipped.empty
+    assert data.results["tuokio_ratings"].flagged.empty
+    scores = scoring.criterion_scores(ratings, data.table("tuokio_agreed"), CONFIG)
+    assert scores["respondents"].unique().tolist() == [2] and scores["n_ratings"].unique().tolist() == [2]
+
+
+def test_a_copied_file_is_read_once(layout: Layout) -> None:
+    folder = layout.raw_dir("tuokio") / "2025-11-12"
+    make_form(folder / "a.xlsx", actor="Kunta", ratings=ALL_THREE)
+    shutil.copyfile(folder / "a.xlsx", folder / "a - kopio.xlsx")
+    data = read(layout)
+    result = data.results["tuokio_ratings"]
+    assert data.table("tuokio_ratings")["participant"].unique().tolist() == ["raw/tuokio/2025-11-12/a.xlsx:Arviointi"]
+    assert result.rejected.empty
+    assert result.skipped.groupby(["source_file", "kind"]).size().to_dict() == {("raw/tuokio/2025-11-12/a - kopio.xlsx", "duplicate"): 6}
+    flag = result.flagged.iloc[0]
+    assert (flag["source_file"], flag["flag"]) == ("raw/tuokio/2025-11-12/a - kopio.xlsx", "tuokio_duplicate_form")
+    assert "täsmälleen sama kuin raw/tuokio/2025-11-12/a.xlsx" in flag["reason"]
+    assert all(a.balanced for a in result.accounts)
+
+
+def test_forms_without_an_id_keep_the_content_rule(layout: Layout) -> None:
+    folder = layout.raw_dir("tuokio") / "2025-11-12"
+    old = v1_config()
+    make_form(folder / "a.xlsx", actor="Kunta", ratings=ALL_THREE, config=old)
+    make_form(folder / "b.xlsx", actor="Kunta", ratings=ALL_THREE, config=old, marker="b")  # no id: cannot be told from a copy (marker: not the same bytes)
+    data = read(layout)
+    result = data.results["tuokio_ratings"]
+    assert data.table("tuokio_ratings")["participant"].nunique() == 1
+    assert data.table("tuokio_ratings")["form_id"].isna().all()
+    reasons = result.rejected.loc[result.rejected["source_file"] == "raw/tuokio/2025-11-12/b.xlsx", "reason"]
+    assert len(reasons) == 6 and "samat kuin lomakkeella raw/tuokio/2025-11-12/a.xlsx:Arviointi" in reasons.iloc[0]
+    assert "ei ole lomaketunnistetta" in reasons.iloc[0]
+    # Each version 1 form is flagged as read by the older rules (no form id, scope from the folder).
+    older = result.flagged.loc[result.flagged["flag"] == "tuokio_older_template"]
+    assert older["source_file"].tolist() == ["raw/tuokio/2025-11-12/a.xlsx"]  # b's flags go with its rejected copy
+    assert "kaksoiskappaleet vastausten perusteella" in older["reason"].iloc[0]
+
+
+def test_the_same_form_in_another_evaluation_is_not_a_copy(layout: Layout) -> None:
+    root = layout.raw_dir("tuokio")
+    template = write_tuokio_template(layout.data / "pohja.xlsx", CONFIG, REGION)
+    make_form(root / "2024-11-14" / "a.xlsx", actor="Kunta", ratings=ALL_THREE, template=template)
+    make_form(root / "2025-11-12" / "a.xlsx", actor="Kunta", ratings=ALL_THREE, template=template, marker="2025")
+    data = read(layout)
+    assert data.table("tuokio_ratings").groupby("year")["participant"].nunique().to_dict() == {2024: 1, 2025: 1}
+    assert data.results["tuokio_ratings"].flagged.empty
+
+
+# --- a later local evaluation leaves the county-wide 2025 figures unchanged ------------------------
+
+# The sample's county-wide 2025 evaluation (12.11.2025), from a run without any local evaluation.
+# Sums of the 2025 ratings per criterion (kept ratings / rated count): osallistuminen 48/17 (lomake_04's
+# "6" rejected, one "ei arvioitu"), vuorovaikutus 53/18, tavoitteellisuus 60/18, rakenteet 62/18,
+# tiedon hyödyntäminen 44/18, johdon tuki 44/15. Score 0–100 = (mean - 1) / (5 - 1) * 100.
+MEANS_2025 = {
+    "osallistuminen": 48 / 17, "vuorovaikutus": 53 / 18, "tavoitteellisuus": 60 / 18,
+    "rakenteet": 62 / 18, "tiedon_hyodyntaminen": 44 / 18, "johdon_tuki": 44 / 15,
+}
+EXPECTED_2025 = {
+    "tuokio_osallistuminen": 45.588235294117645,  # (48/17 - 1) * 25
+    "tuokio_vuorovaikutus": 48.611111111111114,  # (53/18 - 1) * 25
+    "tuokio_tavoitteellisuus": 58.333333333333336,  # (60/18 - 1) * 25
+    "tuokio_rakenteet": 61.111111111111114,  # (62/18 - 1) * 25
+    "tuokio_tiedon_hyodyntaminen": 36.111111111111114,  # (44/18 - 1) * 25
+    "tuokio_johdon_tuki": 48.333333333333336,  # (44/15 - 1) * 25
+    "tuokio_index": 49.68137254901961,  # (mean of the six means - 1) * 25; the means sum to 17.923529411764708
+    "tuokio_respondents": 18.0,  # 19 forms, "lomake_11 - kopio" a copy
+}
+KUHMO = "2025-12-03 Kuhmo"
+
+
+@pytest.fixture(scope="module")
+def with_local(tmp_path_factory: pytest.TempPathFactory) -> tuple[DatasetOutput, DatasetOutput]:
+    """The sample data read as it is, and with a local evaluation "2025-12-03 Kuhmo" added: three
+    forms rated at the top stage and a summary with a goal and a follow-up of its own."""
+    runs = []
+    for with_kuhmo in (False, True):
+        root = tmp_path_factory.mktemp("kuhmo" if with_kuhmo else "plain")
+        shutil.copytree(ROOT / "data" / "raw" / "tuokio", root / "raw" / "tuokio")
+        if with_kuhmo:
+            top = {c.id: CONFIG.stage(CONFIG.n_stages).label for c in CONFIG.criteria}
+            for number, actor in enumerate(["Kunta", "Järjestö", "Hyvinvointialue"], start=1):
+                make_form(root / "raw" / "tuokio" / KUHMO / f"lomake_{number}.xlsx", actor=actor, ratings=top, local_name="Kuhmo")
+            make_form(root / "raw" / "tuokio" / KUHMO / "yhteenveto.xlsx", actor=None, local_name="Kuhmo",
+                      goals=[{"goal": "Kuntafoorumi", "status": "Suunniteltu"}],
+                      followups=[{"previous_number": 1, "status": "Luovuttu", "notes": "paikallinen seuranta"}])
+        layout = Layout(root, root / "reports")
+        runs.append(tuokio.clean(tuokio.list_files(layout.raw_dir("tuokio")), CleaningContext(layout, SETTINGS)))
+    return runs[0], runs[1]
+
+
+def test_a_local_evaluation_leaves_the_county_wide_2025_figures_unchanged(with_local: tuple[DatasetOutput, DatasetOutput]) -> None:
+    plain, kuhmo = with_local
+    assert sum(MEANS_2025.values()) == pytest.approx(17.923529411764708)  # 2.8235 + 2.9444 + 3.3333 + 3.4444 + 2.4444 + 2.9333
+    for data in (plain, kuhmo):
+        found = scoring.indicators(data.all_tables(), SETTINGS).indicators
+        values = found.loc[found["period"] == "2025"].set_index("indicator")["value"].to_dict()
+        assert values == pytest.approx(EXPECTED_2025)
+        assert values["tuokio_index"] == pytest.approx((sum(MEANS_2025.values()) / 6 - 1) * 25)
+    # Every year's indicators, not only 2025's, are exactly those of the run without the local evaluation.
+    pd.testing.assert_frame_equal(scoring.indicators(kuhmo.all_tables(), SETTINGS).indicators,
+                                  scoring.indicators(plain.all_tables(), SETTINGS).indicators)
+    assert kuhmo.years == [2024, 2025]
+    ratings, agreed, goals, followups = report.processed_tables(kuhmo.all_tables())
+    assert scoring.latest_evaluation(2025, ratings, agreed, goals) == pd.Timestamp("2025-11-12")
+    # The 2024 goals keep the statuses reported on 12.11.2025 (the local follow-up "Luovuttu" is not the county's).
+    status = scoring.previous_goal_status(goals, followups, pd.Timestamp("2025-11-12"))
+    assert status["goal_number"].tolist() == [1, 2, 3, 4, 5]
+    assert status["status_now"].tolist()[:3] + status["status_now"].tolist()[4:] == ["Toteutunut", "Osittain toteutunut", "Käynnissä", "Osittain toteutunut"]
+    assert pd.isna(status["status_now"].iloc[3])
+    table = report.previous_goals_table(status, CONFIG)
+    assert table["Huomiot"].iloc[3] == "ei raportoitu tämän vuoden seurannassa"
+    # The county's 2025 goals are the four of 12.11.2025; a later county evaluation follows them up, not Kuhmo's.
+    assert len(report.goals_table(goals, pd.Timestamp("2025-11-12"), CONFIG)) == 4
+    assert scoring.previous_evaluation(pd.Timestamp("2026-11-01"), goals, followups) == pd.Timestamp("2025-11-12")
+    # The local evaluation appears on its own: 3 respondents, every rating 5 -> mean 5, (5 - 1) / 4 * 100 = 100.
+    local = scoring.local_evaluations(ratings, agreed, CONFIG)
+    assert local[["evaluation_date", "evaluation_name", "respondents", "index_mean", "index_0_100", "stage"]].values.tolist() == [
+        [pd.Timestamp("2025-12-03"), "Kuhmo", 3, 5.0, 100.0, 5],
+    ]
+    assert report.local_evaluations_table(local, 2025, CONFIG).values.tolist() == [["3.12.2025", "Kuhmo", 3, "100", "5,00"]]
+    assert scoring.local_evaluations(*report.processed_tables(plain.all_tables())[:2], CONFIG).empty
+
+
+def test_sample_forms_have_their_own_ids_and_the_copies_share_them(sample: tuple[Path, Path]) -> None:
+    ids = {}
+    for path in sorted((sample[0] / "raw" / "tuokio").rglob("*.xlsx")):
+        meta = {row[0]: row[1] for row in load_workbook(path)["meta"].iter_rows(max_col=2, values_only=True) if row[0]}
+        assert meta["scope"] == "hyvinvointialue" and meta["scope_name"] is None
+        ids[f"{path.parent.name}/{path.name}"] = meta["form_id"]
+    assert ids["2024-11-14/lomake_03.xlsx"] == ids["2024-11-14/lomake_03_uudelleen.xlsx"]
+    assert ids["12.11.2025/lomake_11.xlsx"] == ids["12.11.2025/lomake_11 - kopio.xlsx"]
+    assert len(ids) == 38 and len(set(ids.values())) == 36  # 17 + 1 summary in 2024, 19 + 1 in 2025; two are copies
+    # The committed sample is the generator's output.
+    committed = _bytes(ROOT / "data" / "raw" / "tuokio")
+    generated = _bytes(sample[0] / "raw" / "tuokio")
+    assert {k: v for k, v in committed.items() if k.endswith(".xlsx")} == generated
 
 
 def test_processed_tables_fill_in_missing_tables() -> None:
@@ -675,9 +995,16 @@ def test_sample_reads_back_with_its_planted_problems(sample: tuple[Path, Path]) 
     assert rejected.loc[rejected["value"].isin(["4,5", "6"]), "source_file"].tolist() == [
         "raw/tuokio/2024-11-14/lomake_09.xlsx", "raw/tuokio/12.11.2025/lomake_04.xlsx",
     ]
-    duplicates = rejected.loc[rejected["reason"].str.startswith("kaksoiskappale"), "source_file"].unique().tolist()
-    assert duplicates == ["raw/tuokio/2024-11-14/lomake_03_uudelleen.xlsx", "raw/tuokio/12.11.2025/lomake_11 - kopio.xlsx"]
-    assert sorted(data.results["tuokio_ratings"].flagged["flag"]) == ["tuokio_actor_type_missing", "tuokio_missing_rating"]
+    # The two copies are skipped as duplicates (they used to be rejected) and flagged with the file they copy:
+    # lomake_03_uudelleen is the same form (same form id) with the same answers, "lomake_11 - kopio" the same file.
+    skipped = data.results["tuokio_ratings"].skipped
+    duplicates = skipped.loc[skipped["kind"] == "duplicate"].groupby("source_file").size().to_dict()
+    assert duplicates == {"raw/tuokio/2024-11-14/lomake_03_uudelleen.xlsx": 6, "raw/tuokio/12.11.2025/lomake_11 - kopio.xlsx": 6}
+    flagged = data.results["tuokio_ratings"].flagged
+    copies = flagged.loc[flagged["flag"] == "tuokio_duplicate_form"].set_index("source_file")["reason"]
+    assert "kuin lomakkeella raw/tuokio/2024-11-14/lomake_03.xlsx:Arviointi" in copies["raw/tuokio/2024-11-14/lomake_03_uudelleen.xlsx"]
+    assert "täsmälleen sama kuin raw/tuokio/12.11.2025/lomake_11.xlsx" in copies["raw/tuokio/12.11.2025/lomake_11 - kopio.xlsx"]
+    assert sorted(flagged["flag"]) == ["tuokio_actor_type_missing", "tuokio_duplicate_form", "tuokio_duplicate_form", "tuokio_missing_rating"]
     assert all(a.balanced for a in data.results["tuokio_ratings"].accounts)
     assert data.table("tuokio_goals").groupby("year").size().to_dict() == {2024: 5, 2025: 4}
     status = scoring.previous_goal_status(data.table("tuokio_goals"), data.table("tuokio_goal_followups"), pd.Timestamp("2025-11-12"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,8 +15,8 @@ from openpyxl import load_workbook
 
 from kainuu_metrics.datasets import tuokio
 from kainuu_metrics.datasets.tuokio.config import EXAMPLE
-from kainuu_metrics.datasets.tuokio.template import SCALE_NAME, build_tuokio_workbook, write_blank_form, write_tuokio_template
-from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.datasets.tuokio.template import SCALE_NAME, build_tuokio_workbook, write_blank_form, write_blank_forms, write_tuokio_template
+from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.indicators import tuokio as scoring
 from kainuu_metrics.paths import CONFIG_DIR, Layout
 from kainuu_metrics.settings import load_settings
@@ -77,13 +78,73 @@ def test_an_existing_file_is_not_overwritten(template: Path) -> None:
     assert write_tuokio_template(template, CONFIG, "Kainuun", overwrite=True) == template
 
 
+def meta_of(path_or_workbook) -> dict[str, object]:
+    workbook = load_workbook(path_or_workbook) if isinstance(path_or_workbook, Path) else path_or_workbook
+    return {row[0]: row[1] for row in workbook["meta"].iter_rows(max_col=2, values_only=True) if row[0]}
+
+
 def test_meta_sheet_names_the_template(template: Path) -> None:
-    workbook = load_workbook(template)
-    meta = {row[0]: row[1] for row in workbook["meta"].iter_rows(max_col=2, values_only=True) if row[0]}
+    meta = meta_of(template)
     assert meta["template_id"] == "kainuu-yhteistyo-tuokio"
-    assert meta["template_version"] == CONFIG.template_version
+    assert meta["template_version"] == CONFIG.template_version == 2
     assert meta["scale_stages"] == CONFIG.n_stages
     assert meta["criteria"].split(",") == [c.id for c in CONFIG.criteria]
+    # The form's identity: a random id of 32 hex digits, and the county-wide yearly evaluation by default.
+    assert re.fullmatch(r"[0-9a-f]{32}", meta["form_id"])
+    assert (meta["scope"], meta["scope_name"]) == ("hyvinvointialue", None)
+
+
+def test_every_form_gets_its_own_id_and_a_local_one_its_name(tmp_path: Path) -> None:
+    first, second = build_tuokio_workbook(CONFIG, "Kainuun"), build_tuokio_workbook(CONFIG, "Kainuun")
+    assert meta_of(first)["form_id"] != meta_of(second)["form_id"]
+    assert meta_of(build_tuokio_workbook(CONFIG, "Kainuun", form_id="ab" * 16))["form_id"] == "ab" * 16
+    local = build_tuokio_workbook(CONFIG, "Kainuun", local_name="  Pohjoinen   alue ")
+    assert (meta_of(local)["scope"], meta_of(local)["scope_name"]) == ("paikallinen", "Pohjoinen alue")
+    texts = [c for row in local["Ohjeet"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert local["Ohjeet"]["A4"].value.startswith("Paikallinen arviointi: Pohjoinen alue. Sen tulokset raportoidaan erikseen")
+    assert any("data/raw/tuokio/2025-12-03 Pohjoinen alue/" in t for t in texts)
+    assert local["Arviointi"]["B1"].value == "Yhteistyö-Tuokio – arviointi (Pohjoinen alue, paikallinen arviointi)"
+    county = build_tuokio_workbook(CONFIG, "Kainuun")
+    assert county["Ohjeet"]["A4"].value == "Koko hyvinvointialueen vuosittainen Yhteistyö-Tuokio-arviointi."
+    assert county["Arviointi"]["B1"].value == "Yhteistyö-Tuokio – arviointi"
+    with pytest.raises(ValueError, match="nimi puuttuu"):
+        build_tuokio_workbook(CONFIG, "Kainuun", local_name="  ")
+    import yaml
+
+    raw = yaml.safe_load((CONFIG_DIR / "tuokio.yaml").read_text(encoding="utf-8"))
+    raw["template"] = {**raw["template"], "version": 1, "readable_versions": [1]}
+    version_1 = tuokio.TuokioConfig.model_validate(raw)
+    assert "form_id" not in meta_of(build_tuokio_workbook(version_1, "Kainuun"))  # version 1 forms carry no identity
+    with pytest.raises(ConfigError, match="ei tunne paikallisia arviointeja"):
+        build_tuokio_workbook(version_1, "Kainuun", local_name="Pohjoinen alue")
+
+
+def test_several_forms_at_once_each_with_its_own_id(tmp_path: Path) -> None:
+    written = write_blank_forms(tmp_path / "lomake", SETTINGS, count=3, local_name="Pohjoinen alue")
+    assert [p.name for p in written] == ["lomake_01.xlsx", "lomake_02.xlsx", "lomake_03.xlsx"]
+    metas = [meta_of(p) for p in written]
+    assert len({m["form_id"] for m in metas}) == 3
+    assert {(m["scope"], m["scope_name"]) for m in metas} == {("paikallinen", "Pohjoinen alue")}
+    with pytest.raises(InputFileError, match="tiedosto on jo olemassa"):
+        write_blank_forms(tmp_path / "lomake.xlsx", SETTINGS, count=4)  # _01.._03 exist: nothing is written
+    assert not (tmp_path / "lomake_04.xlsx").exists()
+    assert [p.name for p in write_blank_forms(tmp_path / "yksi.xlsx", SETTINGS)] == ["yksi.xlsx"]
+
+
+def test_the_command_line_writes_forms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kainuu_metrics.cli import main
+
+    assert main(["template", "tuokio", str(tmp_path / "kunta.xlsx"), "--kpl", "2", "--paikallinen", "Pohjoinen alue",
+                 "--config", str(CONFIG_DIR)]) == 0
+    assert "2 lomaketta kirjoitettu (paikalliseen arviointiin 'Pohjoinen alue')" in capsys.readouterr().out
+    assert meta_of(tmp_path / "kunta_02.xlsx")["scope_name"] == "Pohjoinen alue"
+    assert main(["template", "tuokio", str(tmp_path / "vuosi.xlsx"), "--config", str(CONFIG_DIR)]) == 0
+    assert "Lomakepohja kirjoitettu (koko hyvinvointialueen vuosiarviointiin)" in capsys.readouterr().out
+    assert main(["template", "tuokio", str(tmp_path / "vuosi.xlsx"), "--config", str(CONFIG_DIR)]) == 2  # exists
+    assert "tiedosto on jo olemassa" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["template", "tuokio", str(tmp_path / "x.xlsx"), "--kpl", "0"])
+    assert "lomakkeita voi kirjoittaa kerralla 1–500" in capsys.readouterr().err
 
 
 def test_drop_downs_list_the_configured_values(template: Path) -> None:

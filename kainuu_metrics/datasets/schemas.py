@@ -102,6 +102,9 @@ PREMISES = {
 TUOKIO_RATINGS = {
     "evaluation_date": "datetime64[ns]",  # from the folder name data/raw/tuokio/<date>/
     "year": "int64",
+    "scope": "str",  # hyvinvointialue (the county-wide yearly evaluation) | paikallinen (a local one)
+    "evaluation_name": "str",  # a local evaluation's name (its folder's name after the date); missing when county-wide
+    "form_id": "str",  # the form's identity written by the template (version 2 on); missing on older forms
     "participant": "str",  # "<source_file>:<sheet>"; no names are asked
     "actor_type": "str",  # hyvinvointialue | järjestö | kunta | muu, or missing
     "role": "str",  # free text, never published
@@ -121,6 +124,8 @@ TUOKIO_RATINGS = {
 TUOKIO_AGREED = {
     "evaluation_date": "datetime64[ns]",
     "year": "int64",
+    "scope": "str",
+    "evaluation_name": "str",
     "criterion": "str",
     "agreed_rating": "Int64",  # missing when the meeting agreed no rating
     "answer_status": "str",
@@ -136,6 +141,8 @@ TUOKIO_AGREED = {
 TUOKIO_GOALS = {
     "evaluation_date": "datetime64[ns]",
     "year": "int64",
+    "scope": "str",
+    "evaluation_name": "str",
     "goal_number": "int64",  # the row number printed on the form (1, 2, ...)
     "goal": "str",
     "action": "str",
@@ -153,6 +160,8 @@ TUOKIO_GOALS = {
 TUOKIO_GOAL_FOLLOWUPS = {
     "evaluation_date": "datetime64[ns]",
     "year": "int64",
+    "scope": "str",
+    "evaluation_name": "str",
     "previous_goal_number": "Int64",
     "goal": "str",
     "status": "str",

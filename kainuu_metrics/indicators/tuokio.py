@@ -1,7 +1,12 @@
 """Yhteistyö-Tuokio scoring and indicators (pure): criterion scores, the overall index, answer
 distributions, actor-type comparisons with small groups pooled and small cells suppressed, the
-previous goals' status, and the tidy indicators tuokio_index, tuokio_<criterion> and
-tuokio_respondents. The method is described in kainuu_metrics.datasets.tuokio.
+previous goals' status, local evaluations listed on their own, and the tidy indicators
+tuokio_index, tuokio_<criterion> and tuokio_respondents. The method is described in
+kainuu_metrics.datasets.tuokio.
+
+Every function here works on one series of evaluations: the county-wide yearly evaluations
+(the default) or, with `evaluation_name`, one local evaluation's. Local evaluations never enter
+the county-wide figures, the yearly indicators or the county-wide goal follow-up.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from kainuu_metrics.datasets.base import Derived
 from kainuu_metrics.datasets.schemas import TUOKIO_RATINGS, conform
 from kainuu_metrics.datasets.tuokio.clean import evaluation_dates, evaluation_years
 from kainuu_metrics.datasets.tuokio.config import INDEX_UNITS, NO_ANSWER, NOT_ASSESSED, TuokioConfig, load_tuokio_config
+from kainuu_metrics.datasets.tuokio.scope import LOCAL, in_series
 from kainuu_metrics.datasets.tuokio.values import text_key
 from kainuu_metrics.indicators.table import COUNT, rows, tidy
 from kainuu_metrics.settings import Settings
@@ -50,14 +56,16 @@ def to_0_100(mean: float | None, n_stages: int) -> float | None:
     return (mean - 1) / (n_stages - 1) * 100
 
 
-def latest_evaluation(year: int, *tables: pd.DataFrame) -> pd.Timestamp | None:
-    """The year's latest evaluation date, or None when the year has none."""
-    dates = [d for d in evaluation_dates(*tables) if d.year == year]
+def latest_evaluation(year: int, *tables: pd.DataFrame, evaluation_name: str | None = None) -> pd.Timestamp | None:
+    """The year's latest county-wide evaluation date (or of the local evaluation
+    `evaluation_name`), or None when the year has none."""
+    dates = [d for d in evaluation_dates(*(in_series(t, evaluation_name) for t in tables)) if d.year == year]
     return dates[-1] if dates else None
 
 
-def previous_evaluation(date: pd.Timestamp, *tables: pd.DataFrame) -> pd.Timestamp | None:
-    earlier = [d for d in evaluation_dates(*tables) if d < date]
+def previous_evaluation(date: pd.Timestamp, *tables: pd.DataFrame, evaluation_name: str | None = None) -> pd.Timestamp | None:
+    """The county-wide evaluation (or the local evaluation `evaluation_name`) before `date`."""
+    earlier = [d for d in evaluation_dates(*(in_series(t, evaluation_name) for t in tables)) if d < date]
     return earlier[-1] if earlier else None
 
 
@@ -84,9 +92,11 @@ SCORES = {
 }
 
 
-def criterion_scores(ratings: pd.DataFrame, agreed: pd.DataFrame, config: TuokioConfig) -> pd.DataFrame:
-    """Per evaluation and criterion: counts, mean, median, spread, stage, agreed rating and the
-    change from the previous evaluation."""
+def criterion_scores(ratings: pd.DataFrame, agreed: pd.DataFrame, config: TuokioConfig, evaluation_name: str | None = None) -> pd.DataFrame:
+    """Per county-wide evaluation (or per evaluation of the local series `evaluation_name`) and
+    criterion: counts, mean, median, spread, stage, agreed rating and the change from the
+    previous evaluation of the same series."""
+    ratings, agreed = in_series(ratings, evaluation_name), in_series(agreed, evaluation_name)
     rows = []
     dates = evaluation_dates(ratings, agreed)
     for i, date in enumerate(dates):
@@ -171,8 +181,9 @@ def evaluation_index(scores: pd.DataFrame, config: TuokioConfig) -> pd.DataFrame
 
 
 def rating_distribution(ratings: pd.DataFrame, config: TuokioConfig) -> pd.DataFrame:
-    """Per evaluation, criterion and answer (each stage, then "ei arvioitu"): count and share of
-    the answers given (blank answers left out). Every stage is listed, also with count 0."""
+    """Per county-wide evaluation, criterion and answer (each stage, then "ei arvioitu"): count
+    and share of the answers given (blank answers left out). Every stage is listed, also with count 0."""
+    ratings = in_series(ratings)
     rows = []
     for date in evaluation_dates(ratings):
         r = ratings.loc[ratings["evaluation_date"] == date]
@@ -224,10 +235,11 @@ def actor_groups(participants: pd.DataFrame, config: TuokioConfig) -> dict[str, 
 
 
 def actor_type_means(ratings: pd.DataFrame, config: TuokioConfig) -> pd.DataFrame:
-    """Per evaluation, criterion and actor group: respondents, ratings and mean.
+    """Per county-wide evaluation, criterion and actor group: respondents, ratings and mean.
 
     A criterion's group means are all left out (suppressed) when any group has fewer ratings
     than `min_group_size` for it, so that the missing one cannot be derived from the others."""
+    ratings = in_series(ratings)
     rows = []
     for date in evaluation_dates(ratings):
         r = ratings.loc[ratings["evaluation_date"] == date]
@@ -279,11 +291,17 @@ def actor_type_divergence(means: pd.DataFrame, config: TuokioConfig) -> pd.DataF
     return out.astype({"highest_mean": "float64", "lowest_mean": "float64", "difference": "float64", "divergent": "boolean", "ngo_minus_county": "float64"})
 
 
-def previous_goal_status(goals: pd.DataFrame, followups: pd.DataFrame, date: pd.Timestamp) -> pd.DataFrame:
-    """The previous evaluation's goals with the status reported at `date` (matched by goal
-    number, else by the goal's text); follow-up rows that match no goal are listed after them."""
+def previous_goal_status(goals: pd.DataFrame, followups: pd.DataFrame, date: pd.Timestamp, evaluation_name: str | None = None) -> pd.DataFrame:
+    """The previous county-wide evaluation's goals with the status reported in the county-wide
+    evaluation at `date` (matched by goal number, else by the goal's text); follow-up rows that
+    match no goal are listed after them. Local evaluations are neither the previous evaluation
+    nor the follow-up (with `evaluation_name`: the same within that local series).
+
+    `in_previous` tells a goal of the previous summary (its status missing from this follow-up
+    when not `matched`) from a follow-up row that names no goal of the previous summary."""
+    goals, followups = in_series(goals, evaluation_name), in_series(followups, evaluation_name)
     previous = previous_evaluation(date, goals, followups)
-    columns = ["goal_number", "goal", "action", "criterion", "owner", "deadline", "status_then", "status_now", "notes", "matched"]
+    columns = ["goal_number", "goal", "action", "criterion", "owner", "deadline", "status_then", "status_now", "notes", "matched", "in_previous"]
     if previous is None:
         return pd.DataFrame(columns=columns)
     old = goals.loc[goals["evaluation_date"] == previous].sort_values("goal_number")
@@ -304,15 +322,57 @@ def previous_goal_status(goals: pd.DataFrame, followups: pd.DataFrame, date: pd.
             "status_now": None if report is None else report["status"],
             "notes": None if report is None else report["notes"],
             "matched": report is not None,
+            "in_previous": True,
         })
     for index, report in reports.iterrows():
         if index not in used:
             rows.append({
                 "goal_number": report["previous_goal_number"], "goal": report["goal"], "action": None, "criterion": None,
                 "owner": None, "deadline": None, "status_then": None, "status_now": report["status"], "notes": report["notes"],
-                "matched": False,
+                "matched": False, "in_previous": False,
             })
-    return pd.DataFrame(rows, columns=columns).astype({"goal_number": "Int64", "matched": "bool"})
+    return pd.DataFrame(rows, columns=columns).astype({"goal_number": "Int64", "matched": "bool", "in_previous": "bool"})
+
+
+LOCAL_COLUMNS = {
+    "evaluation_date": "datetime64[ns]",
+    "year": "int64",
+    "evaluation_name": "str",
+    "respondents": "int64",
+    "criteria_rated": "int64",
+    "index_mean": "float64",  # missing when fewer than min_group_size respondents
+    "index_0_100": "float64",
+    "stage": "Int64",
+    "suppressed": "bool",  # fewer than min_group_size respondents: no index shown
+}
+
+
+def local_evaluations(ratings: pd.DataFrame, agreed: pd.DataFrame, config: TuokioConfig) -> pd.DataFrame:
+    """Every local evaluation (by date and name, oldest first): respondents and the overall index,
+    computed as for the county-wide evaluation but from that evaluation's forms only. The index
+    is left out (suppressed) when the evaluation has fewer than `min_group_size` respondents,
+    since it would show a single respondent's ratings."""
+    keys = sorted({
+        (pd.Timestamp(d), str(n))
+        for table in (ratings, agreed) if "scope" in table
+        for d, n in table.loc[table["scope"] == LOCAL, ["evaluation_date", "evaluation_name"]].itertuples(index=False)
+    })
+    rows = []
+    for date, name in keys:
+        scores = criterion_scores(ratings, agreed, config, evaluation_name=name)
+        index = evaluation_index(scores.loc[scores["evaluation_date"] == date], config)
+        found = index.iloc[0] if not index.empty else None
+        respondents = 0 if found is None else int(found["respondents"])
+        suppressed = respondents < config.min_group_size
+        rows.append({
+            "evaluation_date": date, "year": date.year, "evaluation_name": name, "respondents": respondents,
+            "criteria_rated": 0 if found is None else int(found["criteria_rated"]),
+            "index_mean": None if suppressed or found is None else found["index_mean"],
+            "index_0_100": None if suppressed or found is None else found["index_0_100"],
+            "stage": None if suppressed or found is None else found["stage"],
+            "suppressed": suppressed,
+        })
+    return conform(pd.DataFrame(rows, columns=list(LOCAL_COLUMNS)), LOCAL_COLUMNS)
 
 
 # --- indicators --------------------------------------------------------------------------------
@@ -320,7 +380,9 @@ def previous_goal_status(goals: pd.DataFrame, followups: pd.DataFrame, date: pd.
 
 def tuokio_indicators(ratings: pd.DataFrame, config: TuokioConfig, region_code: str) -> pd.DataFrame:
     """tuokio_index, tuokio_<criterion> and tuokio_respondents per evaluation year (the year's
-    latest evaluation), for the region, in the unit `reporting.index_published` names."""
+    latest county-wide evaluation; local evaluations never count), for the region, in the unit
+    `reporting.index_published` names."""
+    ratings = in_series(ratings)
     empty_agreed = pd.DataFrame(columns=["evaluation_date", "criterion", "agreed_rating"])
     scores = criterion_scores(ratings, empty_agreed, config)
     index = evaluation_index(scores, config)

@@ -1,7 +1,8 @@
 """Yhteistyö-Tuokio report tables and charts in Finnish (pure; the notebook only shows these).
 
 The scores come from kainuu_metrics.indicators.tuokio; the tables read the processed tables
-(`processed_tables`).
+(`processed_tables`). Every table of one evaluation shows the county-wide evaluation; local
+evaluations are listed on their own (`local_evaluations_table`), never mixed in.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from plotly.colors import sample_colorscale
 from kainuu_metrics import formatting
 from kainuu_metrics.datasets.schemas import TUOKIO_AGREED, TUOKIO_GOAL_FOLLOWUPS, TUOKIO_GOALS, TUOKIO_RATINGS, conform
 from kainuu_metrics.datasets.tuokio.config import TuokioConfig
+from kainuu_metrics.datasets.tuokio.scope import in_series
 from kainuu_metrics.report.charts import OKABE_ITO, format_number
 
 
@@ -163,7 +165,9 @@ def divergence_table(divergence: pd.DataFrame, date: pd.Timestamp) -> pd.DataFra
 
 
 def goals_table(goals: pd.DataFrame, date: pd.Timestamp, config: TuokioConfig) -> pd.DataFrame:
-    g = goals.loc[goals["evaluation_date"] == date].sort_values("goal_number")
+    """The county-wide evaluation's development goals."""
+    g = in_series(goals)
+    g = g.loc[g["evaluation_date"] == date].sort_values("goal_number")
     names = config.criterion_names
     return pd.DataFrame({
         "Nro": g["goal_number"].to_numpy(),
@@ -176,6 +180,20 @@ def goals_table(goals: pd.DataFrame, date: pd.Timestamp, config: TuokioConfig) -
     })
 
 
+NOT_FOLLOWED_UP = "ei raportoitu tämän vuoden seurannassa"
+NOT_IN_PREVIOUS = "ei löydy edellisestä yhteenvedosta"
+
+
+def _followup_note(notes: object, matched: bool, in_previous: bool) -> str | None:
+    """What the follow-up says of a goal: its notes; for a goal of the previous summary whose
+    status this year's follow-up leaves out, that; for a follow-up row that names no goal of
+    the previous summary, that (before its notes)."""
+    text = notes if isinstance(notes, str) else None
+    if in_previous:
+        return text if matched else NOT_FOLLOWED_UP
+    return f"{NOT_IN_PREVIOUS}; {text}" if text else NOT_IN_PREVIOUS
+
+
 def previous_goals_table(status: pd.DataFrame, config: TuokioConfig) -> pd.DataFrame:
     names = config.criterion_names
     return pd.DataFrame({
@@ -185,13 +203,14 @@ def previous_goals_table(status: pd.DataFrame, config: TuokioConfig) -> pd.DataF
         "Vastuutaho": status["owner"].to_numpy(),
         "Aikataulu": status["deadline"].to_numpy(),
         "Tila nyt": [s if isinstance(s, str) else "ei raportoitu" for s in status["status_now"]],
-        "Huomiot": [n if isinstance(n, str) else (None if m else "ei löydy edellisestä yhteenvedosta") for n, m in zip(status["notes"], status["matched"])],
+        "Huomiot": [_followup_note(n, bool(m), bool(p)) for n, m, p in zip(status["notes"], status["matched"], status["in_previous"])],
     })
 
 
 def agreed_texts_table(agreed: pd.DataFrame, date: pd.Timestamp, config: TuokioConfig) -> pd.DataFrame:
-    """The meeting's agreed summary per criterion (the only free text published by default)."""
-    a = agreed.loc[agreed["evaluation_date"] == date].set_index("criterion")
+    """The county-wide meeting's agreed summary per criterion (the only free text published by default)."""
+    a = in_series(agreed)
+    a = a.loc[a["evaluation_date"] == date].set_index("criterion")
     rows = []
     for c in config.criteria:
         if c.id in a.index:
@@ -205,7 +224,8 @@ def participant_texts_table(ratings: pd.DataFrame, date: pd.Timestamp, config: T
     text (not by form); empty unless `publish_participant_texts` is on and the evaluation has
     at least `min_group_size` respondents."""
     columns = ["Kriteeri", "Aihe", "Teksti"]
-    r = ratings.loc[ratings["evaluation_date"] == date]
+    r = in_series(ratings)
+    r = r.loc[r["evaluation_date"] == date]
     if not config.publish_participant_texts or r["participant"].nunique() < config.min_group_size:
         return pd.DataFrame(columns=columns)
     topics = {"strengths": "Vahvuudet", "challenges": "Haasteet", "development_needs": "Kehittämistarpeet"}
@@ -217,6 +237,34 @@ def participant_texts_table(ratings: pd.DataFrame, date: pd.Timestamp, config: T
                 rows.append((order, topic_order, c.name, topic, text))
     rows.sort(key=lambda x: (x[0], x[1], x[4]))
     return pd.DataFrame([x[2:] for x in rows], columns=columns)
+
+
+LOCAL_NOTE = (
+    "Paikalliset arvioinnit (esimerkiksi yhden kunnan tai palvelualueen arviointitilaisuudet) raportoidaan erikseen. "
+    "Ne eivät ole mukana hyvinvointialueen vuosittaisissa tunnusluvuissa, kriteerien keskiarvoissa eivätkä "
+    "edellisen arvioinnin tavoitteiden seurannassa, joka tehdään aina edellisestä koko hyvinvointialueen arvioinnista."
+)
+
+
+def local_evaluations_table(local: pd.DataFrame, year: int, config: TuokioConfig) -> pd.DataFrame:
+    """The year's local evaluations (from indicators.tuokio.local_evaluations): date, name,
+    respondents and the overall index; the index is left out below `min_group_size` respondents."""
+    rows = local.loc[local["year"] == year].sort_values(["evaluation_date", "evaluation_name"])
+    n, size = config.n_stages, config.min_group_size
+    hidden = f"ei näytetä (alle {size} vastaajaa)"
+
+    def shown(value: object, suppressed: bool, decimals: int) -> str:
+        if suppressed:
+            return hidden
+        return "–" if value is None or pd.isna(value) else format_number(value, decimals)
+
+    return pd.DataFrame({
+        "Arviointipäivä": [_fi_date(d) for d in rows["evaluation_date"]],
+        "Arviointi": rows["evaluation_name"].to_numpy(),
+        "Vastauslomakkeita": rows["respondents"].to_numpy(),
+        "Kokonaisindeksi (0–100)": [shown(v, s, 0) for v, s in zip(rows["index_0_100"], rows["suppressed"])],
+        f"Kokonaisindeksi (asteikko 1–{n})": [shown(v, s, 2) for v, s in zip(rows["index_mean"], rows["suppressed"])],
+    }, columns=["Arviointipäivä", "Arviointi", "Vastauslomakkeita", "Kokonaisindeksi (0–100)", f"Kokonaisindeksi (asteikko 1–{n})"])
 
 
 def scale_table(config: TuokioConfig) -> pd.DataFrame:
@@ -243,7 +291,15 @@ def method_note(config: TuokioConfig) -> str:
         "yhdessä vastannut ryhmä). Kriteerin vaihe on keskiarvo pyöristettynä lähimpään vaiheeseen "
         "(puolikkaat ylöspäin, esim. 3,5 → 4). Kokonaisindeksi on kriteerien keskiarvojen keskiarvo; "
         f"0–100-muodossa (keskiarvo − 1) / ({n} − 1) × 100. Tunnuslukutaulukossa indeksi julkaistaan "
-        f"{published}, ja vuoden luku on vuoden viimeisimmän arvioinnin tulos. Keskihajonta on "
+        f"{published}, ja vuoden luku on vuoden viimeisimmän koko hyvinvointialueen arvioinnin tulos. "
+        "Arvioinnin laajuus luetaan lomakkeelta (lomakepohja tehdään joko koko hyvinvointialueen vuosiarviointiin tai "
+        "nimettyyn paikalliseen arviointiin); vanhoilla lomakkeilla se päätellään kansion nimestä: pelkkä päivämäärä "
+        "tarkoittaa koko hyvinvointialueen arviointia ja päivämäärä ja nimi paikallista arviointia. Paikalliset "
+        "arvioinnit raportoidaan erikseen eivätkä ne vaikuta vuoden lukuihin (paikallisen arvioinnin indeksiä ei näytetä, "
+        f"jos vastaajia on alle {size}); edellisen arvioinnin tavoitteita "
+        "seurataan edellisestä koko hyvinvointialueen arvioinnista. Jokaisella lomakkeella on oma tunniste: saman "
+        "lomakkeen kopio (sama tunniste ja samat vastaukset tai täsmälleen sama tiedosto) luetaan kerran, mutta kaksi "
+        "eri lomaketta samoin vastauksin ovat kaksi vastaajaa. Keskihajonta on "
         "otoskeskihajonta. Toimijatahoja, joilla on alle "
         f"{size} vastaajaa, ei näytetä erikseen: ne yhdistetään muihin pieniin ryhmiin (tarvittaessa "
         "myös pienimpään muuhun ryhmään), ja kriteerin ryhmäkeskiarvot jätetään pois, jos jossakin "

@@ -3,7 +3,10 @@
 The forms are made with the package's own template writer (kainuu_metrics.datasets.tuokio.template) and
 filled in with openpyxl, as if participants had filled them in Excel. Everything is invented:
 participants, ratings, texts and goals. The instruction sheet of every form says
-ESIMERKKIAINEISTO.
+ESIMERKKIAINEISTO. Both evaluations are the county-wide yearly ones (folders named by the date
+alone, forms made without --paikallinen). Every form has its own form id, as
+`kainuu-metrics template tuokio --kpl N` writes them; the ids come from a generator seeded
+with FORM_ID_SEED (not from the answers' generator, so the answers stay as they were).
 
 - 14.11.2024, folder "2024-11-14" (ISO name): 16 participants (hyvinvointialue 6, järjestö 7,
   kunta 2, one without an actor type), a summary with agreed ratings and five goals.
@@ -14,20 +17,19 @@ Planted problems (the reader must report them, not crash):
 - 2024 lomake_05: one rating left blank (flagged, counted as "ei vastausta").
 - 2024 lomake_09: rating "4,5" typed into the cell (rejected).
 - 2024: one form without an actor type (flagged; answers kept).
-- 2024 lomake_03_uudelleen: the same answers as lomake_03 sent again (rejected as a duplicate).
+- 2024 lomake_03_uudelleen: the same form (same form id) with the same answers saved and sent
+  again (skipped as a duplicate and flagged).
 - 2025 lomake_04: rating "6" typed into the cell (rejected).
-- 2025 "lomake_11 - kopio": a byte-identical copy of lomake_11 (rejected as a duplicate).
+- 2025 "lomake_11 - kopio": a byte-identical copy of lomake_11 (skipped as a duplicate and flagged).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
-
-from openpyxl import load_workbook
 
 from kainuu_metrics.datasets.tuokio import (
     INSTRUCTIONS_SHEET,
@@ -37,7 +39,7 @@ from kainuu_metrics.datasets.tuokio import (
     layout_for,
     load_tuokio_config,
 )
-from kainuu_metrics.datasets.tuokio.template import SAMPLE_MARKER_CELL, write_tuokio_template
+from kainuu_metrics.datasets.tuokio.template import SAMPLE_MARKER_CELL, build_tuokio_workbook
 from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.settings import load_settings
 from sample_data import save_workbook
@@ -47,6 +49,7 @@ SAMPLE_NOTE = (
     "(tuotettu skriptillä scripts/generate_sample_data.py)."
 )
 HVA, NGO, MUNICIPALITY, OTHER = "Hyvinvointialue", "Järjestö", "Kunta", "Muu"
+FORM_ID_SEED = "tuokio-lomaketunnisteet"
 
 # Typical perception per actor type and criterion on a 1–5 reading (converted to the configured
 # scale): NGOs are more critical of participation, use of their knowledge and management support.
@@ -102,14 +105,29 @@ class Participant:
     role: str | None
 
 
+@dataclass
+class Forms:
+    """Blank forms as `kainuu-metrics template tuokio` writes them, each with its own id (from a
+    seeded generator, so that the sample stays byte-for-byte reproducible)."""
+
+    config: TuokioConfig
+    region_genitive: str
+    ids: random.Random
+
+    def new(self, form_id: str | None = None):
+        return build_tuokio_workbook(self.config, self.region_genitive, form_id=form_id or self.new_id())
+
+    def new_id(self) -> str:
+        return uuid.UUID(int=self.ids.getrandbits(128), version=4).hex
+
+
 def generate(raw_dir: Path, rng: random.Random) -> list[Path]:
     """Write the two evaluations' forms under raw_dir (data/raw/tuokio/) and return their paths."""
     settings = load_settings(CONFIG_DIR)
     config = load_tuokio_config(settings)
     raw_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        template = write_tuokio_template(Path(tmp) / "pohja.xlsx", config, settings.domain.region_genitive)
-        return write_2024(raw_dir / "2024-11-14", template, config, rng) + write_2025(raw_dir / "12.11.2025", template, config, rng)
+    forms = Forms(config, settings.domain.region_genitive, random.Random(FORM_ID_SEED))
+    return write_2024(raw_dir / "2024-11-14", forms, config, rng) + write_2025(raw_dir / "12.11.2025", forms, config, rng)
 
 
 # --- participants and their answers (pure given the rng) ---------------------------------------
@@ -163,8 +181,7 @@ def _rows_by_key(ws) -> dict[str, int]:
     return {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, str)}
 
 
-def fill_participant(template: Path, person: Participant, filled: dict[str, dict[str, object]], config: TuokioConfig):
-    workbook = load_workbook(template)
+def fill_participant(workbook, person: Participant, filled: dict[str, dict[str, object]], config: TuokioConfig):
     workbook[INSTRUCTIONS_SHEET][SAMPLE_MARKER_CELL] = SAMPLE_NOTE
     layout = layout_for(config.template_version)
     ws = workbook[PARTICIPANT_SHEET]
@@ -177,8 +194,7 @@ def fill_participant(template: Path, person: Participant, filled: dict[str, dict
     return workbook
 
 
-def fill_summary(template: Path, agreed: dict[str, dict[str, object]], goals: list[dict[str, object]], followups: list[dict[str, object]], config: TuokioConfig):
-    workbook = load_workbook(template)
+def fill_summary(workbook, agreed: dict[str, dict[str, object]], goals: list[dict[str, object]], followups: list[dict[str, object]], config: TuokioConfig):
     workbook[INSTRUCTIONS_SHEET][SAMPLE_MARKER_CELL] = SAMPLE_NOTE
     layout = layout_for(config.template_version)
     ws = workbook[SUMMARY_SHEET]
@@ -203,7 +219,7 @@ def _label(config: TuokioConfig, number: int | None) -> str | None:
     return None if number is None else config.stage(min(number, config.n_stages)).label
 
 
-def write_2024(folder: Path, template: Path, config: TuokioConfig, rng: random.Random) -> list[Path]:
+def write_2024(folder: Path, forms: Forms, config: TuokioConfig, rng: random.Random) -> list[Path]:
     day = dt.date(2024, 11, 14)
     folder.mkdir(parents=True, exist_ok=True)
     people = participants([HVA] * 6 + [NGO] * 7 + [MUNICIPALITY] * 2 + [None], rng)
@@ -215,10 +231,11 @@ def write_2024(folder: Path, template: Path, config: TuokioConfig, rng: random.R
             filled[criteria[2]]["rating"] = None  # left blank
         if person.number == 9:
             filled[criteria[3]]["rating"] = "4,5"  # typed, not from the drop-down
-        workbook = fill_participant(template, person, filled, config)
+        form_id = forms.new_id()
+        workbook = fill_participant(forms.new(form_id), person, filled, config)
         written.append(save_workbook(workbook, folder / f"lomake_{person.number:02d}.xlsx", _stamp(day, person.number)))
-        if person.number == 3:
-            again = fill_participant(template, person, filled, config)
+        if person.number == 3:  # the same form saved and sent again
+            again = fill_participant(forms.new(form_id), person, filled, config)
             written.append(save_workbook(again, folder / "lomake_03_uudelleen.xlsx", _stamp(day, 90)))
     agreed = {
         "osallistuminen": {"rating": _label(config, 3), "strengths": "Järjestöfoorumi kokoaa toimijat kahdesti vuodessa.",
@@ -246,12 +263,12 @@ def write_2024(folder: Path, template: Path, config: TuokioConfig, rng: random.R
         {"goal": "Johto mukaan järjestöfoorumiin", "action": "Hyvinvointialuejohtaja tai hänen edustajansa osallistuu jokaiseen järjestöfoorumiin",
          "criterion": "Johdon tuki yhteistyölle", "owner": "Hyvinvointialuejohtaja", "deadline": 2025, "status": "Suunniteltu"},
     ]
-    summary = fill_summary(template, agreed, goals, [], config)
+    summary = fill_summary(forms.new(), agreed, goals, [], config)
     written.append(save_workbook(summary, folder / "yhteenveto_14.11.2024.xlsx", _stamp(day, 120)))
     return written
 
 
-def write_2025(folder: Path, template: Path, config: TuokioConfig, rng: random.Random) -> list[Path]:
+def write_2025(folder: Path, forms: Forms, config: TuokioConfig, rng: random.Random) -> list[Path]:
     day = dt.date(2025, 11, 12)
     folder.mkdir(parents=True, exist_ok=True)
     people = participants([HVA] * 6 + [NGO] * 8 + [MUNICIPALITY] * 3 + [OTHER], rng)
@@ -262,7 +279,7 @@ def write_2025(folder: Path, template: Path, config: TuokioConfig, rng: random.R
         filled = answers(person, levels, config, rng)
         if person.number == 4:
             filled[criteria[0]]["rating"] = "6"  # typed, outside the scale
-        workbook = fill_participant(template, person, filled, config)
+        workbook = fill_participant(forms.new(), person, filled, config)
         path = save_workbook(workbook, folder / f"lomake_{person.number:02d}.xlsx", _stamp(day, person.number))
         written.append(path)
         if person.number == 11:
@@ -297,6 +314,6 @@ def write_2025(folder: Path, template: Path, config: TuokioConfig, rng: random.R
         {"previous_number": 3, "goal": "Kumppanuusverkostot käynnistetään", "status": "Käynnissä", "notes": "Neljä verkostoa viidestä on aloittanut."},
         {"previous_number": 5, "goal": "Johto mukaan järjestöfoorumiin", "status": "Osittain toteutunut", "notes": "Johto osallistui yhteen foorumiin kahdesta."},
     ]
-    summary = fill_summary(template, agreed, goals, followups, config)
+    summary = fill_summary(forms.new(), agreed, goals, followups, config)
     written.append(save_workbook(summary, folder / "yhteenveto_12.11.2025.xlsx", _stamp(day, 120)))
     return written

@@ -2,9 +2,10 @@
 development goals and goal follow-ups (scoring and the indicators' entry point:
 kainuu_metrics.indicators.tuokio; the report's tables and charts: kainuu_metrics.report.tuokio).
 
-Modules: config (config/tuokio.yaml), values (cell parsers), form (the form's layout and
-reading one form), sheets (one sheet -> kept, rejected and skipped rows), clean (every
-evaluation), template (the blank form as an Excel workbook).
+Modules: config (config/tuokio.yaml), values (cell parsers), scope (which evaluation a form
+belongs to: county-wide or local), form (the form's layout and reading one form), sheets (one
+sheet -> kept, rejected and skipped rows), clean (every evaluation), template (the blank form as
+an Excel workbook).
 
 Method (also shown in the report, see kainuu_metrics.report.tuokio.method_note):
 - A rating is the stage number 1..N of the configured scale; "ei arvioitu" is counted but not
@@ -15,14 +16,24 @@ Method (also shown in the report, see kainuu_metrics.report.tuokio.method_note):
 - Actor types with fewer than `min_group_size` respondents are pooled with the other small
   groups (and, if the pool is still too small, with the smallest large group), so that no
   group mean of fewer respondents can be read or derived from the total.
-- One form is one respondent (a participant or a group filling one form together). Two forms
-  with identical answers and background details in one evaluation, or the same file twice,
-  are read once; the second is rejected with a reason naming the first.
+- One form is one respondent (a participant or a group filling one form together). Every form
+  written by the template (version 2 on) has its own id. A copy is read once, its rows skipped
+  as duplicates and flagged with the file it copies: the same file twice (same SHA-256), or the
+  same form id with the same answers in one evaluation. Two forms with different ids are two
+  respondents even when their answers are identical. Several respondents who filled copies of
+  one blank form (same id, different answers) are all read, and the shared id is flagged once.
+  Forms without an id (template version 1) keep the older rule: identical answers and
+  background details in one evaluation are read once, the second rejected with a reason.
+- Scope: each evaluation is either the county-wide yearly evaluation or a local one (a named
+  meeting of one area), from the form's meta sheet, else from the folder name (date alone:
+  county-wide; date and a name: local); a form that contradicts its folder stops the run.
+  Local evaluations are reported on their own and never enter the yearly figures.
 - Free texts: the summary sheet's agreed texts are published. Participants' own texts are
   published only when `publish_participant_texts` is on (default off), then without any
   background details, sorted by text, and only for evaluations with at least `min_group_size`
   respondents. The role is never published.
-- A year's indicators come from that year's latest evaluation.
+- A year's indicators come from that year's latest county-wide evaluation; goals are followed
+  up against the previous county-wide evaluation.
 """
 
 from __future__ import annotations
@@ -51,6 +62,7 @@ from kainuu_metrics.datasets.tuokio.config import (
     TuokioConfig,
     load_tuokio_config,
 )
+from kainuu_metrics.datasets.tuokio.scope import COUNTY_WIDE, LOCAL, SCOPES, folder_scope, in_series, resolve_scope
 from kainuu_metrics.datasets.tuokio.form import (
     INSTRUCTIONS_SHEET,
     META_SHEET,
@@ -101,6 +113,7 @@ REGISTRY_ENTRY = dict(
 
 
 __all__ = [
+    "COUNTY_WIDE", "LOCAL", "SCOPES", "folder_scope", "in_series", "resolve_scope",
     "CONFIG_FILE", "DATASET", "FORM_SUFFIXES", "INDEX_UNITS", "INSTRUCTIONS_SHEET", "META_SHEET", "NOT_ASSESSED",
     "NO_ANSWER", "PARTICIPANT_SHEET", "RATED", "REGISTRY_ENTRY", "SUMMARY_SHEET", "TABLES", "TEMPLATE_COMMAND",
     "FormLayout", "Stage", "TuokioConfig", "clean", "evaluation_date_from_folder", "evaluation_dates",

@@ -1,6 +1,7 @@
 """Reading every evaluation (I/O edge): the forms under raw/tuokio/<evaluation date>/, read
 sheet by sheet, with duplicates set aside, into the ratings (with their rejected, skipped and
-flagged rows and row account) and the agreed ratings, goals and goal follow-ups."""
+flagged rows and row account) and the agreed ratings, goals and goal follow-ups. Every row
+carries its evaluation's scope (county-wide or local, see scope.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pandas as pd
 from kainuu_metrics.datasets.accounting import FLAGGED_COLUMNS, CleaningResult, combine, file_sha256
 from kainuu_metrics.datasets.base import DatasetOutput
 from kainuu_metrics.datasets.schemas import TUOKIO_AGREED, TUOKIO_GOAL_FOLLOWUPS, TUOKIO_GOALS, TUOKIO_RATINGS, conform
-from kainuu_metrics.datasets.tuokio.config import TuokioConfig
-from kainuu_metrics.datasets.tuokio.form import FormLayout, check_template, read_form
+from kainuu_metrics.datasets.tuokio.config import TEMPLATE_COMMAND, TuokioConfig
+from kainuu_metrics.datasets.tuokio.form import FormLayout, check_template, form_identity, read_form
+from kainuu_metrics.datasets.tuokio.scope import FolderScope, folder_scope, resolve_scope
 from kainuu_metrics.datasets.tuokio.sheets import (
     AGREED,
     FOLLOWUPS,
@@ -23,6 +25,7 @@ from kainuu_metrics.datasets.tuokio.sheets import (
     FormContext,
     SheetOutcome,
     as_duplicate,
+    as_skipped_duplicate,
     parse_participant_sheet,
     parse_summary_sheet,
 )
@@ -95,71 +98,121 @@ def _reading_order(form: tuple[dt.date, Path]) -> tuple:
     return form[0], form[1].stem, form[1].as_posix()
 
 
-def _dated(paths: list[Path], layout: Layout) -> list[tuple[dt.date, Path]]:
-    """(evaluation date from the folder name, form), in reading order."""
+def _dated(paths: list[Path], layout: Layout) -> list[tuple[FolderScope, Path]]:
+    """(what the folder's name says: date and scope, form), in reading order."""
     dated = []
     for path in paths:
         try:
-            dated.append((evaluation_date_from_folder(path.parent.name), path))
+            dated.append((folder_scope(path.parent.name), path))
         except ValueError as exc:
             raise InputFileError(
                 layout.relative_to_data(path.parent), f"{exc}",
                 "Nimeä kansio arviointitilaisuuden päivämäärällä, esim. 2025-11-12 tai 12.11.2025.",
             ) from None
-    return sorted(dated, key=_reading_order)
+    return sorted(dated, key=lambda form: _reading_order((form[0].date, form[1])))
+
+
+Evaluation = tuple[dt.date, str, str | None]  # (date, scope, local evaluation's name): one evaluation
 
 
 class _Seen:
-    """What has been read so far: files by SHA-256, participants' answers, summaries."""
+    """What has been read so far: files by SHA-256, sheets by form id and answers, summaries,
+    and the respondents that share a form id."""
 
     def __init__(self) -> None:
         self.files: dict[str, str] = {}
-        self.participants: dict[tuple[dt.date, tuple], str] = {}
-        self.summaries: dict[dt.date, str] = {}
+        self.copies: dict[tuple, str] = {}  # (evaluation, form id, sheet kind, answers) -> where first read
+        self.participants: dict[tuple[Evaluation, tuple], str] = {}  # forms without an id: (evaluation, answers)
+        self.summaries: dict[Evaluation, str] = {}
+        self.shared: dict[tuple[Evaluation, str], list[FormContext]] = {}  # respondents per form id
 
     def deduplicate(self, outcome: SheetOutcome, ctx: FormContext, layout: FormLayout, same_file: str | None, kind: str) -> SheetOutcome:
-        """Reject a sheet already read: the same file twice, the same answers twice in one
-        evaluation, or a second summary of one evaluation. The first one read is kept."""
-        if same_file is not None:
-            return as_duplicate(outcome, layout, (
-                f"kaksoiskappale: tiedosto on täsmälleen sama kuin {same_file}, joten se on luettu vain kerran. "
-                "Poista ylimääräinen kopio kansiosta"
-            ))
+        """Set aside a sheet already read. A copy is skipped as a duplicate and flagged with the
+        file it copies: the same file twice, or the same form (same form id) with the same answers
+        in one evaluation. Forms without an id (template version 1) fall back to the older rule:
+        the same answers and background details twice in one evaluation are rejected. A second
+        summary of one evaluation is rejected. The first one read is kept."""
+        evaluation: Evaluation = (ctx.evaluation_date, ctx.scope, ctx.evaluation_name)
         here = f"{ctx.source_file}:{ctx.sheet}"
+        if same_file is not None:
+            return self._copy(outcome, ctx, f"tiedosto on täsmälleen sama kuin {same_file}")
+        if ctx.form_id is not None:
+            key = (evaluation, ctx.form_id, kind, outcome.fingerprint)
+            if key in self.copies:
+                return self._copy(outcome, ctx, f"lomakkeella on sama lomaketunniste ja samat vastaukset kuin lomakkeella {self.copies[key]}")
+            self.copies[key] = here
         if kind == "participant":
-            key = (ctx.evaluation_date, outcome.fingerprint)
-            if key in self.participants:
+            if ctx.form_id is not None:
+                self.shared.setdefault((evaluation, ctx.form_id), []).append(ctx)
+                return outcome
+            content = (evaluation, outcome.fingerprint)
+            if content in self.participants:
                 return as_duplicate(outcome, layout, (
                     f"kaksoiskappale: lomakkeen vastaukset ja taustatiedot ovat täsmälleen samat kuin lomakkeella "
-                    f"{self.participants[key]}, joten ne on luettu vain kerran. Jos lomakkeet ovat kahdelta eri vastaajalta, "
-                    "pyydä toista täydentämään lomakkeelleen rooli tai huomio ja tallenna se uudelleen"
+                    f"{self.participants[content]}, joten ne on luettu vain kerran. Lomake on tehty vanhalla lomakepohjalla, "
+                    "jossa ei ole lomaketunnistetta, joten kopiota ei voi erottaa toisesta samoin vastanneesta. Jos lomakkeet ovat "
+                    "kahdelta eri vastaajalta, pyydä toista täydentämään lomakkeelleen rooli tai huomio ja tallenna se uudelleen"
                 ))
-            self.participants[key] = here
+            self.participants[content] = here
             return outcome
-        if ctx.evaluation_date in self.summaries:
+        if evaluation in self.summaries:
             return as_duplicate(outcome, layout, (
-                f"arvioinnilla on jo yhteenveto lomakkeella {self.summaries[ctx.evaluation_date]}. Kokoa tilaisuuden sovitut "
+                f"arvioinnilla on jo yhteenveto lomakkeella {self.summaries[evaluation]}. Kokoa tilaisuuden sovitut "
                 "arviot ja tavoitteet yhdelle yhteenvetolomakkeelle"
             ))
-        self.summaries[ctx.evaluation_date] = here
+        self.summaries[evaluation] = here
         return outcome
+
+    @staticmethod
+    def _copy(outcome: SheetOutcome, ctx: FormContext, why: str) -> SheetOutcome:
+        skipped = as_skipped_duplicate(outcome)
+        skipped.flagged.append(ctx.flag(None, "tuokio_duplicate_form", (
+            f"kaksoiskappale: {why}, joten se on luettu vain kerran ja sen rivit on ohitettu. Poista ylimääräinen kopio kansiosta"
+        )))
+        return skipped
+
+    def shared_id_flags(self) -> list[dict]:
+        """One flag per form id that several respondents of one evaluation filled in (one blank
+        form handed to many): they are read as different respondents, which they are unless one
+        form is a corrected version of another."""
+        flags = []
+        for forms in self.shared.values():
+            if len(forms) > 1:
+                first, second = forms[0], forms[1]
+                flags.append(second.flag(None, "tuokio_shared_form_id", (
+                    f"{len(forms)} lomakkeella on sama lomaketunniste mutta eri vastaukset (esim. {first.source_file} ja "
+                    f"{second.source_file}): ne on täytetty samasta lomaketiedostosta ja luettu eri vastaajina. Jos jokin niistä "
+                    "on korjattu versio toisesta, poista vanhempi kansiosta. Tee jatkossa jokaiselle vastaajalle oma lomake "
+                    f"(komento '{TEMPLATE_COMMAND} --kpl N'), jotta kopiot ja samoin vastanneet voidaan erottaa"
+                )))
+        return flags
 
 
 def read_evaluations(paths: list[Path], layout: Layout, config: TuokioConfig, *, config_file: str) -> DatasetOutput:
     """Read every filled form (each in its evaluation-date folder; raises InputFileError for a
-    file that is not a readable form). `config_file` names the configuration in messages."""
+    file that is not a readable form, or a form whose evaluation contradicts its folder).
+    `config_file` names the configuration in messages."""
     outcomes: list[SheetOutcome] = []
     flags: list[dict] = []
     seen = _Seen()
-    for day, path in _dated(paths, layout):
+    for folder, path in _dated(paths, layout):
+        day = folder.date
         source_file, sha256 = layout.relative_to_data(path), file_sha256(path)
         content = read_form(path, source_file)
         form_layout, note = check_template(content, source_file, config)
+        identity = form_identity(content, form_layout, source_file)
+        scope, name = resolve_scope(identity.scope, identity.scope_name, folder, source_file)
+        if note and not form_layout.identity:
+            found = f"paikallinen arviointi '{name}'" if name else "koko hyvinvointialueen arviointi"
+            note += (
+                "; lomakkeella ei ole lomaketunnistetta eikä tietoa arvioinnin laajuudesta, joten laajuus on päätelty kansion "
+                f"nimestä ({found}) ja kaksoiskappaleet vastausten perusteella"
+            )
         same_file = seen.files.get(sha256)
         seen.files.setdefault(sha256, source_file)
         any_filled = any_flagged = False
         for sheet in content.sheets:
-            ctx = FormContext(source_file, sheet.name, sha256, day, form_layout.version, config_file)
+            ctx = FormContext(source_file, sheet.name, sha256, day, form_layout.version, config_file, scope, name, identity.form_id)
             parse = parse_participant_sheet if sheet.kind == "participant" else parse_summary_sheet
             outcome = parse(sheet, ctx, form_layout, config, content.scale_labels)
             if outcome.filled:
@@ -174,10 +227,10 @@ def read_evaluations(paths: list[Path], layout: Layout, config: TuokioConfig, *,
             flags += outcome.flagged
             any_flagged = any_flagged or bool(outcome.flagged)
         if not any_filled and not any_flagged:
-            empty = FormContext(source_file, "", sha256, day, form_layout.version, config_file)
+            empty = FormContext(source_file, "", sha256, day, form_layout.version, config_file, scope, name, identity.form_id)
             flags.append(empty.flag(None, "tuokio_empty_form",
                                     "lomakkeella ei ole yhtään vastausta; tarkista, tallennettiinko täytetty lomake vai tyhjä pohja"))
-    return _assemble(outcomes, flags)
+    return _assemble(outcomes, flags + seen.shared_id_flags())
 
 
 def _assemble(outcomes: list[SheetOutcome], flags: list[dict]) -> DatasetOutput:

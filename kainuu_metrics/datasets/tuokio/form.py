@@ -5,15 +5,23 @@ template id, version, scale and criteria, and a hidden key column (A) that names
 row: "rating:<criterion>", "agreed:<criterion>", "goal:<n>", "followup:<n>", "actor_type",
 "role". Answers are found by those keys in a layout fixed per template version (LAYOUTS),
 never by guessing.
+
+From template version 2 on, the meta sheet also carries the form's identity: `form_id` (a
+random 32-digit hex, one per written form, so that a copy of a file can be told from a second
+respondent who answered alike) and the evaluation it was made for, `scope` and `scope_name`
+(see scope.py). Version 1 forms have neither; they are read with the folder convention and the
+older content-based duplicate rule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kainuu_metrics.datasets.readers import read_xlsx_grids
 from kainuu_metrics.datasets.tuokio.config import TEMPLATE_COMMAND, TuokioConfig
+from kainuu_metrics.datasets.tuokio.scope import SCOPES
 from kainuu_metrics.errors import ConfigError, InputFileError
 
 META_SHEET = "meta"
@@ -39,6 +47,7 @@ class FormLayout:
     goal_columns: dict[str, int]
     followup_columns: dict[str, int]
     labels: dict[str, str]  # field -> header text on the form (used in messages)
+    identity: bool = False  # the meta sheet has form_id, scope and scope_name
 
 
 LAYOUT_V1 = FormLayout(
@@ -74,7 +83,9 @@ LAYOUT_V1 = FormLayout(
         "notes": "Huomiot",
     },
 )
-LAYOUTS: dict[int, FormLayout] = {1: LAYOUT_V1}
+# Version 2: the same cells, plus the form's identity and scope on the meta sheet.
+LAYOUT_V2 = replace(LAYOUT_V1, version=2, identity=True)
+LAYOUTS: dict[int, FormLayout] = {1: LAYOUT_V1, 2: LAYOUT_V2}
 
 
 def layout_for(version: int) -> FormLayout:
@@ -222,3 +233,35 @@ def check_template(content: FormContent, file_label: str, config: TuokioConfig) 
     if version != config.template_version:
         note = f"lomake on tehty vanhemmalla lomakepohjalla (versio {version}, nykyinen {config.template_version}); se on luettu version {version} rakenteen mukaan"
     return layout_for(version), note
+
+
+@dataclass(frozen=True)
+class FormIdentity:
+    """What the meta sheet says about the form itself (all None on a version 1 form)."""
+
+    form_id: str | None
+    scope: str | None
+    scope_name: str | None
+
+
+_FORM_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def form_identity(content: FormContent, layout: FormLayout, file_label: str) -> FormIdentity:
+    """The form's id and scope from its meta sheet (raises InputFileError when a form of a
+    template version that carries them lacks them or has a value the template never writes)."""
+    if not layout.identity:
+        return FormIdentity(None, None, None)
+    form_id = str(content.meta.get("form_id") or "").strip().lower()
+    scope = str(content.meta.get("scope") or "").strip().lower()
+    name = content.meta.get("scope_name")
+    name = " ".join(str(name).split()) if name is not None and str(name).strip() else None
+    if not _FORM_ID.match(form_id):
+        raise InputFileError(file_label, "lomakkeen piilotetuista tiedoista puuttuu lomaketunniste tai se on virheellinen", new_form_fix())
+    if scope not in SCOPES:
+        raise InputFileError(
+            file_label,
+            f"lomakkeen piilotetuissa tiedoissa arvioinnin laajuus on '{scope}' (sallitut: {', '.join(SCOPES)})",
+            new_form_fix(),
+        )
+    return FormIdentity(form_id, scope, name)

@@ -38,12 +38,16 @@ class FormContext:
     evaluation_date: dt.date
     template_version: int
     config_file: str
+    scope: str = "hyvinvointialue"
+    evaluation_name: str | None = None  # a local evaluation's name
+    form_id: str | None = None
 
     def ledger(self, rows_read: int, labels: dict[str, str] | None = None) -> SheetLedger:
         return SheetLedger(dataset=DATASET, source_file=self.source_file, sheet=self.sheet, sha256=self.sha256, rows_read=rows_read, labels=labels)
 
     def base(self) -> dict[str, Any]:
-        return {"evaluation_date": self.evaluation_date, "year": self.evaluation_date.year}
+        return {"evaluation_date": self.evaluation_date, "year": self.evaluation_date.year, "scope": self.scope,
+                "evaluation_name": self.evaluation_name}
 
     def flag(self, row: int | None, flag: str, reason: str) -> dict[str, Any]:
         """One flagged line (a usable but suspicious sheet or row) for the quality page."""
@@ -54,7 +58,7 @@ class FormContext:
 @dataclass
 class SheetOutcome:
     """One form sheet read: its ledger, its flags, whether anything was filled in, and what
-    identifies a participant's answers (to find the same answers sent twice)."""
+    identifies its answers (to find the same answers sent twice)."""
 
     ledger: SheetLedger
     flagged: list[dict[str, Any]] = field(default_factory=list)
@@ -122,6 +126,7 @@ def parse_participant_sheet(
             "answer_status": status,
             **{f: free_text(row.cell(cols[f])) for f in TEXT_FIELDS},
             "template_version": ctx.template_version,
+            "form_id": ctx.form_id,
         })
     present = {c for c, _ in rating_rows}
     missing = [name for c, name in known.items() if c not in present]
@@ -144,6 +149,7 @@ def parse_summary_sheet(sheet: FormSheet, ctx: FormContext, layout: FormLayout, 
     followup_rows = sheet.rows_with_prefix("followup:")
     out = SheetOutcome(ctx.ledger(len(agreed_rows) + len(goal_rows) + len(followup_rows), layout.labels))
     ledger, known = out.ledger, config.criterion_names
+    out.fingerprint = tuple((row.key, tuple(text_key(c) for c in row.cells[1:])) for _, row in [*agreed_rows, *goal_rows, *followup_rows])
 
     for criterion_id, row in agreed_rows:
         values = {f: row.cell(layout.agreed_columns[f]) for f in ["rating", *TEXT_FIELDS]}
@@ -231,6 +237,19 @@ def parse_summary_sheet(sheet: FormSheet, ctx: FormContext, layout: FormLayout, 
             "previous_goal_number": previous_number, "goal": goal, "status": status, "notes": free_text(values["notes"]),
         })
     return out
+
+
+def as_skipped_duplicate(outcome: SheetOutcome) -> SheetOutcome:
+    """The sheet again with every row skipped as a duplicate (a copy of a sheet already read:
+    nothing of it is lost). Its flags are dropped: the first copy carries them."""
+    old = outcome.ledger
+    ledger = SheetLedger(dataset=old.dataset, source_file=old.source_file, sheet=old.sheet, sha256=old.sha256, rows_read=old.rows_read)
+    kinds = {line["source_row"]: line["kind"] for line in old.skipped}
+    for line in [*old.kept, *old.rejected]:
+        kinds.setdefault(line["source_row"], "duplicate")
+    for number in sorted(kinds):
+        ledger.skip(number, kinds[number])
+    return SheetOutcome(ledger, fingerprint=outcome.fingerprint, filled=outcome.filled)
 
 
 def as_duplicate(outcome: SheetOutcome, layout: FormLayout, reason: str) -> SheetOutcome:

@@ -1,18 +1,23 @@
 """The Yhteistyö-Tuokio evaluation form as an Excel workbook (I/O edge): `kainuu-metrics
-template tuokio LOMAKE.xlsx`.
+template tuokio LOMAKE.xlsx [--kpl N] [--paikallinen NIMI]`.
 
 Sheets: "Ohjeet" (instructions, the scale and the criteria), "Arviointi" (one participant or
 group: background details and, per criterion, a rating from a drop-down and free texts),
 "Yhteenveto" (the meeting's agreed ratings and texts, development goals and the previous goals'
-status) and a very hidden "meta" sheet (template id, version, scale, criteria and the drop-down
-lists). Every input row has a key in the hidden column A, which form.read_form reads; the
-sheets are protected so that only the yellow input cells can be edited, and the workbook
-structure is locked.
+status) and a very hidden "meta" sheet (template id, version, scale, criteria, the drop-down
+lists and, from template version 2 on, the form's own id and the evaluation it is for: the
+county-wide yearly evaluation, or a local one with its name). Every input row has a key in the
+hidden column A, which form.read_form reads; the sheets are protected so that only the yellow
+input cells can be edited, and the workbook structure is locked.
+
+Every written form gets its own random id, so that a copy of a file can be told from a second
+respondent who answered alike: hand each respondent a form of their own (`--kpl N` writes N).
 """
 
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,7 +31,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kainuu_metrics.datasets.tuokio.config import TEMPLATE_COMMAND, TuokioConfig, load_tuokio_config
 from kainuu_metrics.datasets.tuokio.form import INSTRUCTIONS_SHEET, META_SHEET, PARTICIPANT_SHEET, SUMMARY_SHEET, FormLayout, layout_for
-from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.datasets.tuokio.scope import COUNTY_WIDE, LOCAL, LOCAL_OPTION
+from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.settings import Settings
 
 SAMPLE_MARKER_CELL = "A3"  # on the instructions sheet; the sample generator writes ESIMERKKIAINEISTO here
@@ -46,14 +52,35 @@ _UNLOCKED = Protection(locked=False)
 SCALE_NAME, ACTORS_NAME, CRITERIA_NAME, STATUSES_NAME = "tuokio_asteikko", "tuokio_toimijatahot", "tuokio_kriteerit", "tuokio_tilat"
 
 
-def write_blank_form(path: Path, settings: Settings, *, overwrite: bool = False) -> Path:
-    """`kainuu-metrics template tuokio`: the blank form of this configuration, written to `path`."""
-    return write_tuokio_template(path, load_tuokio_config(settings), settings.domain.region_genitive, overwrite=overwrite)
+def write_blank_form(path: Path, settings: Settings, *, overwrite: bool = False, local_name: str | None = None) -> Path:
+    """One blank form of this configuration, written to `path`."""
+    return write_tuokio_template(path, load_tuokio_config(settings), settings.domain.region_genitive, overwrite=overwrite, local_name=local_name)
 
 
-def write_tuokio_template(path: Path, config: TuokioConfig, region_genitive: str, *, overwrite: bool = False) -> Path:
+def write_blank_forms(path: Path, settings: Settings, *, count: int = 1, local_name: str | None = None) -> list[Path]:
+    """`kainuu-metrics template tuokio`: `count` blank forms, each with its own id. One form goes
+    to `path`; several to `path` with _01, _02, ... before ".xlsx". No existing file is
+    overwritten (InputFileError before anything is written)."""
+    if count < 1:
+        raise InputFileError(path, f"lomakkeiden määrä on {count}", "Anna lomakkeiden määräksi vähintään 1 (esim. --kpl 20).")
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        target = target.with_suffix(".xlsx")
+    width = max(2, len(str(count)))
+    paths = [target] if count == 1 else [target.with_name(f"{target.stem}_{n:0{width}d}.xlsx") for n in range(1, count + 1)]
+    for existing in (p for p in paths if p.exists()):
+        raise InputFileError(existing, "tiedosto on jo olemassa, eikä sen päälle kirjoiteta (se voi olla täytetty lomake)",
+                             "Anna uusi tiedostonimi tai siirrä vanhat tiedostot ensin muualle.")
+    config = load_tuokio_config(settings)
+    return [write_tuokio_template(p, config, settings.domain.region_genitive, local_name=local_name) for p in paths]
+
+
+def write_tuokio_template(path: Path, config: TuokioConfig, region_genitive: str, *, overwrite: bool = False,
+                          form_id: str | None = None, local_name: str | None = None) -> Path:
     """Write an empty evaluation form to `path` (".xlsx" added when missing) and return the path.
-    `region_genitive` names the county in the form's texts ("Esimerkkilän" -> "Esimerkkilän hyvinvointialue").
+    `region_genitive` names the county in the form's texts ("Esimerkkilän" -> "Esimerkkilän hyvinvointialue");
+    `form_id` is the form's id (a new random one when None); `local_name` makes it a form of that
+    local evaluation instead of the county-wide one.
 
     An existing file is not overwritten unless asked (it may be a filled form): InputFileError."""
     path = Path(path)
@@ -66,13 +93,27 @@ def write_tuokio_template(path: Path, config: TuokioConfig, region_genitive: str
             "Anna uusi tiedostonimi tai siirrä vanha tiedosto ensin muualle.",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    build_tuokio_workbook(config, region_genitive).save(path)
+    build_tuokio_workbook(config, region_genitive, form_id=form_id, local_name=local_name).save(path)
     return path
 
 
-def build_tuokio_workbook(config: TuokioConfig, region_genitive: str) -> Workbook:
+def new_form_id() -> str:
+    """A new random form id: 32 hex digits."""
+    return uuid.uuid4().hex
+
+
+def build_tuokio_workbook(config: TuokioConfig, region_genitive: str, *, form_id: str | None = None,
+                          local_name: str | None = None) -> Workbook:
     """The evaluation form as an openpyxl workbook (not saved)."""
     layout = layout_for(config.template_version)
+    name = " ".join(str(local_name).split()) if local_name is not None else None
+    if local_name is not None and not name:
+        raise ValueError(f"paikallisen arvioinnin nimi puuttuu; anna nimi, esim. {LOCAL_OPTION} \"Pohjoinen alue\"")
+    if name and not layout.identity:
+        raise ConfigError(
+            f"Lomakepohjan versio {config.template_version} ei tunne paikallisia arviointeja. Nosta asetuksen "
+            "template.version arvoksi vähintään 2 (ja lisää vanha versio kohtaan template.readable_versions)."
+        )
     workbook = Workbook()
     instructions = workbook.active
     instructions.title = INSTRUCTIONS_SHEET
@@ -80,10 +121,11 @@ def build_tuokio_workbook(config: TuokioConfig, region_genitive: str) -> Workboo
     summary = workbook.create_sheet(SUMMARY_SHEET)
     meta = workbook.create_sheet(META_SHEET)
 
-    _write_meta(meta, workbook, config)
-    _write_instructions(instructions, config, region_genitive)
-    _write_participant(participant, config, layout)
-    _write_summary(summary, config, layout)
+    form_id = (form_id or new_form_id()) if layout.identity else None
+    _write_meta(meta, workbook, config, form_id, name)
+    _write_instructions(instructions, config, region_genitive, form_id, name)
+    _write_participant(participant, config, layout, name)
+    _write_summary(summary, config, layout, name)
 
     for sheet in (instructions, participant, summary, meta):
         _protect(sheet)
@@ -100,8 +142,8 @@ def build_tuokio_workbook(config: TuokioConfig, region_genitive: str) -> Workboo
 # --- sheets ------------------------------------------------------------------------------------
 
 
-def _write_meta(ws: Worksheet, workbook: Workbook, config: TuokioConfig) -> None:
-    pairs = [
+def _write_meta(ws: Worksheet, workbook: Workbook, config: TuokioConfig, form_id: str | None, local_name: str | None) -> None:
+    pairs: list[tuple[str, object]] = [
         ("template_id", config.template_id),
         ("template_version", config.template_version),
         ("scale_stages", config.n_stages),
@@ -109,6 +151,8 @@ def _write_meta(ws: Worksheet, workbook: Workbook, config: TuokioConfig) -> None
         ("actor_types", ",".join(config.actor_types)),
         ("note", "Älä muuta tätä välilehteä: ohjelma tunnistaa lomakkeen sen tiedoista."),
     ]
+    if form_id is not None:
+        pairs += [("form_id", form_id), ("scope", LOCAL if local_name else COUNTY_WIDE), ("scope_name", local_name)]
     for row, (key, value) in enumerate(pairs, start=1):
         ws.cell(row, 1, key)
         ws.cell(row, 2, value)
@@ -142,13 +186,25 @@ def _county(region_genitive: str) -> str:
     return f"{region_genitive} hyvinvointialue" if region_genitive else "Hyvinvointialue"
 
 
-def _write_instructions(ws: Worksheet, config: TuokioConfig, region_genitive: str) -> None:
+def scope_text(local_name: str | None) -> str:
+    """The evaluation a form is for, as the form's instructions say it."""
+    if local_name:
+        return (f"Paikallinen arviointi: {local_name}. Sen tulokset raportoidaan erikseen, eivätkä ne ole mukana "
+                "hyvinvointialueen vuosittaisissa tunnusluvuissa.")
+    return "Koko hyvinvointialueen vuosittainen Yhteistyö-Tuokio-arviointi."
+
+
+def _write_instructions(ws: Worksheet, config: TuokioConfig, region_genitive: str, form_id: str | None, local_name: str | None) -> None:
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
     ws["A1"] = "Yhteistyö-Tuokio – yhteistyön arviointilomake"
     ws["A1"].font = _TITLE
     ws["A2"] = f"{_county(region_genitive)} · järjestöyhteistyön arviointi · Lapin yliopiston Yhteistyö-Tuokio-työkalu"
     ws["A2"].font = _SMALL
+    ws["A4"] = scope_text(local_name)
+    ws["A4"].font = _BOLD
+    folder = f"<arviointipäivä> {local_name}" if local_name else "<arviointipäivä>"
+    example = f"2025-12-03 {local_name}" if local_name else "2025-11-12"
     size = config.min_group_size
     steps = [
         f"Täytä välilehti 'Arviointi'. Valitse ensin toimijataho ({_alternatives(config.actor_labels.values())}). "
@@ -164,9 +220,16 @@ def _write_instructions(ws: Worksheet, config: TuokioConfig, region_genitive: st
         "edellisen arvioinnin tavoitteiden tilanne.",
         "Tallenna lomake .xlsx-muodossa ja palauta se järjestäjälle. Älä muuta lomakkeen rakennetta: "
         "ohjelma lukee vastaukset lomakkeen sovituista soluista. Voit muuttaa rivien korkeutta.",
-        "Järjestäjälle: tallenna palautetut lomakkeet kansioon data/raw/tuokio/<arviointipäivä>/, esim. "
-        "data/raw/tuokio/2025-11-12/. Uuden tyhjän lomakkeen saa komennolla "
-        f"'{TEMPLATE_COMMAND}'.",
+        *([
+            "Jokainen lomake on yhden vastaajan (tai yhdessä vastaavan ryhmän) lomake, ja sillä on oma tunnisteensa. "
+            "Anna jokaiselle vastaajalle oma lomake; älä kopioi samaa lomaketiedostoa usealle vastaajalle."
+        ] if form_id else []),
+        f"Järjestäjälle: tallenna palautetut lomakkeet kansioon data/raw/tuokio/{folder}/, esim. "
+        f"data/raw/tuokio/{example}/"
+        + (" (päivämäärän perässä arvioinnin nimi)." if local_name else " (kansion nimeksi pelkkä päivämäärä).")
+        + f" Uudet tyhjät lomakkeet saa komennolla '{TEMPLATE_COMMAND}"
+        + ((f" --kpl N {LOCAL_OPTION} \"{local_name}\"'." if local_name else f" --kpl N'; paikallisen arvioinnin lomakkeet valitsimella {LOCAL_OPTION} NIMI.")
+           if form_id else "'."),
     ]
     row = 5
     ws.cell(row, 1, "Näin täytät lomakkeen").font = _SECTION
@@ -201,7 +264,8 @@ def _write_instructions(ws: Worksheet, config: TuokioConfig, region_genitive: st
         ws.cell(row, 2, criterion.description).alignment = _WRAP
         ws.row_dimensions[row].height = _line_height(criterion.description, 100)
     row += 2
-    ws.cell(row, 1, f"Lomakepohja {config.template_id}, versio {config.template_version}.").font = _SMALL
+    tag = f" Lomakkeen tunniste {form_id}." if form_id else ""
+    ws.cell(row, 1, f"Lomakepohja {config.template_id}, versio {config.template_version}.{tag}").font = _SMALL
 
 
 def _header_row(ws: Worksheet, row: int, key: str, headers: list[tuple[int, str]]) -> None:
@@ -254,13 +318,17 @@ def _start_sheet(ws: Worksheet, marker: str, title: str, note: str) -> None:
     ws["B2"].font = _SMALL
 
 
-def _write_participant(ws: Worksheet, config: TuokioConfig, layout: FormLayout) -> None:
+def _title(title: str, local_name: str | None) -> str:
+    return f"{title} ({local_name}, paikallinen arviointi)" if local_name else title
+
+
+def _write_participant(ws: Worksheet, config: TuokioConfig, layout: FormLayout, local_name: str | None = None) -> None:
     cols, labels = layout.rating_columns, layout.labels
     widths = {cols["name"]: 22, cols["description"]: 48, cols["rating"]: 20, cols["strengths"]: 38, cols["challenges"]: 38, cols["development_needs"]: 38}
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = width
     _start_sheet(
-        ws, layout.participant_marker, "Yhteistyö-Tuokio – arviointi",
+        ws, layout.participant_marker, _title("Yhteistyö-Tuokio – arviointi", local_name),
         "Täytä keltaiset solut. Nimeä ei kysytä. Ohjeet ja arviointiasteikko ovat välilehdellä 'Ohjeet'.",
     )
     ws.cell(4, 2, "Taustatiedot").font = _SECTION
@@ -303,12 +371,12 @@ def _write_participant(ws: Worksheet, config: TuokioConfig, layout: FormLayout) 
     _print_setup(ws)
 
 
-def _write_summary(ws: Worksheet, config: TuokioConfig, layout: FormLayout) -> None:
+def _write_summary(ws: Worksheet, config: TuokioConfig, layout: FormLayout, local_name: str | None = None) -> None:
     acols, gcols, fcols, labels = layout.agreed_columns, layout.goal_columns, layout.followup_columns, layout.labels
     for column, width in {2: 24, 3: 38, 4: 38, 5: 38, 6: 30, 7: 18, 8: 20}.items():
         ws.column_dimensions[get_column_letter(column)].width = width
     _start_sheet(
-        ws, layout.summary_marker, "Yhteistyö-Tuokio – yhteenveto arviointitilaisuudesta",
+        ws, layout.summary_marker, _title("Yhteistyö-Tuokio – yhteenveto arviointitilaisuudesta", local_name),
         "Täytetään tilaisuudessa yhteisesti, yksi yhteenveto arviointia kohden. Tämän välilehden tekstit julkaistaan raportissa.",
     )
     scale = _list_validation(SCALE_NAME, labels["agreed_rating"], "Tilaisuudessa yhdessä sovittu vaihe (vapaaehtoinen).")
