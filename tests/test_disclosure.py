@@ -373,7 +373,7 @@ def test_a_total_of_zero_is_said_of_everyone_and_not_hidden():
     assert determined(table, zero_totals=True) == {(VOLUNTEER, "role_kehittaja"): 0.0, (VOLUNTEER, "role_media"): 0.0}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(
     st.tuples(
         st.integers(0, 14), st.sampled_from(["kokemuskouluttaja", "kehittaja", "media"]), st.sampled_from([MT, LNP, IKA, None]),
