@@ -203,6 +203,28 @@ def test_rejected_rows_never_show_a_name_or_id(cleaned):
     assert reg[(10, "Tunnus")].reason == "sama henkilö on rekisterissä jo rivillä 4; poista toinen riveistä"
 
 
+def test_a_register_row_rejected_for_a_bad_date_still_links_its_id_and_name(layout):
+    # Juha Mäkelä's register row (KE-004, joined "31.6.2021") is rejected for its date, but it
+    # still says that KE-004 is Juha Mäkelä: logged once by name and once by id, he is one person
+    # (before, the name stayed a name and he had two pseudonyms).
+    log = (
+        "Pvm;Asiantuntija;Tunnus;Tehtävä;Tuntimäärä\r\n"
+        "1.2.2024;Juha Mäkelä;;kouluttaja;2\r\n"
+        "2.2.2024;;KE-4;kouluttaja;1\r\n"
+        "3.2.2024;Maija Virtanen;;kouluttaja;1\r\n"
+    )
+    paths = [write(layout, "r.csv", REGISTER_CSV, "utf-8-sig"), write(layout, "a.csv", log)]
+    result = clean_experience(paths, layout, SETTINGS, key=KEY)
+    a = result["experience_assignments"].cleaned.set_index("source_row")
+    assert a.loc[2, "expert_pseudonym"] == a.loc[3, "expert_pseudonym"] == pseudonym("tunnus:KE4")
+    assert (a.loc[2, "identity_basis"], a.loc[3, "identity_basis"]) == ("name_via_register", "register_id")
+    # The row itself stays rejected: he is not in the cleaned register, so his assignments are
+    # flagged (Maija, whose row was accepted, is not).
+    assert a["flag_not_in_register"].tolist() == [True, True, False]
+    assert (7, "Liittynyt") in {(r.source_row, r.column) for r in result["experience_register"].rejected.itertuples()}
+    assert pseudonym("tunnus:KE4") not in set(result["experience_register"].cleaned["expert_pseudonym"])
+
+
 def test_a_name_written_into_another_column_is_removed_there_too(layout):
     text = (
         "Pvm;Asiantuntija;Tehtävä;Tuntimäärä;Järjestö\r\n"
@@ -417,9 +439,14 @@ def test_published_indicators_hide_small_counts():
 def test_markers_come_from_the_domain():
     privacy = PRIVACY.model_copy(update={"threshold": 3, "primary_marker": "<3", "complementary_marker": "s"})
     ind = experience_indicators(ASSIGNMENTS, REGISTER, POPULATION_ROWS, region=REGION, config=CONFIG, privacy=privacy)
-    # 2023: three experts (published at threshold 3) in roles of 2, 1 and 1 (all hidden), so the
-    # total would give the small counts away and is hidden too.
-    assert value(ind, "experience_active_experts", 2023)[0] == "s"
+    # 2023: three experts (published at threshold 3) in roles of 2, 1 and 1 (all hidden). The
+    # total used to be hidden too, because the rule took person counts to add up to the total
+    # (2 + 1 + 1 = 4 against 3). They do not: P1 acts in two roles. A reader knows each hidden
+    # role is 1..2 persons and together at least 3, with 4 assignments between them (each at
+    # least 1): each role could be 1 or 2 persons, so the total 3 is published.
+    assert value(ind, "experience_active_experts", 2023)[0] == 3.0
+    assert value(ind, "experience_assignments", 2023)[0] == 4.0
+    assert value(ind, "experience_assignments", 2023, category="role_kokemuskouluttaja")[0] == "s"
     assert value(ind, "experience_active_experts", 2023, category="role_kokemuskouluttaja")[0] == "<3"
     assert value(ind, "experience_registered_experts", 2023)[0] == 3.0
     assert value(ind, "experience_active_both_years", 2024)[0] == "<3"
@@ -613,6 +640,33 @@ def test_same_person_has_one_pseudonym_in_every_year(sample):
     assert both == len(set(log.loc[log["year"] == 2023, "expert_pseudonym"]) & set(log.loc[log["year"] == 2024, "expert_pseudonym"]))
 
 
+def test_sample_expert_with_a_bad_register_date_counts_once_across_years(sample):
+    # Arto Kauppinen (KE-036) has the register row with the joining date "31.6.2022" (rejected).
+    # He is logged by name in 2023 and 2024 and by id (KE36, KE-036, ke 36) in 2025. Before, the
+    # rejected row took his name-id link with it: "nimi:arto kauppinen" in 2024 and "tunnus:KE36"
+    # in 2025 were two people, and 2025's "active in both years" was 25. Linked, it is 25 + 1 = 26.
+    # The ground truth from the generator's own people (the rows the cleaning rejects left out:
+    # 2024 rows 30 "kaksi" and 71 without an expert, 2025 row 50 of 26 hours) says the same.
+    module = sample["module"]
+    rng = random.Random(2023)  # as in the fixture: people first, then the logs 2023, 2024, 2025
+    people = module.build_people(rng)
+    outsider = module.Person(99, *module.OUTSIDER, 2024, None, (module.KOULUTTAJA, module.RYHMA), module.MT, 1.5)
+    logs = {year: module.assignments_for(year, people, outsider, rng) for year in (2023, 2024, 2025)}
+    rejected = {2023: {17, 40}, 2024: {30, 71}, 2025: {50}}
+    active = {y: {a.person.index for i, a in enumerate(log) if i not in rejected[y]} for y, log in logs.items()}
+    assert {y: len(p) for y, p in active.items()} == {2023: 24, 2024: 29, 2025: 30}
+    assert module.BAD_JOINED in active[2024] & active[2025]
+    assert len(active[2023] & active[2024]) == 21 and len(active[2024] & active[2025]) == 26
+    ind = sample["indicators"]
+    assert value(ind, "experience_active_both_years", 2024)[0] == 21.0  # he was already one person by name 2023–2024
+    assert value(ind, "experience_active_both_years", 2025)[0] == 26.0
+    log = sample["result"]["experience_assignments"].cleaned
+    arto = log.loc[log["expert_pseudonym"] == pseudonymise("tunnus:KE36", KEY)]
+    assert sorted(arto["year"].unique()) == [2023, 2024, 2025]
+    assert arto["flag_not_in_register"].all()  # his register row is still rejected
+    assert value(ind, "experience_active_experts", 2025)[0] == 30.0
+
+
 def test_sample_indicators_use_complementary_suppression(sample):
     ind = sample["indicators"]
     # 2023: Vammaispalvelut has 2 active experts; the next smallest area (5) is hidden as well.
@@ -620,7 +674,8 @@ def test_sample_indicators_use_complementary_suppression(sample):
     assert value(ind, "experience_active_experts", 2023, category="service_area_lasten_nuorten_ja_perheiden_palvelut")[0] == "x"
     assert value(ind, "experience_hours", 2023, category="service_area_lasten_nuorten_ja_perheiden_palvelut")[0] == "x"
     assert value(ind, "experience_active_experts", 2023)[0] == 24.0
-    # Two small roles (työpari 2, media 3) cannot be told apart from their sum: nothing more hidden.
+    # Two small roles (työpari 2, media 3) hidden together: their 3 + 3 = 6 assignments (at least one
+    # each) and their hours and euros do not give either away, so nothing more is hidden.
     assert value(ind, "experience_active_experts", 2023, category="role_tyopari")[0] == "<5"
     assert value(ind, "experience_active_experts", 2023, category="role_media")[0] == "<5"
     assert value(ind, "experience_active_experts", 2023, category="role_kehittaja")[0] == 13.0

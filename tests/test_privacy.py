@@ -24,7 +24,7 @@ from kainuu_metrics.datasets.experience.pseudonyms import (
     pseudonymise,
 )
 from kainuu_metrics.errors import ConfigError
-from kainuu_metrics.indicators.suppression import is_small, is_suppressed, suppress_counts, suppression_pattern
+from kainuu_metrics.indicators.suppression import Relations, is_small, is_suppressed, suppress_counts, suppress_tables, suppression_pattern
 from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.settings import load_domain
 
@@ -174,10 +174,12 @@ def test_two_ones_would_be_given_away_by_their_sum():
 
 
 def test_total_is_hidden_when_no_cell_is_left_to_hide():
-    # "<5" and "x" (at least 5) summing to 6 can only be 1 and 5.
+    # Hiding b does not help: "<5" and "x" (0 or at least 5) summing to 6 can only be 1 and 5.
+    # Hiding the total does: 5 + "<5" is 6..9. (Before, b was hidden first and then the total
+    # too; b is published now, since hiding it protected nothing.)
     out = suppress_counts(persons(6, a=1, b=5), ["persons"], total="total", **LIMITS)
-    assert out["persons"].tolist() == ["x", "<5", "x"]
-    assert out["suppression"].tolist() == ["complementary", "primary", "complementary"]
+    assert out["persons"].tolist() == ["x", "<5", 5]
+    assert out["suppression"].tolist() == ["complementary", "primary", None]
 
 
 def test_a_small_total_is_itself_suppressed_and_nothing_is_added():
@@ -205,6 +207,54 @@ def test_a_row_small_in_any_count_column_is_suppressed():
     out = suppress_counts(frame, ["persons", "newcomers"], total="total", **LIMITS)
     assert out["persons"].tolist() == [30, "x", "x"]
     assert out["newcomers"].tolist() == [6, "<5", "<5"]
+
+
+def test_hidden_zeros_next_to_the_remainder_need_a_cell_that_has_some():
+    # a (3) and b (2) are "<5"; their hours would be 40 - (0 + 40) = 0, so both 0. c (6) is
+    # smaller than d (9) but has 0 hours too and would not help; d is hidden: a + b + d hours
+    # = 40, each 0..40. Persons: d's "x" is 0 or at least 5; 20 - 6 = 14 = a + b + d, so d is
+    # 6..12 and a and b 1..4 each.
+    frame = pd.DataFrame(
+        {"persons": [20, 3, 2, 6, 9], "hours": [40.0, 0.0, 0.0, 0.0, 40.0]}, index=["total", "a", "b", "c", "d"],
+    )
+    out = suppress_counts(frame, ["persons"], total="total", measure_columns=["hours"], **LIMITS)
+    assert out["persons"].tolist() == [20, "<5", "<5", 6, "x"]
+    assert out["hours"].tolist() == [40.0, "x", "x", 0.0, "x"]
+
+
+def test_breakdowns_sharing_a_total_are_suppressed_together():
+    # By A: a1 = 1 ("<5"), a2 = 5; by B: b1 = 6, b2 = 0; total 6. Hiding a2 does not help (1
+    # and 5, as above), nor the total alone (B's 6 + 0 gives it back), nor the total with b2
+    # (b2's "x" of 0 gives 6; of at least 5 it would make the total 11, more than 5 + 4). The
+    # total with b1 does: the total is b1, 0 or at least 5, and 5 + a1, so 6..9.
+    a = pd.DataFrame({"persons": [6, 1, 5]}, index=["total", "a1", "a2"])
+    b = pd.DataFrame({"persons": [6, 6, 0]}, index=["total", "b1", "b2"])
+    out_a, out_b = suppress_tables([a, b], ["persons"], total="total", **LIMITS)
+    assert out_a["persons"].tolist() == ["x", "<5", 5]
+    assert out_b["persons"].tolist() == ["x", "x", 0]
+
+
+def test_persons_in_several_cells_bound_each_cell_by_the_total():
+    # 14 persons, a = 6 shown: the "<5" cells b and c hold at least 14 - 6 = 8, so both 4,
+    # whether or not persons add up; a is hidden too (then b and c are 1..4 each).
+    frame = persons(14, a=6, b=4, c=4)
+    for relations in (Relations(), Relations(counts_add_up=False)):
+        assert suppress_counts(frame, ["persons"], total="total", relations=relations, **LIMITS)["persons"].tolist() == [14, "x", "<5", "<5"]
+    # With 10 in total they cannot add up (6 + 4 + 4 = 14): people are in several cells, and
+    # b and c need only hold 10 - 6 = 4 together, 1..4 each. Nothing more is hidden.
+    out = suppress_counts(persons(10, a=6, b=4, c=4), ["persons"], total="total", relations=Relations(counts_add_up=False), **LIMITS)
+    assert out["persons"].tolist() == [10, 6, "<5", "<5"]
+
+
+def test_an_order_between_columns_is_known_to_the_reader():
+    # b and c: one person, one assignment each; 14 - 12 = 2 hidden assignments. Knowing that a
+    # cell has at least as many assignments as persons (at least 1 each), both are 1, and a (10
+    # persons) is hidden too. Without that relation each could be 0..2 and nothing is added.
+    frame = pd.DataFrame({"persons": [12, 10, 1, 1], "assignments": [14, 12, 1, 1]}, index=["total", "a", "b", "c"])
+    kwargs = {"total": "total", "measure_columns": ["assignments"], **LIMITS}
+    ordered = Relations(counts_add_up=False, integer=frozenset({"assignments"}), at_least=(("assignments", "persons"),))
+    assert suppress_counts(frame, ["persons"], relations=ordered, **kwargs)["persons"].tolist() == [12, "x", "<5", "<5"]
+    assert suppress_counts(frame, ["persons"], relations=Relations(counts_add_up=False), **kwargs)["persons"].tolist() == [12, 10, "<5", "<5"]
 
 
 def test_threshold_and_markers_come_from_the_caller():

@@ -7,9 +7,13 @@ area put the category in `category` (role_<id>, service_area_<slug>, service_are
 for assignments without one). Per 10 000 inhabitants divides by the region's year-end
 population (the latest earlier year, marked provisional, when the year's is not published).
 
-Published figures pass small-count suppression (`suppression.suppress_counts`) with the
+Published figures pass small-count suppression (`suppression.suppress_tables`) with the
 domain's threshold and markers: a suppressed figure has an empty value and its marker in
-`suppression`.
+`suppression`. A year's two breakdowns are suppressed together, since they share the year's
+totals; complements are added until no hidden figure can be worked out exactly from the shown
+cells and the totals (`RELATIONS` says what a reader knows besides the numbers). A hidden
+total hides the figures computed from it (per 10 000 inhabitants, the change from the year
+before and to the year after).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from kainuu_metrics.datasets.base import Derived
 from kainuu_metrics.datasets.experience.config import ExperienceConfig, load_experience_config
 from kainuu_metrics.datasets.experience.read import ASSIGNMENTS, REGISTER
 from kainuu_metrics.indicators.grants import population_denominators
-from kainuu_metrics.indicators.suppression import SUPPRESSION_COLUMN, is_small, suppress_counts
+from kainuu_metrics.indicators.suppression import Relations, is_small, suppress_tables
 from kainuu_metrics.indicators.table import COUNT, EUR, HOURS, PERSONS, RATIO, rows, tidy
 from kainuu_metrics.settings import PrivacyEntry, Settings
 
@@ -40,6 +44,17 @@ MEASURES = {
     "volunteer_hours": ("experience_volunteer_hours", HOURS),
 }
 TOTAL = "__total__"
+# What a reader knows of a breakdown besides its numbers: a person may act in several roles and
+# service areas (persons do not add up to the total; everyone is in at least one), every active
+# person in a cell has at least one assignment there, volunteer hours are part of the hours,
+# and a cell without persons has nothing else.
+RELATIONS = Relations(
+    counts_add_up=False,
+    integer=frozenset({"assignments"}),
+    at_least=(("assignments", "persons"),),
+    at_most=(("volunteer_hours", "hours"),),
+    owner="persons",
+)
 
 
 def role_categories(config: ExperienceConfig) -> dict[str, str]:
@@ -84,19 +99,11 @@ def registered_during(register: pd.DataFrame, year: int) -> pd.Series:
 
 
 def _suppressed(frames: list[pd.DataFrame], privacy: PrivacyEntry) -> list[pd.DataFrame]:
-    """Each breakdown suppressed; the total is one figure, so hidden in one is hidden in all."""
-    out = [
-        suppress_counts(
-            f, ["persons"], total=TOTAL, measure_columns=[m for m in MEASURES if m != "persons"],
-            threshold=privacy.threshold, primary_marker=privacy.primary_marker, complementary_marker=privacy.complementary_marker,
-        )
-        for f in frames
-    ]
-    hidden = [f for f in out if f.at[TOTAL, SUPPRESSION_COLUMN] is not None]
-    if hidden:
-        for f in out:
-            f.loc[TOTAL] = hidden[0].loc[TOTAL]
-    return out
+    """The year's breakdowns suppressed together: they share one total (see the module doc)."""
+    return suppress_tables(
+        frames, ["persons"], total=TOTAL, measure_columns=[m for m in MEASURES if m != "persons"], relations=RELATIONS,
+        threshold=privacy.threshold, primary_marker=privacy.primary_marker, complementary_marker=privacy.complementary_marker,
+    )
 
 
 def _cell(indicator: str, year: int, region: str, value: object, unit: str, provisional: bool = False, category: str = "") -> list[dict]:

@@ -34,10 +34,14 @@ TREND_INDICATORS = {
 
 def suppression_note(privacy: PrivacyEntry) -> str:
     """How small counts are hidden, with the domain's threshold and markers."""
+    marker = privacy.complementary_marker
     return (
-        f"Tietosuoja: alle {privacy.threshold} henkilön lukumäärät näytetään merkinnällä '{privacy.primary_marker}'. "
-        "Samalla rivillä olevat tunnit, tehtävät ja eurot sekä luvut, joista pienen luvun voisi laskea "
-        f"erotuksena yhteissummasta, näytetään merkinnällä '{privacy.complementary_marker}' (salattu). "
+        f"Tietosuoja: alle {privacy.threshold} henkilön lukumäärät näytetään merkinnällä '{privacy.primary_marker}', "
+        f"ja saman rivin tehtävät, tunnit ja eurot merkinnällä '{marker}' (salattu). Lisäksi salataan niin monta "
+        "muuta riviä, tarvittaessa myös yhteissumma, ettei yhdenkään salatun luvun tarkkaa arvoa voi laskea "
+        "näytetyistä luvuista ja yhteissummista, ei myöskään nollaa. Siksi salattu rivi voi olla myös rivi, "
+        f"jolla ei ole ketään: '{marker}' henkilömääränä tarkoittaa 0 tai vähintään {privacy.threshold}. "
+        "Jos vuoden yhteissumma on 0 (esim. vapaaehtoistunteja ei ole), jokaisen rivin luku on 0, myös salatun. "
         "Kokemusasiantuntijoiden nimiä tai tunnuksia ei tallenneta käsiteltyihin tietoihin; henkilöt "
         "yhdistetään vuosien välillä avaimellisella pseudonyymillä."
     )

@@ -41,7 +41,7 @@ from kainuu_metrics.paths import Layout
 from kainuu_metrics.settings import ColumnMapping, Settings
 
 ASSIGNMENT_FLAGS = {
-    "flag_not_in_register": "kokemusasiantuntijaa ei löydy rekisteristä",
+    "flag_not_in_register": "kokemusasiantuntijaa ei löydy rekisteristä, tai hänen rekisteririvinsä on hylätty (ks. hylätyt rivit)",
     "flag_ambiguous_name": "nimellä on rekisterissä useita henkilöitä, joten tehtävää ei voitu yhdistää rekisteritunnukseen",
     "flag_fee_waived_with_fee": "palkkiosta on merkitty luovutun, mutta palkkio on suurempi kuin 0 €",
 }
@@ -210,7 +210,11 @@ def clean_experience(paths: list[Path], layout: Layout, settings: Settings, *, k
     logs = [s for s in sheets if s.table == ASSIGNMENTS]
     register_rows = [[parse_register_row(r, config, config_file) for r in s.records()] for s in registers]
     log_rows = [[parse_assignment(r, config, config_file) for r in s.records()] for s in logs]
-    links = build_links([(p.id_key, p.person_name) for rows in register_rows for p in rows if not p.problems])
+    # Every row that says who it is links its id and name, even when another cell rejects it.
+    links = build_links(
+        [(p.id_key, p.person_name) for rows in register_rows for p in rows if not p.problems],
+        rejected=[(p.id_key, p.person_name) for rows in register_rows for p in rows if p.problems and (p.id_key or p.person_name)],
+    )
     return {
         ASSIGNMENTS: clean_assignments(logs, log_rows, key, scrub, links, mappings[ASSIGNMENTS]),
         REGISTER: clean_register(registers, register_rows, key, scrub, links, mappings[REGISTER]),

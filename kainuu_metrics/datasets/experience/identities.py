@@ -11,8 +11,12 @@ Linking a person across files (the identity that is pseudonymised):
    them or gives their id (a register row without an id counts as the person of the same name
    who has one). A name the register gives to several people stays a name and the row
    is flagged; a name or id not in the register is kept and flagged.
-Linking needs the register in the same run; without it a person logged by name in one year
-and by id in another gets two pseudonyms.
+The links come from every register row with a readable id or name, also from a row that is
+rejected for another cell (e.g. a joining date "31.6.2022"): the bad cell rejects the row as a
+register entry (the person is not counted as registered and their assignments are flagged as
+not in the cleaned register), but it does not make the person two people. Linking needs the
+register in the same run; without it a person logged by name in one year and by id in another
+gets two pseudonyms.
 
 >>> links = build_links([("KE1", "maija virtanen")])
 >>> links.resolve(None, name_key("Virtanen, Maija")).identity
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kainuu_metrics.datasets import parsing
@@ -68,39 +73,47 @@ class Identity:
 
 @dataclass(frozen=True)
 class RegisterLinks:
-    """What the register says about who is who: its ids and the ids of each name."""
+    """What the register says about who is who: the ids of each name, from every row with a
+    readable id or name, and the people whose row was accepted (`listed`)."""
 
     loaded: bool = False
-    ids: frozenset[str] = frozenset()
     names: dict[str, frozenset[str | None]] = field(default_factory=dict)  # name -> ids (None: no id)
+    listed: frozenset[str] = frozenset()  # identities ("tunnus:KE1", "nimi:aino heikkinen") of accepted rows
 
     def resolve(self, id_key: str | None, person_name: str | None) -> Identity:
         if id_key is not None:
-            return Identity(f"tunnus:{id_key}", "register_id", not_in_register=self.loaded and id_key not in self.ids)
+            identity = f"tunnus:{id_key}"
+            return Identity(identity, "register_id", not_in_register=self.loaded and identity not in self.listed)
         assert person_name is not None
         candidates = self.names.get(person_name, frozenset())
         if len(candidates) == 1 and None not in candidates:
             (only,) = candidates
-            return Identity(f"tunnus:{only}", "name_via_register")
-        return Identity(
-            f"nimi:{person_name}",
-            "name",
-            not_in_register=self.loaded and not candidates,
-            ambiguous_name=len(candidates) > 1,
-        )
+            identity = f"tunnus:{only}"
+            return Identity(identity, "name_via_register", not_in_register=self.loaded and identity not in self.listed)
+        identity, ambiguous = f"nimi:{person_name}", len(candidates) > 1
+        return Identity(identity, "name", not_in_register=self.loaded and not ambiguous and identity not in self.listed, ambiguous_name=ambiguous)
 
 
-def build_links(pairs: list[tuple[str | None, str | None]]) -> RegisterLinks:
-    """Links from the register's (id, name) pairs."""
+def build_links(pairs: Sequence[tuple[str | None, str | None]], rejected: Sequence[tuple[str | None, str | None]] = ()) -> RegisterLinks:
+    """Links from the register's (id, name) pairs: `pairs` of accepted rows, `rejected` of rows
+    rejected for another cell (they link an id to a name, but nobody is listed by them).
+
+    >>> links = build_links([("KE1", "maija virtanen")], rejected=[("KE36", "arto kauppinen")])
+    >>> person = links.resolve(None, "arto kauppinen")
+    >>> person.identity, person.basis, person.not_in_register
+    ('tunnus:KE36', 'name_via_register', True)
+    """
     names: dict[str, set[str | None]] = {}
-    for id_key, person_name in pairs:
+    for id_key, person_name in [*pairs, *rejected]:
         if person_name is not None:
             names.setdefault(person_name, set()).add(id_key)
     # A row without an id is taken to be the person of the same name who has one, if any.
+    links = {n: frozenset(ids - {None} or ids) for n, ids in names.items()}
+    listed = RegisterLinks(loaded=True, names=links)
     return RegisterLinks(
-        loaded=bool(pairs),
-        ids=frozenset(i for i, _ in pairs if i is not None),
-        names={n: frozenset(ids - {None} or ids) for n, ids in names.items()},
+        loaded=bool(pairs) or bool(rejected),
+        names=links,
+        listed=frozenset(listed.resolve(i, n).identity for i, n in pairs if i is not None or n is not None),
     )
 
 
