@@ -91,6 +91,15 @@ class KernelPool:
 
     def start(self) -> KernelPool:
         """Start the kernels in the background; returns at once."""
+        # Starting a kernel imports IPython (ipykernel's kernel spec) in the starter thread,
+        # while this thread soon imports plotly, which imports IPython.display: two threads
+        # importing IPython at once can stop on Python's import locks ("deadlock detected").
+        # Import them here first; the starter then finds them loaded.
+        import IPython.display  # noqa: F401
+        import ipykernel.kernelspec  # noqa: F401
+        import jupyter_client.manager  # noqa: F401
+        import nbclient.util  # noqa: F401
+
         self._starter.start()
         return self
 
