@@ -27,7 +27,7 @@ def datasets() -> tuple[Dataset, ...]:
     return (
         _line(population.REGISTRY_ENTRY, clean=population.clean, tables={"population": "Väestö"}),
         _line(grants.REGISTRY_ENTRY, clean=grants.clean, indicators=grant_indicators.indicators, needs=("population",),
-              tables={"grants": "Avustukset", "denominators": "Väestöpohjat"}),
+              tables={"grants": "Avustukset", "denominators": "Väestöpohjat", "term_figures": "Valtuustokausien luvut"}),
         _line(premises.REGISTRY_ENTRY, clean=premises.clean, indicators=premises_indicators.indicators,
               tables={"premises": "Tilojen maksuton käyttö"}),
         _line(experience.REGISTRY_ENTRY, clean=experience.clean, indicators=experience_indicators.indicators, value_sets=experience.value_sets,
