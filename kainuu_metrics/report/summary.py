@@ -25,7 +25,7 @@ from kainuu_metrics import formatting
 from kainuu_metrics.report.pages import soft_hyphenated
 from kainuu_metrics.report.charts import format_change, format_eur, format_number, format_percent
 from kainuu_metrics.indicators.table import lookup, select
-from kainuu_metrics.indicators.terms import TermStatus, is_complete, like_for_like, status_of, term_figures, term_statuses, yearly_mean
+from kainuu_metrics.indicators.terms import TermStatus, is_complete, like_for_like, status_of, term_statuses, yearly_mean
 from kainuu_metrics.report.views import comparison_basis, shown_terms, status_text, term_span, years_text
 from kainuu_metrics.settings import CouncilTerm, Domain
 
@@ -252,11 +252,13 @@ def term_card(indicators: pd.DataFrame, terms: Sequence[CouncilTerm], year: int,
     when like_for_like allows (the same number of grant years from each term's start, or two
     complete terms); otherwise no change at all."""
     spec = TERM_CARD
-    year_terms = dict(year_terms or {})
     term = term_of_year(terms, year)
     subject = name[:1].lower() + name[1:]
     if term is None:
         return Card(spec.indicator, soft_hyphenated(f"Valtuustokauden {subject}"), spec.page, None)
+    if year_terms is None:  # which grant years belong to which term is not known: no figure, no claim
+        return Card(spec.indicator, soft_hyphenated(f"Valtuustokauden {term_span(term)} {subject}"), spec.page, None,
+                    period_label=term_span(term))
     statuses = term_statuses(year_terms, terms, up_to=year)
     status = status_of(statuses, term.id) or TermStatus(term, (), is_complete(term, year))
     note = status_text(status)
@@ -448,20 +450,20 @@ TERM_COLUMNS = ["Valtuustokausi", "Avustusvuodet", "Tila", "Avustukset (€ / as
 def term_comparison(indicators: pd.DataFrame, domain: Domain, year_terms: Mapping[int, str], year: int) -> pd.DataFrame:
     """Per council term that had started by 31.12.`year`, from grant years up to `year`: its
     grant years, complete or running, and the yearly mean € per inhabitant of grants and of
-    total support (grants + premises). A list, not a comparison: see compared_terms."""
+    total support (grants + premises) over the same grant years (empty when one of them lacks the
+    figure). A list, not a comparison: see compared_terms."""
     region = domain.region_code
-    grants = term_figures(indicators, year_terms, domain.council_terms, up_to=year, areas=[region]).set_index("term")
-    support = term_figures(indicators, year_terms, domain.council_terms, up_to=year, areas=[region], total="support_total_eur",
-                           per_capita="support_total_per_capita_eur").set_index("term")
     rows = []
     for status in term_statuses(year_terms, domain.council_terms, up_to=year):
+        grants, grants_provisional = yearly_mean(indicators, TERM_YEARLY, status.years, region)
+        support, support_provisional = yearly_mean(indicators, "support_total_per_capita_eur", status.years, region)
         rows.append({
             "Valtuustokausi": term_span(status.term),
             "Avustusvuodet": years_text(status.years),
             "Tila": status_text(status),
-            "Avustukset (€ / asukas vuodessa)": grants.at[status.term.id, "yearly_mean"],
-            "Tuki yhteensä (€ / asukas vuodessa)": support.at[status.term.id, "yearly_mean"],
-            "Ennakollinen": bool(grants.at[status.term.id, "provisional"]),
+            "Avustukset (€ / asukas vuodessa)": _number(grants),
+            "Tuki yhteensä (€ / asukas vuodessa)": _number(support),
+            "Ennakollinen": grants_provisional or support_provisional,
         })
     return pd.DataFrame(rows, columns=TERM_COLUMNS)
 
