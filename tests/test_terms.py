@@ -269,3 +269,43 @@ def test_the_term_figures_suite_blocks_a_yearly_mean_outside_its_years():
     assert failed.blocking and (failed.kwargs["column_A"], failed.kwargs["column_B"]) == ("yearly_max", "yearly_mean")
     assert failed.observed_fi.startswith("1 poikkeava arvo 4 rivistä")  # 2 terms x 2 areas
     assert failed.unexpected_examples == [[2.5, 2.6]]
+
+
+# --- the council-term page's tables (report/views.py) ---------------------------------------------
+
+
+def test_council_term_page_tables_as_of_a_year():
+    from kainuu_metrics.paths import CONFIG_DIR
+    from kainuu_metrics.report import views
+    from kainuu_metrics.settings import load_domain
+
+    domain = load_domain(CONFIG_DIR)
+    region, kajaani = domain.region_code, "KU205"
+    frame = YEARLY.loc[YEARLY["period"] != "2022-2025"].replace({"area": {"R": region, "A": kajaani}})
+    # 2023–2025 belong to 2022–2025, 2026–2027 to 2025–2029 (YEAR_TERMS)
+    table = views.term_table(frame, YEAR_TERMS, domain, 2024)
+    assert table.to_dict("list") == {
+        "Valtuustokausi": ["1. aluevaltuustokausi 2022–2025"], "Avustusvuodet": ["2023–2024"],
+        "Tila": ["kausi kesken: 2 avustusvuotta aineistossa"], "Avustukset yhteensä (€)": [1500.0 + 1800.0],
+        "€ / asukas kaudella": [pytest.approx(3300 / 950)], "€ / asukas vuodessa (keskiarvo)": [pytest.approx(1.75)],
+        "Ennakollinen": [False],
+    }
+    # as of 2025: the first term is complete; the second has started without grant years; one chart series
+    assert views.term_table(frame, YEAR_TERMS, domain, 2025)["Tila"].tolist() == ["päättynyt", "kausi kesken: 0 avustusvuotta aineistossa"]
+    alone = views.term_municipality_table(frame, YEAR_TERMS, domain, 2025)
+    assert alone.to_dict("list") == {"kunta": ["Kajaani"], "kausi": ["2022–2025 (päättynyt)"],
+                                     "eur_per_asukas_vuodessa": [pytest.approx(2.0)], "ennakollinen": [True]}  # 2025 is provisional
+    assert views.term_comparison_text(YEAR_TERMS, domain, 2025) == (
+        "Kautta 2022–2025 (päättynyt) ei verrata edelliseen kauteen: aineistossa ei ole sitä edeltävää kautta.")
+    # as of 2026: the second term's 2026 beside the first term's 2023, never beside the whole first term
+    series = views.term_series(frame, YEAR_TERMS, domain, 2026, [region])
+    assert series["kausi"].tolist() == ["2022–2025 (avustusvuodet 2023)", "2025–2029 (avustusvuodet 2026)"]
+    assert series["arvo"].tolist() == [1.5, 1.8]
+    assert views.term_municipality_table(frame, YEAR_TERMS, domain, 2026)["eur_per_asukas_vuodessa"].tolist() == [1.0]  # no 2026 figure for Kajaani
+    assert views.term_comparison_text(YEAR_TERMS, domain, 2026) == (
+        "Kautta 2025–2029 (kausi kesken: 1 avustusvuosi aineistossa) verrataan kauteen 2022–2025 samanlaisina: "
+        "kummankin kauden ensimmäinen avustusvuosi.")
+    per_year = views.yearly_term_series(frame, YEAR_TERMS, domain, 2026)
+    assert per_year[["vuosi", "kausi"]].values.tolist() == [["2023", "2022–2025"], ["2024", "2022–2025"], ["2025", "2022–2025"],
+                                                            ["2026", "2025–2029"]]
+    assert "kausi kesken" in views.term_rule(2026) and "31.12.2026" in views.term_rule(2026)

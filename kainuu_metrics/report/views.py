@@ -44,8 +44,8 @@ def term_rule(year: int) -> str:
     """The term rule with what a page for `year` uses and when terms are compared."""
     return (
         f"{TERM_RULE} Vuoden {year} sivulla mukana ovat vain avustusvuodet {year} asti. Kausi on "
-        f"päättynyt, jos se päättyi viimeistään 31.12.{year}; muuten se on kesken, ja kerrotaan, montako "
-        "avustusvuotta siltä on aineistossa. Kausia verrataan vain samanlaisina: kaksi päättynyttä kautta "
+        f"päättynyt, jos se päättyi viimeistään 31.12.{year}; muuten siitä kerrotaan ”kausi kesken” ja "
+        "montako avustusvuotta siltä on aineistossa. Kausia verrataan vain samanlaisina: kaksi päättynyttä kautta "
         "kokonaisina tai kesken olevan kauden avustusvuodet edellisen kauden yhtä monen ensimmäisen "
         "avustusvuoden kanssa; muuten muutosta ei esitetä."
     )
