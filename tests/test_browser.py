@@ -4,7 +4,8 @@ driven by Playwright with executable_path; no browser download), all network blo
 Per page: no console errors, no request leaves the page, every chart drawn (its SVG with data
 points), WCAG 2.1 A/AA by axe-core (the copy bundled in axe-playwright-python, injected inline),
 one h1 and no skipped heading levels, and a screenshot kept in test-artifacts/screenshots/.
-On the yearly summary: every number equals its cell in indicators.csv. One browser for the
+On the yearly summary: every number equals its cell in indicators.csv (a council term's yearly
+mean as of the page's year: the mean of the yearly cells it names). One browser for the
 module, one context for all pages; each page is loaded once and its findings cached.
 """
 
@@ -50,7 +51,7 @@ CHARTS_JS = """() => Array.from(document.querySelectorAll('.plotly-graph-div')).
 }))"""
 FIGURES_JS = """() => Array.from(document.querySelectorAll('[data-indicator]')).map(el => ({
     indicator: el.dataset.indicator, period: el.dataset.period, area: el.dataset.area,
-    value: el.dataset.value, text: el.textContent,
+    value: el.dataset.value, text: el.textContent, years: el.dataset.years || "",
 }))"""
 EMPTY_CARDS_JS = """() => Array.from(document.querySelectorAll('li.kortti-ei-tietoa')).map(li => li.dataset.card)"""
 HEADINGS_JS = """() => Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6')).map(h => Number(h.tagName[1]))"""
@@ -223,13 +224,29 @@ def _shown_number(text: str) -> tuple[float, int]:
     return float(digits.replace(",", ".")), decimals
 
 
+def _term_mean(indicators: pd.DataFrame, figure: dict, year: int, term_years: dict[str, list[int]]) -> tuple[str, str]:
+    """A term's yearly mean as of the page's year: the mean of the grants_per_capita_eur cells of
+    the grant years it names, which are the term's grant years up to that year."""
+    years = [int(y) for y in figure["years"].split()]
+    assert years == [y for y in term_years[figure["period"]] if y <= year], figure
+    values = [float(_csv_value(indicators, {**figure, "indicator": "grants_per_capita_eur", "period": str(y)})[0]) for y in years]
+    if years == term_years[figure["period"]]:  # all of the term's grant years: the published cell itself
+        assert float(_csv_value(indicators, figure)[0]) == pytest.approx(sum(values) / len(values), rel=1e-12)
+    return repr(sum(values) / len(values)), "eur_per_inhabitant"
+
+
 @pytest.mark.parametrize("year", YEARS)
-def test_summary_numbers_equal_indicators_csv(visit, indicators, year):
+def test_summary_numbers_equal_indicators_csv(visit, sample_run, indicators, year):
     result = _visit_existing(visit, f"{year}/summary.html")
     figures = result.figures
     assert {f["indicator"] for f in figures if f["period"] == str(year)} >= {"grants_total_eur", "grants_per_capita_eur"}
+    terms = pd.read_parquet(sample_run.data / "processed" / "term_figures.parquet")
+    term_years = {r.term: [int(y) for y in r.years.split()] for r in terms.loc[terms["area"] == "MK18"].itertuples()}
     for figure in figures:
-        csv_value, unit = _csv_value(indicators, figure)
+        if figure["years"]:
+            csv_value, unit = _term_mean(indicators, figure, year, term_years)
+        else:
+            csv_value, unit = _csv_value(indicators, figure)
         try:
             expected = float(csv_value)
         except ValueError:  # a suppression marker is shown as it is
@@ -245,7 +262,7 @@ def test_summary_numbers_equal_indicators_csv(visit, indicators, year):
 def test_summary_cards_without_data_really_have_none(visit, indicators, year):
     result = _visit_existing(visit, f"{year}/summary.html")
     for card in result.empty_cards:
-        if card == "grants_per_capita_annualised_eur":  # a term card: its period is a term
+        if card == "grants_per_capita_yearly_mean_eur":  # a term card: its period is a term
             continue
         rows = indicators.loc[(indicators["indicator"] == card) & (indicators["period"] == str(year)) & (indicators["area"] == "MK18")
                               & (indicators["category"] == "")]

@@ -172,3 +172,54 @@ def test_a_blocking_check_stops_the_run_and_leaves_published_reports_untouched(t
     assert not (reports / ".kesken").exists()
     quality = (reports / "2024" / "quality.html").read_text(encoding="utf-8")
     assert "365" in quality and "Estäviä virheitä" in quality
+
+
+def test_council_terms_are_whole_grant_years(indicators, sample_run):
+    # Rule changed on purpose (issue "Figures that mean what they say"): the sample's main rounds are
+    # 15.3.2023, 14.3.2024 and 13.3.2025, so 2023, 2024 and 2025 (its autumn rounds of 9-11/2025
+    # included) belong to 2022–2025; 2025–2029 has no grant year yet. Before, the 2022–2025 figure was
+    # annualised over 29 months (2,50 €/asukas, above every year) and 2025–2029 came out at 0,06 €.
+    assert value(indicators, "term_grant_years", "2022-2025") == (3.0, False)
+    assert value(indicators, "term_grant_years", "2025-2029") == (0.0, False)
+    assert value(indicators, "grants_total_eur", "2022-2025")[0] == 122200 + 147300 + 153300  # 422 800 €
+    # yearly figures from indicators.csv: 2023 1.7495633250293503, 2024 2.1250811512659595, 2025 2.2116425016230252 (provisional)
+    yearly = [value(indicators, "grants_per_capita_eur", y)[0] for y in ("2023", "2024", "2025")]
+    assert yearly == pytest.approx([1.7495633250293503, 2.1250811512659595, 2.2116425016230252], rel=1e-15)
+    # mean: (1.7495633 + 2.1250812 + 2.2116425) / 3 = 6.0862870 / 3 = 2.0287623 €/asukas, between 1.75 and 2.21
+    assert value(indicators, "grants_per_capita_yearly_mean_eur", "2022-2025") == (pytest.approx(2.028762325972778, rel=1e-12), True)
+    # over the term: 422 800 / mean of the denominators (69 846 + 69 315 + 69 315) / 3 = 69 492 -> 6.0841
+    assert value(indicators, "grants_per_capita_eur", "2022-2025") == (pytest.approx(422800 / 69492), True)
+    assert set(indicators.loc[indicators["period"] == "2025-2029", "indicator"]) == {"term_grant_years"}
+    assert not indicators["indicator"].isin(["grants_per_capita_annualised_eur", "term_months_covered",
+                                              "support_total_per_capita_annualised_eur", "support_term_months_covered"]).any()
+    terms = pd.read_parquet(sample_run.data / "processed" / "term_figures.parquet")
+    region = terms.loc[terms["area"] == "MK18"].iloc[0]
+    assert (region["term"], region["years"], region["yearly_min"], region["yearly_max"]) == (
+        "2022-2025", "2023 2024 2025", pytest.approx(yearly[0]), pytest.approx(yearly[2]))
+
+
+def test_no_page_compares_the_new_term_with_the_old(sample_run):
+    summary = (sample_run.reports / "2025" / "summary.html").read_text(encoding="utf-8")
+    card = summary[summary.index('data-card="grants_per_capita_yearly_mean_eur"'):]
+    card = card[:card.index("</li>")]
+    assert "kortti-muutos" not in card and "ei tietoa" in card
+    assert "Kausi kesken: 0 avustusvuotta aineistossa; vuoden 2025 avustukset kuuluvat kauteen 2022–2025" in card
+    for page in ("summary.html", "council_term.html", "premises.html"):
+        html = (sample_run.reports / "2025" / page).read_text(encoding="utf-8")
+        assert "edelliseen kauteen verrattuna" not in html and "edellisellä kaudella" not in html, page
+        assert "vuositasoistet" not in html and "Kuukausia aineistossa" not in html, page
+
+
+def test_a_2023_page_uses_data_up_to_2023(sample_run):
+    summary = (sample_run.reports / "2023" / "summary.html").read_text(encoding="utf-8")
+    # the term card: 2022–2025 as of 2023 is the 2023 figure alone, 1.7495633250293503 €/asukas, running
+    assert ('data-area="MK18" data-indicator="grants_per_capita_yearly_mean_eur" data-period="2022-2025" '
+            'data-value="1.7495633250293503" data-years="2023">1,75') in summary  # the export sorts attributes
+    assert "Kausi kesken: 1 avustusvuosi aineistossa" in summary
+    council = (sample_run.reports / "2023" / "council_term.html").read_text(encoding="utf-8")
+    assert "2025–2029" not in council and "2025-2029" not in council  # a term that starts later is never shown
+    assert "122\u00a0200\u00a0€" in council and "kausi kesken: 1 avustusvuosi aineistossa" in council
+    assert "422\u00a0800" not in council  # the whole term's total is not known in 2023
+    premises = (sample_run.reports / "2023" / "premises.html").read_text(encoding="utf-8")
+    terms = premises[premises.index("Tuki aluevaltuustokausittain"):]
+    assert "2025–2029" not in terms and "8\u00a0189\u00a0€" in terms and "130\u00a0389\u00a0€" in terms  # 2023's in-kind and total support

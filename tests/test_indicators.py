@@ -5,7 +5,9 @@ import pytest
 
 from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.settings import load_domain
-from kainuu_metrics.indicators.grants import grant_indicators, months_between, term_coverage
+from kainuu_metrics.indicators.grants import grant_indicators
+from kainuu_metrics.indicators.grants import indicators as grant_indicator_entry
+from kainuu_metrics.settings import load_settings
 from kainuu_metrics.indicators.population import population_denominators
 from kainuu_metrics.indicators.table import slug
 from kainuu_metrics.datasets.schemas import GRANTS, POPULATION, conform
@@ -107,18 +109,48 @@ def test_change_from_previous_year(result):
 
 
 def test_council_terms(result):
+    # Rule changed on purpose (issue "Figures that mean what they say"): a term is made of whole grant
+    # years, and a grant year belongs to the term of its main round. 2025's main round is 13.3.2025
+    # (2 000 € > the 300 € one-off grant of 1.10.2025), so the whole of 2025, the October grant
+    # included, belongs to 2022–2025; 2025–2029 has no grant year yet. The old annualised figure
+    # (and term_months_covered) is gone.
     ind, _ = result
-    # term 1 with data: 1.1.2023-31.5.2025 = 29 months; years 2023-2025, mean population (1000+900+900)/3
-    assert value(ind, "term_months_covered", "2022-2025")[0] == 29
-    assert value(ind, "grants_total_eur", "2022-2025")[0] == 5800
-    per_capita = 5800 / ((1000 + 900 + 900) / 3)
-    assert value(ind, "grants_per_capita_eur", "2022-2025") == (pytest.approx(per_capita), True)
-    assert value(ind, "grants_per_capita_annualised_eur", "2022-2025")[0] == pytest.approx(per_capita * 12 / 29)
-    # term 2: 1.6.2025-31.12.2025 = 7 months; only the October one-off grant
-    assert value(ind, "term_months_covered", "2025-2029")[0] == 7
-    assert value(ind, "grants_total_eur", "2025-2029")[0] == 300
-    assert value(ind, "grants_per_capita_annualised_eur", "2025-2029")[0] == pytest.approx(300 / 900 * 12 / 7)
-    assert value(ind, "grants_total_eur", "2025-2029", "KU205")[0] == 0
+    assert value(ind, "term_grant_years", "2022-2025") == (3, False)
+    assert value(ind, "term_grant_years", "2025-2029") == (0, False)  # started 1.6.2025, no grant year yet
+    assert value(ind, "grants_total_eur", "2022-2025")[0] == 2800 + 1000 + 2300  # 6 100 €
+    # € per inhabitant over the term: 6 100 / mean of the denominators used (1 000 + 900 + 900) / 3 = 933.33
+    assert value(ind, "grants_per_capita_eur", "2022-2025") == (pytest.approx(6100 / ((1000 + 900 + 900) / 3)), True)  # 6.5357
+    # yearly mean: (2.8 + 1000/900 + 2300/900) / 3 = (2.8 + 1.1111 + 2.5556) / 3 = 2.1556, between 1.1111 and 2.8
+    yearly_mean = value(ind, "grants_per_capita_yearly_mean_eur", "2022-2025")
+    assert yearly_mean == (pytest.approx((2.8 + 1000 / 900 + 2300 / 900) / 3), True)
+    assert 1000 / 900 <= yearly_mean[0] <= 2.8
+    # municipalities: Kajaani 800 + 1 000 + 0 = 1 800 € over (600 + 500 + 500) / 3; yearly (800/600 + 1000/500 + 0/500) / 3
+    assert value(ind, "grants_total_eur", "2022-2025", "KU205")[0] == 1800
+    assert value(ind, "grants_per_capita_eur", "2022-2025", "KU205")[0] == pytest.approx(1800 / ((600 + 500 + 500) / 3))  # 3.375
+    assert value(ind, "grants_per_capita_yearly_mean_eur", "2022-2025", "KU205")[0] == pytest.approx((800 / 600 + 2 + 0) / 3)  # 1.1111
+    # Kuhmo: 2 000 + 0 + 2 000 over 400 each year -> 10.0 over the term, (5 + 0 + 5) / 3 per year
+    assert value(ind, "grants_per_capita_yearly_mean_eur", "2022-2025", "KU290")[0] == pytest.approx(10 / 3)
+    # Hyrynsalmi has no population: its total (0 €) is published, no € per inhabitant
+    assert value(ind, "grants_total_eur", "2022-2025", "KU105")[0] == 0
+    assert ind.loc[(ind["period"] == "2022-2025") & (ind["area"] == "KU105") & ind["indicator"].str.contains("per_capita")].empty
+    # nothing but the count for 2025–2029, and no annualised or months figures at all
+    assert set(ind.loc[ind["period"] == "2025-2029", "indicator"]) == {"term_grant_years"}
+    assert not ind["indicator"].isin(["grants_per_capita_annualised_eur", "term_months_covered"]).any()
+
+
+def test_term_figures_table_is_derived_for_the_checks():
+    settings = load_settings(CONFIG_DIR)
+    derived = grant_indicator_entry({"grants": GRANT_ROWS, "population": POPULATION_ROWS}, settings)
+    table = derived.tables["term_figures"]
+    assert list(table.columns) == ["term", "area", "grant_years", "years", "complete", "total_eur", "population_mean", "per_capita",
+                                   "yearly_min", "yearly_max", "yearly_mean", "provisional"]
+    assert set(table["term"]) == {"2022-2025"} and len(table) == len(DOMAIN.area_codes)  # terms with grant years only
+    region = table.loc[table["area"] == "MK18"].iloc[0]
+    assert (region["grant_years"], region["years"], region["complete"]) == (3, "2023 2024 2025", True)
+    assert (region["yearly_min"], region["yearly_max"]) == (pytest.approx(1000 / 900), pytest.approx(2.8))
+    assert region["total_eur"] == 6100 and region["per_capita"] == pytest.approx(6100 / (2800 / 3))
+    present = table.dropna(subset=["yearly_mean"])
+    assert ((present["yearly_min"] <= present["yearly_mean"]) & (present["yearly_mean"] <= present["yearly_max"])).all()
 
 
 def test_population_indicator_for_every_year_and_area_read(result):
@@ -126,13 +158,6 @@ def test_population_indicator_for_every_year_and_area_read(result):
     population = ind.loc[ind["indicator"] == "population"]
     assert len(population) == 6
     assert value(ind, "population", 2024, "KU205") == (500, False)
-
-
-def test_term_coverage_and_months():
-    first = DOMAIN.council_terms[0]
-    assert term_coverage(first, 2023, 2025) == (dt.date(2023, 1, 1), dt.date(2025, 5, 31))
-    assert term_coverage(DOMAIN.council_terms[1], 2023, 2024) is None
-    assert months_between(dt.date(2022, 3, 1), dt.date(2025, 5, 31)) == 39
 
 
 def test_denominators_fallback_for_every_requested_year():

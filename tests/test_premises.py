@@ -26,7 +26,7 @@ from kainuu_metrics.datasets.premises.prices import PRICES_FILE, PricesFile, loa
 from kainuu_metrics.datasets.schemas import GRANTS, PREMISES, conform
 from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.indicators import premises as premises_figures
-from kainuu_metrics.indicators.grants import months_between
+from kainuu_metrics.indicators.terms import grant_year_terms
 from kainuu_metrics.indicators.premises import premises_indicators
 from kainuu_metrics.indicators.table import INDICATOR_COLUMNS, rows, tidy
 from kainuu_metrics.indicators.catalogue import load_catalogue
@@ -549,22 +549,30 @@ def test_yearly_total_support_and_per_capita(indicators):
 
 
 def test_term_indicators(indicators):
-    # Term 1: bookings of 5.3.2024, 10.4.2024, 20.5.2024 and 11.2.2025.
-    assert value(indicators, "premises_inkind_eur", "2022-2025") == (205.0, False, "eur")
-    # Years with both grants and bookings: 2024–2025 -> term 1 covered 1.1.2024–31.5.2025 = 17 months.
-    assert months_between(dt.date(2024, 1, 1), dt.date(2025, 5, 31)) == 17
-    assert value(indicators, "support_term_months_covered", "2022-2025") == (17.0, False, "months")
-    # Grants of term 1 in 2024–2025: 2 000 + 500 + 300 (the 2023 grant has no bookings beside it).
-    assert value(indicators, "support_total_eur", "2022-2025") == (2800 + 205.0, False, "eur")
-    # Mean year-end population of 2024 and 2025 (2025 falls back to 2024): 69 000; provisional.
-    assert value(indicators, "support_total_per_capita_eur", "2022-2025") == (pytest.approx(3005 / 69000), True, "eur_per_inhabitant")
-    assert value(indicators, "support_total_per_capita_annualised_eur", "2022-2025") == (pytest.approx(3005 / 69000 * 12 / 17), True, "eur_per_inhabitant")
-    # Term 2 from 1.6.2025: bookings 64 + 40 €, one-off grant 200 €, 7 months.
-    assert value(indicators, "premises_inkind_eur", "2025-2029") == (104.0, False, "eur")
-    assert value(indicators, "support_total_eur", "2025-2029") == (304.0, False, "eur")
-    assert value(indicators, "support_term_months_covered", "2025-2029") == (7.0, False, "months")
-    assert value(indicators, "support_total_per_capita_eur", "2025-2029") == (pytest.approx(304 / 69000), True, "eur_per_inhabitant")
-    assert value(indicators, "support_total_per_capita_annualised_eur", "2025-2029") == (pytest.approx(304 / 69000 * 12 / 7), True, "eur_per_inhabitant")
+    # Rule changed on purpose (issue "Figures that mean what they say"): a premises year belongs to
+    # its grant year's council term, and a term's figures come from whole years, not from booking
+    # dates and months. Every grant year here belongs to 2022–2025: 2025's main round is 13.3.2025
+    # (300 € > the 200 € of 10.10.2025). Bookings: 2024 and 2025 -> both in 2022–2025.
+    assert value(indicators, "premises_inkind_eur", "2022-2025") == (149.0 + 160.0, False, "eur")  # 309 €
+    # total support: (2 500 + 149) + (500 + 160) = 2 649 + 660 = 3 309 €
+    assert value(indicators, "support_total_eur", "2022-2025") == (3309.0, False, "eur")
+    # over the mean of the denominators of 2024 and 2025 (2025 falls back to 2024): 69 000; provisional
+    assert value(indicators, "support_total_per_capita_eur", "2022-2025") == (pytest.approx(3309 / 69000), True, "eur_per_inhabitant")
+    # yearly mean: (2 649 / 69 000 + 660 / 69 000) / 2 = 0.023978
+    assert value(indicators, "support_total_per_capita_yearly_mean_eur", "2022-2025") == (
+        pytest.approx((2649 / 69000 + 660 / 69000) / 2), True, "eur_per_inhabitant")
+    # 2025–2029 has no year yet: nothing published for it (before: 104 € of autumn bookings, annualised over 7 months)
+    assert indicators.loc[indicators["period"] == "2025-2029"].empty
+
+
+def test_a_premises_year_without_grants_belongs_to_the_term_of_30_june():
+    extra = bookings_frame().iloc[[5]].assign(booking_date=pd.Timestamp("2026-02-10"), year=2026, cost_eur=30.0)
+    bookings = pd.concat([bookings_frame(), extra], ignore_index=True)
+    result = premises_indicators(bookings, grants_frame(), grant_indicators_frame(), population_frame(), DOMAIN)
+    # 2026 has bookings (30 €) but no grants: 30.6.2026 is in 2025–2029; no total support for it
+    assert value(result, "premises_inkind_eur", "2025-2029") == (30.0, False, "eur")
+    assert set(result.loc[result["period"] == "2025-2029", "indicator"]) == {"premises_inkind_eur"}
+    assert value(result, "premises_inkind_eur", "2022-2025")[0] == 309.0
 
 
 def test_indicator_ids_are_exactly_these(indicators):
@@ -573,14 +581,15 @@ def test_indicator_ids_are_exactly_these(indicators):
     plain = sorted(set(indicators["indicator"]))
     assert plain == [
         "premises_bookings", "premises_hours", "premises_inkind_eur", "premises_organisations",
-        "support_term_months_covered", "support_total_eur", "support_total_per_capita_annualised_eur",
-        "support_total_per_capita_eur",
+        "support_total_eur", "support_total_per_capita_eur", "support_total_per_capita_yearly_mean_eur",
     ]
 
 
 def test_year_without_grant_data_has_no_total_support():
     result = premises_indicators(bookings_frame(), grants_frame(), grant_indicators_frame(years=(2024,)), population_frame(), DOMAIN)
-    assert set(result.loc[result["indicator"] == "support_total_eur", "period"]) == {"2024", "2022-2025", "2025-2029"}
+    # 2025 has bookings but no grant indicators: the term's total support is 2024's alone
+    assert set(result.loc[result["indicator"] == "support_total_eur", "period"]) == {"2024", "2022-2025"}
+    assert value(result, "support_total_eur", "2022-2025")[0] == 2649.0
     assert result.loc[(result["period"] == "2025") & (result["indicator"] == "premises_inkind_eur") & (result["category"] == ""), "value"].tolist() == [160.0]
 
 
@@ -608,10 +617,26 @@ def test_report_tables(indicators):
     assert support["tuki_yhteensä_eur"].tolist() == [2649.0, 660.0]
     assert support["ennakollinen"].tolist() == [False, True]
     assert rp.support_series(both, "MK18", up_to=2024)["vuosi"].tolist() == ["2024"]
-    terms = rp.support_term_table(both, DOMAIN)
+    year_terms = grant_year_terms(grants_frame(), DOMAIN.council_terms)  # 2023–2025 -> 2022–2025
+    # the grant indicators carry each year's denominator (population_used): 69 000 for 2024, and for 2025 (provisional)
+    both = pd.concat([both, tidy(rows("population_used", 2024, {"MK18": 69000.0}, "persons")
+                                 + rows("population_used", 2025, {"MK18": 69000.0}, "persons", True))], ignore_index=True)
+    terms = rp.support_term_table(both, year_terms, DOMAIN, 2025)
     assert terms["Valtuustokausi"].tolist() == ["1. aluevaltuustokausi 2022–2025", "2. aluevaltuustokausi 2025–2029"]
-    assert terms["Tuki yhteensä (€)"].tolist() == [3005.0, 304.0]
-    assert terms["Kuukausia aineistossa"].tolist() == [17.0, 7.0]
+    assert terms["Vuodet"].tolist() == ["2024–2025", "–"] and terms["Tila"].tolist() == ["päättynyt", "kausi kesken: 0 vuotta aineistossa"]
+    assert terms["Tilojen käyttö (€)"].iloc[0] == 309.0 and terms["Tuki yhteensä (€)"].iloc[0] == 3309.0
+    assert terms["€ / asukas kaudella"].iloc[0] == pytest.approx(3309 / 69000)
+    assert terms["€ / asukas vuodessa (keskiarvo)"].iloc[0] == pytest.approx((2649 + 660) / 69000 / 2)
+    assert terms["Ennakollinen"].tolist() == [True, False]
+    assert math.isnan(terms["Tuki yhteensä (€)"].iloc[1])
+    # the 2024 page: 2024 only, the term running, and never the 2025–2029 term
+    as_of_2024 = rp.support_term_table(both, year_terms, DOMAIN, 2024)
+    assert as_of_2024.to_dict("list") == {
+        "Valtuustokausi": ["1. aluevaltuustokausi 2022–2025"], "Vuodet": ["2024"], "Tila": ["kausi kesken: 1 vuosi aineistossa"],
+        "Tilojen käyttö (€)": [149.0], "Tuen vuodet": ["2024"], "Tuki yhteensä (€)": [2649.0],
+        "€ / asukas kaudella": [pytest.approx(2649 / 69000)], "€ / asukas vuodessa (keskiarvo)": [pytest.approx(2649 / 69000)],
+        "Ennakollinen": [False],
+    }
     top = rp.top_organisations(both, bookings_frame(), 2025, "MK18", n=2)
     assert top.to_dict("list") == {"Järjestö": ["Kuhmon Kerho", "Kajaanin Seura ry"], "Tilojen käytön arvo (€)": [64.0, 56.0]}
     networks = rp.breakdown_table(both, "network", 2025, "MK18", rp.network_labels(DOMAIN), "Kumppanuusverkosto")

@@ -98,3 +98,17 @@ def test_its_pages_name_its_own_county_and_never_kainuu(county_run):
         assert not re.search(r"Kainu|Kajaan", text), page
     index = (base / "reports" / "index.html").read_text(encoding="utf-8")
     assert "Keski-Pohjanmaan hyvinvointialue – järjestöyhteistyön seuranta" in index
+
+
+def test_term_figures_match_the_hand_computed_sums(county_run):
+    # EXPECTED.md, "Council terms": both grant years (main rounds 19.3.2024, 18.3.2025) belong to 2022–2025
+    base, _ = county_run
+    ind = read_indicators(base / "data" / "processed" / "indicators.csv")
+    assert lookup(ind, "term_grant_years", "2022-2025", "MK16").value == 2
+    assert lookup(ind, "grants_total_eur", "2022-2025", "MK16").value == 37_650 + 38_200  # 75 850 €
+    assert lookup(ind, "grants_per_capita_eur", "2022-2025", "MK16").value == pytest.approx(75_850 / ((67_723 + 67_575) / 2))  # 1.1212
+    mean = lookup(ind, "grants_per_capita_yearly_mean_eur", "2022-2025", "MK16").value
+    assert mean == pytest.approx((37_650 / 67_723 + 38_200 / 67_575) / 2) and round(mean, 2) == 0.56  # 0.5606
+    assert lookup(ind, "term_grant_years", "2025-2029", "MK16").value == 0
+    assert lookup(ind, "grants_total_eur", "2025-2029", "MK16").value is None
+    assert lookup(ind, "premises_inkind_eur", "2022-2025", "MK16").value == 254  # 2025 is a grant year of 2022–2025

@@ -60,17 +60,16 @@ INDICATORS = _frame(
     _row("tuokio_rakenteet", 2024, 41.25, "index_0_100"),
     _row("tuokio_vuorovaikutus", 2024, 80.0, "index_0_100"),
     _row("tuokio_respondents", 2024, 3.0, "count"),  # lower than every score, but not a criterion
-    _row("grants_per_capita_annualised_eur", "2022-2025", 2.5, "eur_per_inhabitant", provisional=True),
-    _row("grants_per_capita_annualised_eur", "2025-2029", 3.0, "eur_per_inhabitant"),
-    _row("support_total_per_capita_annualised_eur", "2022-2025", 2.75, "eur_per_inhabitant"),
-    _row("term_months_covered", "2022-2025", 39.0, "months"),
-    _row("term_months_covered", "2025-2029", 7.0, "months"),
+    # a term row: the pages compute a term's figures as of their year from the yearly rows, never from this
+    _row("grants_per_capita_yearly_mean_eur", "2022-2025", 9.99, "eur_per_inhabitant"),
 )
 LABELS = {"osallistuminen": "Osallistuminen", "rakenteet": "Rakenteet", "vuorovaikutus": "Vuorovaikutus"}
+# grant year -> council term (indicators.terms.grant_year_terms): 2023–2025 belong to 2022–2025
+YEAR_TERMS = {2023: "2022-2025", 2024: "2022-2025", 2025: "2022-2025"}
 
 
-def _cards(year=2024):
-    return {c.key: c for c in sm.headline_cards(INDICATORS, year, DOMAIN, NAMES, LABELS, 5)}
+def _cards(year=2024, indicators=INDICATORS, year_terms=YEAR_TERMS):
+    return {c.key: c for c in sm.headline_cards(indicators, year, DOMAIN, NAMES, LABELS, 5, year_terms)}
 
 
 # --- cells, changes, wording ----------------------------------------------------------------------
@@ -142,7 +141,7 @@ def test_signed_numbers_and_values():
 def test_cards_come_in_reading_order():
     keys = [c.key for c in sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5)]
     assert keys == [
-        "grants_total_eur", "grants_per_capita_eur", "grants_per_capita_annualised_eur", "organisations_funded",
+        "grants_total_eur", "grants_per_capita_eur", "grants_per_capita_yearly_mean_eur", "organisations_funded",
         "lahella_registered_share", "experience_active_experts", "experience_hours", "premises_inkind_eur",
         "support_total_per_capita_eur", "tuokio_index",
     ]
@@ -198,17 +197,65 @@ def test_dataset_without_data_for_the_year_says_ei_tietoa():
     assert 'data-card="premises_inkind_eur"' in html
 
 
-def test_term_card_compares_the_term_in_force_at_year_end_with_the_previous_term():
-    card = _cards(2025)["grants_per_capita_annualised_eur"]
-    assert card.figure.period == "2025-2029" and card.figure.text == f"3,00{NB}€"
-    assert card.comparison.period == "2022-2025" and card.comparison_label == "2022–2025"
-    assert card.change == pytest.approx(0.2)
-    assert card.change_text == "+20,0\u00a0% edelliseen kauteen verrattuna"
-    assert card.note == "Aineistoa 7 kuukaudelta"
+def test_term_card_shows_the_running_term_as_of_the_year_without_a_change():
+    # Rule changed on purpose (issue "Figures that mean what they say"): the card shows the yearly
+    # mean € per inhabitant of the term's grant years up to the card's year, says the term is running,
+    # and compares with the previous term only like for like. Before, the 2025 card compared the
+    # annualised 2025–2029 figure with 2022–2025 (+20,0 % here; −97,7 % on the sample data).
+    card = _cards(2024)["grants_per_capita_yearly_mean_eur"]
+    # 2024: grant years 2023 and 2024 of 2022–2025: (1.5 + 1.75) / 2 = 1.625 -> 1,63 € (half up); 2024 is provisional
+    assert card.figure.period == "2022-2025" and card.figure.value == pytest.approx(1.625) and card.figure.text == f"1,63{NB}€"
+    assert card.figure.years == (2023, 2024) and card.provisional
+    assert card.note == "Kausi kesken: 2 avustusvuotta aineistossa"
+    assert card.change is None and card.change_text == "" and card.comparison is None  # no previous term
+    assert "2022–2025" in card.label
+    # 2023: only 2023 counts (1.5), though indicators hold 2024 too
+    first_year = _cards(2023)["grants_per_capita_yearly_mean_eur"]
+    assert first_year.figure.value == 1.5 and first_year.figure.years == (2023,)
+    assert first_year.note == "Kausi kesken: 1 avustusvuosi aineistossa"
+
+
+def test_term_card_of_a_term_without_grant_years_compares_nothing():
+    # 31.12.2025 is in 2025–2029, which has no grant year: 2025's main round was in 2022–2025
+    card = _cards(2025)["grants_per_capita_yearly_mean_eur"]
+    assert card.figure is None and card.change is None and card.change_text == "" and card.comparison is None
+    assert card.note == "Kausi kesken: 0 avustusvuotta aineistossa; vuoden 2025 avustukset kuuluvat kauteen 2022–2025"
     assert "2025–2029" in card.label
-    first_term = _cards(2024)["grants_per_capita_annualised_eur"]
-    assert first_term.figure.period == "2022-2025" and first_term.provisional
-    assert first_term.change is None and first_term.change_text == "ei edellistä valtuustokautta vertailuun"
+    html = sm.card_html(card)
+    assert "ei tietoa" in html and "Kausi kesken: 0 avustusvuotta aineistossa" in html and "kortti-muutos" not in html
+    # without the grant-year mapping the card claims nothing
+    unknown = _cards(2025, year_terms=None)["grants_per_capita_yearly_mean_eur"]
+    assert unknown.figure is None and unknown.note == ""
+
+
+LIKE_FOR_LIKE = _frame(
+    _row("grants_per_capita_eur", 2023, 1.5, "eur_per_inhabitant"),
+    _row("grants_per_capita_eur", 2024, 1.75, "eur_per_inhabitant"),
+    _row("grants_per_capita_eur", 2025, 2.0, "eur_per_inhabitant"),
+    _row("grants_per_capita_eur", 2026, 1.8, "eur_per_inhabitant"),
+    _row("grants_per_capita_eur", 2027, 2.4, "eur_per_inhabitant", provisional=True),
+)
+LIKE_FOR_LIKE_TERMS = {2023: "2022-2025", 2024: "2022-2025", 2025: "2022-2025", 2026: "2025-2029", 2027: "2025-2029"}
+
+
+def test_term_card_compares_the_same_number_of_grant_years_from_each_term_start():
+    card = _cards(2026, LIKE_FOR_LIKE, LIKE_FOR_LIKE_TERMS)["grants_per_capita_yearly_mean_eur"]
+    # 2025–2029's one grant year (2026: 1.8) against 2022–2025's first (2023: 1.5): 1.8 / 1.5 - 1 = +20 %
+    assert card.figure.value == 1.8 and card.figure.years == (2026,)
+    assert card.comparison.value == 1.5 and card.comparison.years == (2023,) and card.comparison.period == "2022-2025"
+    assert card.change == pytest.approx(0.2) and card.change_text == "+20,0\u00a0% edelliseen kauteen verrattuna"
+    assert card.comparison_label == "2022–2025"
+    assert card.note == "Kausi kesken: 1 avustusvuosi aineistossa; vertailussa kummankin kauden ensimmäinen avustusvuosi"
+    # 2027: (1.8 + 2.4) / 2 = 2.1 against (1.5 + 1.75) / 2 = 1.625: 2.1 / 1.625 - 1 = +29,2 %; never the whole 2022–2025 (1.75)
+    two = _cards(2027, LIKE_FOR_LIKE, LIKE_FOR_LIKE_TERMS)["grants_per_capita_yearly_mean_eur"]
+    assert two.figure.value == pytest.approx(2.1) and two.comparison.value == pytest.approx(1.625)
+    assert two.comparison.years == (2023, 2024) and two.change == pytest.approx(2.1 / 1.625 - 1)
+    assert two.change_text == "+29,2\u00a0% edelliseen kauteen verrattuna" and two.provisional
+    sentence = sentences.term_sentence(card)
+    assert sentence == (f"Valtuustokauden 2025–2029 avustukset asukasta kohden vuodessa (1,80{NB}€) ovat 20,0\u00a0% suuremmat kuin "
+                        f"edellisellä kaudella 2022–2025 (1,50{NB}€); vertailussa kummankin kauden ensimmäinen avustusvuosi.")
+    html = sm.card_html(card)
+    assert 'data-period="2022-2025" data-area="MK18" data-value="1.5" data-years="2023">' in html
 
 
 def test_term_of_year():
@@ -246,10 +293,12 @@ def test_stage_mean_index_changes_with_two_decimals():
 
 
 def test_change_sentences_from_the_cards():
-    texts = [s.text for s in sentences.change_sentences(sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5))]
+    texts = [s.text for s in sentences.change_sentences(sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5, YEAR_TERMS))]
     assert texts == [
         f"Myönnetyt avustukset kasvoivat 20,5\u00a0% edellisestä vuodesta (2024: 120{NB}500{NB}€; 2023: 100{NB}000{NB}€).",
         f"Avustukset asukasta kohden kasvoivat 16,7\u00a0% edellisestä vuodesta (2024: 1,75{NB}€; 2023: 1,50{NB}€).",
+        # a running term: its level, no change (mean of 2023 and 2024: 1.625)
+        f"Valtuustokauden 2022–2025 avustukset asukasta kohden vuodessa ovat keskimäärin 1,63{NB}€ (kausi kesken: 2 avustusvuotta aineistossa).",
         "Avustusta saaneiden järjestöjen määrä väheni 5,0\u00a0% edellisestä vuodesta (2024: 19; 2023: 20).",
         f"Lähellä.fi-palveluun rekisteröityneiden saajien osuus nousi 5,0 prosenttiyksikköä edellisestä vuodesta (2024: 95,0{NB}%; 2023: 90,0{NB}%).",
         f"Kokemusasiantuntijoiden tunnit pysyivät ennallaan edellisestä vuodesta (2024: 100{NB}h; 2023: 100{NB}h). Aktiivisia kokemusasiantuntijoita oli <5.",
@@ -261,12 +310,13 @@ def test_sentences_of_a_first_year_and_of_a_new_term():
     first = sentences.change_sentences(sm.headline_cards(INDICATORS, 2023, DOMAIN, NAMES, LABELS, 5))
     assert first[0].text == f"Avustuksia myönnettiin 100{NB}000{NB}€; edellisen vuoden vertailutietoa ei ole."
     assert first[-1].text == f"Yhteistyö-Tuokio-indeksi oli 55{NB}/{NB}100."
-    texts = [s.text for s in sentences.change_sentences(sm.headline_cards(INDICATORS, 2025, DOMAIN, NAMES, LABELS, 5))]
+    texts = [s.text for s in sentences.change_sentences(sm.headline_cards(INDICATORS, 2025, DOMAIN, NAMES, LABELS, 5, YEAR_TERMS))]
     assert "Myönnetyt avustukset pysyivät ennallaan edellisestä vuodesta" in texts[0]
-    assert texts[1] == (
-        f"Valtuustokauden 2025–2029 avustukset asukasta kohden vuodessa (3,00{NB}€) ovat 20,0\u00a0% suuremmat kuin "
-        f"edellisellä kaudella 2022–2025 (2,50{NB}€). Kuluvalta kaudelta on aineistoa 7 kuukaudelta."
-    )
+    # Rule changed on purpose: the new term without grant years is not compared with the old one (before:
+    # "... 2025–2029 ... (3,00 €) ovat 20,0 % suuremmat kuin edellisellä kaudella 2022–2025 (2,50 €) ...")
+    assert texts[1] == ("Valtuustokaudelta 2025–2029 ei vielä ole lukuja (kausi kesken: 0 avustusvuotta aineistossa; "
+                        "vuoden 2025 avustukset kuuluvat kauteen 2022–2025).")
+    assert not any("edellisellä kaudella" in t or "edelliseen kauteen" in t for t in texts)
 
 
 def test_sentences_link_to_the_pages_of_the_run():
@@ -282,13 +332,16 @@ def test_sentences_link_to_the_pages_of_the_run():
 
 
 def test_card_numbers_are_machine_findable():
-    html = sm.cards_html(sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5), 2024)
+    html = sm.cards_html(sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5, YEAR_TERMS), 2024)
     assert (f'<span class="luku" data-indicator="grants_total_eur" data-period="2024" data-area="MK18" '
             f'data-value="120500">120{NB}500{NB}€</span>') in html
     assert 'data-indicator="grants_total_eur" data-period="2023" data-area="MK18" data-value="100000"' in html
     assert f'data-indicator="grants_per_capita_eur" data-period="2024" data-area="MK18" data-value="1.75">1,75{NB}€</span>' in html
     assert f'data-indicator="tuokio_rakenteet" data-period="2024" data-area="MK18" data-value="41.25">41{NB}/{NB}100</span>' in html
     assert 'data-value="&lt;5">&lt;5</span>' in html
+    # a term's yearly mean names the grant years it averages
+    assert (f'data-indicator="grants_per_capita_yearly_mean_eur" data-period="2022-2025" data-area="MK18" data-value="1.625" '
+            f'data-years="2023 2024">1,63{NB}€</span>') in html
     assert html.startswith('<ul class="kortit" aria-label="Vuoden 2024 tunnusluvut">')
     assert html.count('<li class="kortti') == 10 and html.count("<h3") == 10
     # the provisional mark sits outside the number and is explained once, as a sentence
@@ -323,13 +376,34 @@ def test_trend_table_has_every_grant_year_up_to_the_report_year():
     assert trend["Ennakollinen"].tolist() == [False, True]
 
 
-def test_term_comparison():
-    terms = sm.term_comparison(INDICATORS, DOMAIN)
+def test_term_comparison_lists_terms_as_of_the_year():
+    frame = pd.concat([LIKE_FOR_LIKE, _frame(
+        _row("support_total_per_capita_eur", 2023, 1.6, "eur_per_inhabitant"),
+        _row("support_total_per_capita_eur", 2024, 1.9, "eur_per_inhabitant"),
+        _row("support_total_eur", 2023, 1.0), _row("support_total_eur", 2024, 1.0),
+        _row("grants_total_eur", 2023, 1.0), _row("grants_total_eur", 2024, 1.0), _row("grants_total_eur", 2025, 1.0),
+        _row("grants_total_eur", 2026, 1.0), _row("grants_total_eur", 2027, 1.0),
+    )], ignore_index=True)
+    terms = sm.term_comparison(frame, DOMAIN, LIKE_FOR_LIKE_TERMS, 2024)
+    # as of 2024: one running term, its two grant years; support (1.6 + 1.9) / 2 = 1.75
+    assert terms.to_dict("list") == {
+        "Valtuustokausi": ["2022–2025"], "Avustusvuodet": ["2023–2024"], "Tila": ["kausi kesken: 2 avustusvuotta aineistossa"],
+        "Avustukset (€ / asukas vuodessa)": [pytest.approx(1.625)], "Tuki yhteensä (€ / asukas vuodessa)": [pytest.approx(1.75)],
+        "Ennakollinen": [False],
+    }
+    # as of 2025 the new term has started, with no grant year: listed, not compared (no pair to chart)
+    terms = sm.term_comparison(frame, DOMAIN, LIKE_FOR_LIKE_TERMS, 2025)
     assert terms["Valtuustokausi"].tolist() == ["2022–2025", "2025–2029"]
-    assert terms["Avustukset (€ / asukas vuodessa)"].tolist() == [2.5, 3.0]
-    assert terms["Tuki yhteensä (€ / asukas vuodessa)"].iloc[0] == 2.75 and math.isnan(terms["Tuki yhteensä (€ / asukas vuodessa)"].iloc[1])
-    assert terms["Kuukausia aineistossa"].tolist() == [39.0, 7.0]
-    assert terms["Ennakollinen"].tolist() == [True, False]
+    assert terms["Tila"].tolist() == ["päättynyt", "kausi kesken: 0 avustusvuotta aineistossa"]
+    assert terms["Avustukset (€ / asukas vuodessa)"].iloc[0] == pytest.approx((1.5 + 1.75 + 2.0) / 3)
+    assert math.isnan(terms["Avustukset (€ / asukas vuodessa)"].iloc[1])
+    assert math.isnan(terms["Tuki yhteensä (€ / asukas vuodessa)"].iloc[0])  # 2025 has no support figure: no partial mean
+    assert sm.compared_terms(frame, DOMAIN, LIKE_FOR_LIKE_TERMS, 2025).empty
+    # as of 2026 the pair is charted like for like: 2023 against 2026
+    pair = sm.compared_terms(frame, DOMAIN, LIKE_FOR_LIKE_TERMS, 2026)
+    assert pair["Valtuustokausi"].tolist() == ["2022–2025 (avustusvuodet 2023)", "2025–2029 (avustusvuodet 2026)"]
+    assert pair["Avustukset (€ / asukas vuodessa)"].tolist() == [1.5, 1.8]
+    assert pair["Tuki yhteensä (€ / asukas vuodessa)"].iloc[0] == 1.6 and math.isnan(pair["Tuki yhteensä (€ / asukas vuodessa)"].iloc[1])
 
 
 def test_index_axis_range():
@@ -402,13 +476,14 @@ def test_denominator_text_names_the_population_used():
 
 def test_method_box(tmp_path):
     facts = method.RunFacts(True, _report(), FILES, method.deliveries_from_yaml(LOG), True)
-    html = method.method_box_html(year=2024, cards=sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5), facts=facts,
+    html = method.method_box_html(year=2024, cards=sm.headline_cards(INDICATORS, 2024, DOMAIN, NAMES, LABELS, 5, YEAR_TERMS), facts=facts,
                               domain=DOMAIN, denominators=pd.DataFrame())
     assert html.startswith('<aside class="menetelma-laatikko" aria-labelledby="menetelma-otsikko"><h2 id="menetelma-otsikko">')
     assert '<a href="quality.html">Tietojen laatu 2024</a>' in html
     assert "✓ Tarkistukset läpäisty (2 tarkistusta, varoituksia 1)" in html
     assert "Tarkistusajo 29.11.2026 klo 19.12." in html
     assert "1. aluevaltuustokausi 2022–2025: 1.3.2022–31.5.2025" in html
+    assert "vuoden pääjaon päätöspäivänä" in html and "Vuoden 2024 sivulla mukana ovat vain avustusvuodet 2024 asti." in html
     assert "Luvut ovat esimerkkiaineistoa" in html
     assert "Ennakollisia (*) ovat: Avustukset asukasta kohden" in html
     assert "Ei tietoa vuodelta 2024: Tilojen maksuttoman käytön arvo." in html

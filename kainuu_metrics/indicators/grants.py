@@ -2,10 +2,9 @@
 
 Method (stated in the reports and in config/indicators.yaml): a grant year's € per inhabitant
 divides by the year-end population of the same year; where that is not yet published, by the
-latest earlier year, and the value is marked provisional. A grant belongs to the council term
-in force on its decision date; a term's € per inhabitant divides by the mean year-end
-population of the term's years with grant data, and is annualised over the term's months that
-have grant data.
+latest earlier year, and the value is marked provisional. A grant year belongs to the council
+term of its main round (indicators/terms.py); a term's total, € per inhabitant (total / mean of
+its grant years' denominators) and yearly mean € per inhabitant are built from its grant years.
 
 Municipalities, two views (both stated where shown): by HOME municipality (the organisation's
 registered home; `grants_total_eur`, `grants_per_capita_eur`) and by AREA OF ACTIVITY, computed
@@ -14,7 +13,6 @@ grants and grants whose export does not say are region rows of their own)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 
 import pandas as pd
@@ -22,9 +20,10 @@ import pandas as pd
 from kainuu_metrics.datasets.base import Derived
 from kainuu_metrics.datasets.parsing import REGION_WIDE
 from kainuu_metrics.indicators.population import population_denominators, population_indicators
-from kainuu_metrics.indicators.table import COUNT, EUR, EUR_PER_INHABITANT, MONTHS, PERSONS, RATIO, municipality_area, slug, tidy
+from kainuu_metrics.indicators.table import COUNT, EUR, EUR_PER_INHABITANT, PERSONS, RATIO, municipality_area, slug, tidy
 from kainuu_metrics.indicators.table import rows as _rows
-from kainuu_metrics.settings import CouncilTerm, Domain, Settings
+from kainuu_metrics.indicators.terms import grant_year_terms, term_figures, term_rows
+from kainuu_metrics.settings import Domain, Settings
 
 
 def _per_capita(totals: dict[str, float], denominators: pd.DataFrame, year: int) -> tuple[dict[str, float], dict[str, bool]]:
@@ -143,63 +142,29 @@ def yearly_grant_indicators(grants: pd.DataFrame, denominators: pd.DataFrame, do
     return tidy(rows)
 
 
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole calendar months from the first of start's month to end's month, inclusive."""
-    return (end.year - start.year) * 12 + end.month - start.month + 1
+def term_grant_figures(grants: pd.DataFrame, yearly: pd.DataFrame, domain: Domain) -> pd.DataFrame:
+    """The term figures of every term with grant data, for the region and each municipality
+    (indicators/terms.py: a grant year belongs to the term of its main round)."""
+    year_terms = grant_year_terms(grants, domain.council_terms)
+    return term_figures(yearly, year_terms, domain.council_terms, areas=domain.area_codes)
 
 
-def term_coverage(term: CouncilTerm, first_year: int, last_year: int) -> tuple[dt.date, dt.date] | None:
-    """The part of a term that has grant data: from its start (or 1.1. of the first data year)
-    to its end (or 31.12. of the last data year)."""
-    start = max(term.start, dt.date(first_year, 1, 1))
-    end = min(term.end, dt.date(last_year, 12, 31))
-    return (start, end) if start <= end else None
-
-
-def term_grant_indicators(grants: pd.DataFrame, population: pd.DataFrame, domain: Domain) -> pd.DataFrame:
-    """Per council term: total €, € per inhabitant, annualised € per inhabitant, months covered."""
-    if grants.empty:
-        return tidy([])
-    first_year, last_year = int(grants["year"].min()), int(grants["year"].max())
-    rows: list[dict] = []
-    for term in domain.council_terms:
-        coverage = term_coverage(term, first_year, last_year)
-        if coverage is None:
-            continue
-        start, end = coverage
-        years = list(range(start.year, end.year + 1))
-        months = months_between(start, end)
-        g = grants.loc[grants["council_term"] == term.id]
-        totals = _area_totals(g, domain)
-        denominators = population_denominators(population, years, domain.area_codes)
-        per_capita, annualised, provisional = {}, {}, {}
-        for area, total in totals.items():
-            used = denominators.loc[denominators["area_code"] == area]
-            if used["population"].isna().any():
-                continue
-            mean_population = float(used["population"].astype(float).mean())
-            per_capita[area] = total / mean_population
-            annualised[area] = per_capita[area] * 12 / months
-            provisional[area] = bool(used["provisional"].any())
-        rows += _rows("grants_total_eur", term.id, totals, EUR)
-        rows += _rows("grants_per_capita_eur", term.id, per_capita, EUR_PER_INHABITANT, provisional)
-        rows += _rows("grants_per_capita_annualised_eur", term.id, annualised, EUR_PER_INHABITANT, provisional)
-        rows += _rows("term_months_covered", term.id, {domain.region_code: float(months)}, MONTHS)
-    return tidy(rows)
+def term_grant_indicators(figures: pd.DataFrame, domain: Domain) -> pd.DataFrame:
+    """Per council term: total €, € per inhabitant, the yearly mean € per inhabitant and (for the
+    region) the number of grant years, from term_grant_figures."""
+    return tidy(term_rows(
+        figures, total="grants_total_eur", per_capita="grants_per_capita_eur",
+        yearly_mean_id="grants_per_capita_yearly_mean_eur", count="term_grant_years", region=domain.region_code,
+    ))
 
 
 def grant_indicators(grants: pd.DataFrame, population: pd.DataFrame, domain: Domain) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All grant and population indicators, plus the denominators table that was used."""
     years = sorted(int(y) for y in grants["year"].unique())
     denominators = population_denominators(population, years, domain.area_codes)
-    indicators = pd.concat(
-        [
-            population_indicators(population),
-            yearly_grant_indicators(grants, denominators, domain),
-            term_grant_indicators(grants, population, domain),
-        ],
-        ignore_index=True,
-    )
+    yearly = yearly_grant_indicators(grants, denominators, domain)
+    terms = term_grant_indicators(term_grant_figures(grants, yearly, domain), domain)
+    indicators = pd.concat([population_indicators(population), yearly, terms], ignore_index=True)
     return indicators, denominators
 
 
@@ -240,10 +205,15 @@ def set_aside_grant_indicators(grants: pd.DataFrame, excluded: pd.DataFrame, out
 
 
 def indicators(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Derived:
-    """The grants dataset's registry entry point: indicators plus the denominators table."""
+    """The grants dataset's registry entry point: indicators plus the denominators table and the
+    term figures (checked: a term's yearly mean lies between its smallest and largest year)."""
     figures, denominators = grant_indicators(tables["grants"], tables["population"], settings.domain)
     empty = pd.DataFrame(columns=["year", "granted_eur", "kind"])
     set_aside = set_aside_grant_indicators(
         tables["grants"], tables.get("grants_excluded", empty), tables.get("grants_out_of_scope", empty), settings.domain
     )
-    return Derived(pd.concat([figures, set_aside], ignore_index=True), {"denominators": denominators})
+    terms = term_grant_figures(tables["grants"], figures, settings.domain)
+    return Derived(
+        pd.concat([figures, set_aside], ignore_index=True),
+        {"denominators": denominators, "term_figures": terms.loc[terms["grant_years"] > 0].reset_index(drop=True)},
+    )

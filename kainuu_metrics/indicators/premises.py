@@ -12,9 +12,12 @@ import pandas as pd
 
 from kainuu_metrics.datasets.base import Derived
 from kainuu_metrics.datasets.premises.organisations import with_organisations
-from kainuu_metrics.indicators.grants import months_between, population_denominators, term_coverage
-from kainuu_metrics.indicators.table import COUNT, EUR, EUR_PER_INHABITANT, HOURS, MONTHS, lookup, rows, slug, tidy
+from kainuu_metrics.indicators.population import population_denominators
+from kainuu_metrics.indicators.table import COUNT, EUR, EUR_PER_INHABITANT, HOURS, PERSONS, lookup, rows, slug, tidy
+from kainuu_metrics.indicators.terms import grant_year_terms, support_year_terms, term_figures, term_rows
 from kainuu_metrics.settings import Domain, Settings
+
+INKIND = "premises_inkind_eur"
 
 
 def _yearly_rows(bookings: pd.DataFrame, grant_indicators: pd.DataFrame, population: pd.DataFrame, domain: Domain) -> list[dict]:
@@ -25,7 +28,7 @@ def _yearly_rows(bookings: pd.DataFrame, grant_indicators: pd.DataFrame, populat
     for year in years:
         b = bookings.loc[bookings["year"] == year]
         inkind = float(b["cost_eur"].sum())
-        out += rows("premises_inkind_eur", year, {region: inkind}, EUR)
+        out += rows(INKIND, year, {region: inkind}, EUR)
         for network, amount in b.groupby("network")["cost_eur"].sum().sort_index().items():
             out += rows("premises_inkind_eur", year, {region: float(amount)}, EUR, category=f"network_{slug(str(network))}")
         for org_slug, amount in b.groupby("org_slug")["cost_eur"].sum().sort_index().items():
@@ -47,40 +50,28 @@ def _yearly_rows(bookings: pd.DataFrame, grant_indicators: pd.DataFrame, populat
     return out
 
 
-def _term_rows(bookings: pd.DataFrame, grants: pd.DataFrame, population: pd.DataFrame, domain: Domain) -> list[dict]:
+def _term_rows(bookings: pd.DataFrame, yearly: list[dict], grants: pd.DataFrame, population: pd.DataFrame, domain: Domain) -> list[dict]:
+    """Per council term, from the yearly rows: in-kind of the term's premises years, and total
+    support, € per inhabitant and yearly mean € per inhabitant of its years with both grant and
+    booking data. A year's term is its grant year's (indicators/terms.py); a year with bookings
+    but no grants belongs to the term in force on 30.6. of that year."""
     region = domain.region_code
-    booking_years = {int(y) for y in bookings["year"].unique()}
-    has_grants = not grants.empty and {"year", "council_term", "granted_eur"} <= set(grants.columns)
-    grant_years = {int(y) for y in grants["year"].unique()} if has_grants else set()
-    common = sorted(booking_years & grant_years)
+    years = sorted(int(y) for y in bookings["year"].unique())
+    year_terms = support_year_terms(grant_year_terms(grants, domain.council_terms), years, domain.council_terms)
+    used = population_denominators(population, years, [region])
+    denominators = [
+        row for r in used.loc[used["population"].notna()].itertuples()
+        for row in rows("population_used", r.year, {region: float(r.population)}, PERSONS, bool(r.provisional))
+    ]
+    table = tidy(yearly + denominators)
+    inkind = term_figures(table, year_terms, domain.council_terms, total=INKIND, per_capita=INKIND, areas=[region])
     out: list[dict] = []
-    for term in domain.council_terms:
-        if term_coverage(term, min(booking_years), max(booking_years)) is None:
-            continue
-        in_term = bookings.loc[bookings["council_term"] == term.id]
-        out += rows("premises_inkind_eur", term.id, {region: float(in_term["cost_eur"].sum())}, EUR)
-        coverage = term_coverage(term, common[0], common[-1]) if common else None
-        if coverage is None:
-            continue
-        start, end = coverage
-        years = list(range(start.year, end.year + 1))
-        months = months_between(start, end)
-        inkind = float(in_term.loc[in_term["year"].isin(years), "cost_eur"].sum())
-        granted = grants.loc[(grants["council_term"] == term.id) & grants["year"].isin(years), "granted_eur"]
-        total = float(granted.sum()) + inkind
-        out += rows("support_total_eur", term.id, {region: total}, EUR)
-        out += rows("support_term_months_covered", term.id, {region: float(months)}, MONTHS)
-        used = population_denominators(population, years, [region])
-        if used["population"].isna().any():
-            continue
-        per_capita = total / float(used["population"].astype(float).mean())
-        provisional = bool(used["provisional"].any())
-        out += rows("support_total_per_capita_eur", term.id, {region: per_capita}, EUR_PER_INHABITANT, provisional)
-        out += rows(
-            "support_total_per_capita_annualised_eur", term.id, {region: per_capita * 12 / months},
-            EUR_PER_INHABITANT, provisional,
-        )
-    return out
+    for r in inkind.loc[inkind["grant_years"] > 0].itertuples():
+        out += rows(INKIND, r.term, {region: float(r.total_eur)}, EUR)
+    support = term_figures(table, year_terms, domain.council_terms, total="support_total_eur",
+                           per_capita="support_total_per_capita_eur", areas=[region])
+    return out + term_rows(support, total="support_total_eur", per_capita="support_total_per_capita_eur",
+                           yearly_mean_id="support_total_per_capita_yearly_mean_eur")
 
 
 def premises_indicators(
@@ -93,10 +84,11 @@ def premises_indicators(
     premises_hours, premises_organisations, premises_bookings, and, for years that also have
     grants_total_eur in `grant_indicators`, support_total_eur and support_total_per_capita_eur
     (year-end population, latest earlier year as a provisional fallback).
-    Per term: premises_inkind_eur, and over the term's years that have both grant and booking
-    data support_total_eur, support_total_per_capita_eur (divided by the mean year-end
-    population of those years), support_total_per_capita_annualised_eur and
-    support_term_months_covered."""
+    Per term (a year belongs to its grant year's term, see indicators/terms.py; a year with
+    bookings but no grants to the term in force on 30.6.): premises_inkind_eur of the term's
+    years, and over its years with both grant and booking data support_total_eur,
+    support_total_per_capita_eur (divided by the mean of those years' denominators) and
+    support_total_per_capita_yearly_mean_eur (the mean of those years' figures)."""
     if premises.empty:
         return tidy([])
     if not {"year", "area_code", "population"} <= set(population.columns):
@@ -104,7 +96,8 @@ def premises_indicators(
             {"year": pd.Series(dtype="int64"), "area_code": pd.Series(dtype=object), "population": pd.Series(dtype="int64")}
         )
     bookings = with_organisations(premises, grants)
-    return tidy(_yearly_rows(bookings, grant_indicators, population, domain) + _term_rows(bookings, grants, population, domain))
+    yearly = _yearly_rows(bookings, grant_indicators, population, domain)
+    return tidy(yearly + _term_rows(bookings, yearly, grants, population, domain))
 
 
 def out_of_scope_indicators(premises: pd.DataFrame, out_of_scope: pd.DataFrame, domain: Domain) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import pandas as pd
 from kainuu_metrics.quality.model import QualityReport
 from kainuu_metrics.report.charts import format_number, table_html
 from kainuu_metrics.report.summary import PROVISIONAL_MARK, Card, _e
+from kainuu_metrics.report.views import TERM_RULE, term_rule
 from kainuu_metrics.settings import CouncilTerm, Domain, Settings
 
 NOT_LOGGED = "ei kirjattu"
@@ -125,11 +126,10 @@ def quality_status(report: QualityReport | None) -> tuple[str, str]:
     return f"✗ Estäviä virheitä {len(report.blocking_failures)} ({checks} tarkistusta, varoituksia {warnings})", "tulos-virhe"
 
 
-def terms_text(terms: Sequence[CouncilTerm]) -> str:
+def terms_text(terms: Sequence[CouncilTerm], year: int | None = None) -> str:
+    """The configured terms and the rule that puts grant years in them (report/views.py)."""
     spans = "; ".join(f"{t.label}: {_fi_date(t.start)}–{_fi_date(t.end)}" for t in terms)
-    return (f"Avustus kuuluu sille aluevaltuustokaudelle, jonka aikana päätös tehtiin ({spans}). Kauden luku "
-            "asukasta kohden jaetaan kauden vuosien keskimääräisellä väkiluvulla ja vuositasoistetaan niiden "
-            "kuukausien mukaan, joilta kaudella on avustusaineistoa.")
+    return f"Aluevaltuustokaudet: {spans}. {TERM_RULE if year is None else term_rule(year)}"
 
 
 def denominator_text(denominators: pd.DataFrame, year: int, area: str) -> str:
@@ -175,7 +175,7 @@ def method_box_html(*, year: int, cards: Sequence[Card], facts: RunFacts, domain
         '<h2 id="menetelma-otsikko">Menetelmä ja lähteet</h2>'
         "<dl>"
         f"<dt>Jakajat</dt><dd>{_e(denominator_text(denominators, year, domain.region_code))}</dd>"
-        f"<dt>Valtuustokaudet</dt><dd>{_e(terms_text(domain.council_terms))}</dd>"
+        f"<dt>Valtuustokaudet</dt><dd>{_e(terms_text(domain.council_terms, year))}</dd>"
         f"<dt>Esimerkki- ja ennakolliset tiedot</dt><dd>{_e(sample_text)} {_e(provisional_text)}</dd>"
         f'<dt>Tietojen laatu</dt><dd><span class="{css}">{_e(status)}</span>.{when} '
         f'Katso <a href="{_e(quality_href)}">Tietojen laatu {year}</a>.</dd>'

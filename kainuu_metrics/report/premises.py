@@ -12,22 +12,24 @@ from kainuu_metrics.datasets.premises.organisations import UNKNOWN_NETWORK, orga
 from kainuu_metrics.datasets.premises.prices import PRICES_FILE
 from kainuu_metrics import formatting
 from kainuu_metrics.indicators.table import categories, lookup, slug
-from kainuu_metrics.report.views import PROVISIONAL_MARK, yearly_series
+from kainuu_metrics.indicators.terms import support_year_terms, term_figures, term_statuses
+from kainuu_metrics.report.views import PROVISIONAL_MARK, yearly_series, years_text
 from kainuu_metrics.settings import Domain, Settings
 
 INKIND = "premises_inkind_eur"
 VALUE_COLUMN = "Tilojen käytön arvo (€)"
 TERM_COLUMNS = [
-    "Valtuustokausi", "Tilojen käyttö (€)", "Tuki yhteensä (€)", "€ / asukas", "€ / asukas vuodessa",
-    "Kuukausia aineistossa", "Ennakollinen",
+    "Valtuustokausi", "Vuodet", "Tila", "Tilojen käyttö (€)", "Tuen vuodet", "Tuki yhteensä (€)", "€ / asukas kaudella",
+    "€ / asukas vuodessa (keskiarvo)", "Ennakollinen",
 ]
 SUPPORT_COLUMNS = [
     "vuosi", "avustukset_eur", "tilojen_arvo_eur", "tuki_yhteensä_eur", "eur_per_asukas", "käyttötunnit", "ennakollinen",
 ]
 
 
-def method_note(settings: Settings) -> str:
-    """How the figures are computed, naming the configuration's price list."""
+def method_note(settings: Settings, year: int | None = None) -> str:
+    """How the figures are computed, naming the configuration's price list (and, with `year`,
+    that the year's page uses data up to that year only)."""
     return (
         "Tilojen käytön arvo (luontoissuoritteinen tuki) on tilavarauksen viennissä ilmoitettu "
         "kustannus tai, jos sitä ei ole, käyttötunnit kerrottuna tilan tuntihinnalla käyttöpäivänä "
@@ -35,11 +37,22 @@ def method_note(settings: Settings) -> str:
         "kumppanuusverkosto haetaan avustusaineistosta saman Y-tunnuksen tai, jos sitä ei ole, saman "
         f"nimen perusteella; muiden järjestöjen verkosto on \"{UNKNOWN_NETWORK}\". Tuki yhteensä = myönnetyt "
         "avustukset + tilojen käytön arvo. Euroa asukasta kohden -luvussa jakajana on vuoden lopun "
-        "väkiluku (ennakollinen, jos se ei vielä ole julkaistu). Varaus kuuluu sille "
-        "aluevaltuustokaudelle, jonka aikana tilaa käytettiin; kauden luvut lasketaan niiltä vuosilta, "
-        "joilta on sekä avustus- että tilavarausaineistoa, ja jaetaan näiden vuosien keskimääräisellä "
-        "väkiluvulla."
+        "väkiluku (ennakollinen, jos se ei vielä ole julkaistu). Aluevaltuustokausien luvut on laskettu "
+        "kohdassa Tuki aluevaltuustokausittain kerrotulla tavalla."
+        + (f" Vuoden {year} sivulla mukana ovat vain vuodet {year} asti." if year is not None else "")
     )
+
+
+SUPPORT_TERM_RULE = (
+    "Vuosi kuuluu avustusvuotensa aluevaltuustokaudelle: sille, joka oli voimassa vuoden avustusten "
+    "pääjaon päätöspäivänä (päivä, jona vuoden myönnetyistä euroista suurin osa päätettiin); jos "
+    "vuodelta on tilavarauksia mutta ei avustuksia, vuoden 30.6. voimassa olleelle kaudelle. Kauden "
+    "tilojen käyttö on sen vuosien summa. Kauden tuki yhteensä on niiden kauden vuosien summa, joilta on "
+    "sekä avustus- että tilavarausaineistoa (tuen vuodet); euroa asukasta kohden kaudella on se jaettuna "
+    "näiden vuosien jakajina käytettyjen väkilukujen keskiarvolla, ja euroa asukasta kohden vuodessa on "
+    "näiden vuosien euroa asukasta kohden -lukujen keskiarvo. Kausi on kesken, kunnes sen loppupäivä on "
+    "ohitettu; kausia ei verrata keskenään tällä sivulla."
+)
 
 
 def network_labels(domain: Domain) -> dict[str, str]:
@@ -126,25 +139,40 @@ def support_series(indicators: pd.DataFrame, region: str, up_to: int | None = No
     return pd.DataFrame(series, columns=SUPPORT_COLUMNS)
 
 
-def support_term_table(indicators: pd.DataFrame, domain: Domain) -> pd.DataFrame:
-    """Per council term: in-kind, total support, € per inhabitant (and per year), months covered."""
+def support_year_terms_of(indicators: pd.DataFrame, year_terms: Mapping[int, str], domain: Domain) -> dict[int, str]:
+    """Every year with in-kind data -> its council term (indicators.terms.support_year_terms)."""
+    years = [int(y) for y in yearly_series(indicators, INKIND, domain.region_code)["vuosi"]]
+    return support_year_terms(year_terms, years, domain.council_terms)
+
+
+def support_term_table(indicators: pd.DataFrame, year_terms: Mapping[int, str], domain: Domain, year: int) -> pd.DataFrame:
+    """Per council term that had started by 31.12.`year`, from years up to `year`: its years with
+    in-kind data, complete or running, in-kind €, its years with both grants and in-kind data
+    (tuen vuodet), total support €, € per inhabitant of the term and the yearly mean (a year
+    belongs to its grant year's term; without grants, to the term in force on 30.6.)."""
     region = domain.region_code
-    terms = []
-    for term in domain.council_terms:
-        inkind = lookup(indicators, INKIND, term.id, region).value
-        if inkind is None:
-            continue
-        per_capita = lookup(indicators, "support_total_per_capita_eur", term.id, region)
-        terms.append((
-            term.label,
-            inkind,
-            lookup(indicators, "support_total_eur", term.id, region).value,
-            per_capita.value,
-            lookup(indicators, "support_total_per_capita_annualised_eur", term.id, region).value,
-            lookup(indicators, "support_term_months_covered", term.id, region).value,
-            per_capita.provisional,
+    terms = support_year_terms_of(indicators, year_terms, domain)
+    inkind = term_figures(indicators, terms, domain.council_terms, up_to=year, total=INKIND, per_capita=INKIND, areas=[region])
+    support = term_figures(indicators, terms, domain.council_terms, up_to=year, total="support_total_eur",
+                           per_capita="support_total_per_capita_eur", areas=[region]).set_index("term")
+    rows = []
+    for status in term_statuses(terms, domain.council_terms, up_to=year):
+        own = inkind.loc[inkind["term"] == status.term.id].iloc[0]
+        total = support.loc[status.term.id]
+        count = int(own["grant_years"])
+        state = "päättynyt" if status.complete else f"kausi kesken: {count} {'vuosi' if count == 1 else 'vuotta'} aineistossa"
+        rows.append((
+            status.term.label,
+            years_text([int(y) for y in own["years"].split()]),
+            state,
+            own["total_eur"],
+            years_text([int(y) for y in total["years"].split()]),
+            total["total_eur"],
+            total["per_capita"],
+            total["yearly_mean"],
+            bool(total["provisional"]),
         ))
-    return pd.DataFrame(terms, columns=TERM_COLUMNS)
+    return pd.DataFrame(rows, columns=TERM_COLUMNS)
 
 
 def network_trend(indicators: pd.DataFrame, domain: Domain, up_to: int) -> pd.DataFrame:

@@ -54,6 +54,24 @@ def _compared(card: Card | None) -> bool:
     return bool(card and card.figure and card.comparison and card.change is not None)
 
 
+def term_sentence(card: Card) -> str:
+    """The council-term sentence: a change only when the card compares like for like (see
+    summary.term_card); a running term's level otherwise; never a partial term against a whole one."""
+    note = f"{card.note[:1].lower()}{card.note[1:]}" if card.note else ""
+    if card.figure is None:
+        return f"Valtuustokaudelta {card.period_label} ei vielä ole lukuja ({note})." if note and card.period_label else ""
+    if not _compared(card):
+        detail = f" ({note})" if note else ""
+        return f"Valtuustokauden {card.period_label} avustukset asukasta kohden vuodessa ovat keskimäärin {card.figure.text}{detail}."
+    assert card.change is not None and card.comparison is not None
+    if _rounds_to_zero(card.change * 100, 1):
+        size = "yhtä suuret kuin"
+    else:
+        size = f"{format_percent(abs(card.change), 1)} {'suuremmat' if card.change > 0 else 'pienemmät'} kuin"
+    return (f"Valtuustokauden {card.period_label} avustukset asukasta kohden vuodessa ({card.figure.text}) ovat {size} "
+            f"edellisellä kaudella {card.comparison_label} ({card.comparison.text}); vertailussa {card.change_basis}.")
+
+
 def change_sentences(cards: Sequence[Card]) -> list[Sentence]:
     """A few sentences, generated from the cards, that say what changed from the previous year
     (and from the previous council term)."""
@@ -72,16 +90,10 @@ def change_sentences(cards: Sequence[Card]) -> list[Sentence]:
     relative("grants_total_eur", "Myönnetyt avustukset", plural=True)
     relative("grants_per_capita_eur", "Avustukset asukasta kohden", plural=True)
     term = by_key.get(TERM_CARD.indicator)
-    if _compared(term):
-        assert term is not None and term.change is not None and term.figure is not None and term.comparison is not None
-        if _rounds_to_zero(term.change * 100, 1):
-            size = "yhtä suuret kuin"
-        else:
-            size = f"{format_percent(abs(term.change), 1)} {'suuremmat' if term.change > 0 else 'pienemmät'} kuin"
-        months = f" Kuluvalta kaudelta on {term.note[0].lower()}{term.note[1:]}." if term.note else ""
-        sentences.append(Sentence(
-            f"Valtuustokauden {term.period_label} avustukset asukasta kohden vuodessa ({term.figure.text}) ovat {size} "
-            f"edellisellä kaudella {term.comparison_label} ({term.comparison.text}).{months}", term.page))
+    if term is not None:
+        sentence = term_sentence(term)
+        if sentence:
+            sentences.append(Sentence(sentence, term.page))
     relative("organisations_funded", "Avustusta saaneiden järjestöjen määrä", plural=False)
     lahella = by_key.get("lahella_registered_share")
     if _compared(lahella):

@@ -25,6 +25,8 @@ from kainuu_metrics import formatting
 from kainuu_metrics.report.pages import soft_hyphenated
 from kainuu_metrics.report.charts import format_change, format_eur, format_number, format_percent
 from kainuu_metrics.indicators.table import lookup, select
+from kainuu_metrics.indicators.terms import TermStatus, is_complete, like_for_like, status_of, term_statuses, yearly_mean
+from kainuu_metrics.report.views import comparison_basis, shown_terms, status_text, term_span, years_text
 from kainuu_metrics.settings import CouncilTerm, Domain
 
 NO_DATA = "ei tietoa"
@@ -128,6 +130,9 @@ class Figure:
     text: str  # as shown, without the provisional mark
     provisional: bool = False
     unit: str = ""  # as in indicators.csv
+    # A term's yearly mean as of the page's year: the grant years it averages (data-years). It
+    # equals the cell in indicators.csv only when these are all of the term's grant years.
+    years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,7 @@ class Card:
     change_text: str = ""  # e.g. "+4,1 % edellisestä vuodesta"
     comparison: Figure | None = None  # the previous year's (or term's) value
     comparison_label: str = ""  # "2024" or "2022–2025"
+    change_basis: str = ""  # what a term comparison compares, e.g. "kummankin kauden 2 ensimmäistä avustusvuotta"
     note: str = ""
     note_figures: tuple[Figure, ...] = ()  # numbers inside the note (e.g. the weakest criterion)
 
@@ -171,7 +177,8 @@ YEAR_CARDS = (
     CardSpec("premises_inkind_eur", "eur", "premises.html"),
     CardSpec("support_total_per_capita_eur", "eur_per_capita", "premises.html"),
 )
-TERM_CARD = CardSpec("grants_per_capita_annualised_eur", "eur_per_capita", "council_term.html")
+TERM_CARD = CardSpec("grants_per_capita_yearly_mean_eur", "eur_per_capita", "council_term.html")
+TERM_YEARLY = "grants_per_capita_eur"  # the yearly figure a term's yearly mean averages
 TUOKIO_CARD = CardSpec("tuokio_index", "index", "tuokio.html", "index")
 TUOKIO_NOT_CRITERIA = {"tuokio_index", "tuokio_respondents"}
 
@@ -228,37 +235,58 @@ def term_of_year(terms: Sequence[CouncilTerm], year: int) -> CouncilTerm | None:
     return next((t for t in terms if t.contains(dt.date(year, 12, 31))), None)
 
 
-def term_span(term: CouncilTerm) -> str:
-    """'2022–2025' (en dash)."""
-    return f"{term.start.year}–{term.end.year}"
+def _term_figure(indicators: pd.DataFrame, term: CouncilTerm, years: tuple[int, ...], area: str) -> Figure | None:
+    """The yearly mean € per inhabitant of a term over `years` (its grant years as of the page's year)."""
+    value, provisional = yearly_mean(indicators, TERM_YEARLY, years, area)
+    if value is None:
+        return None
+    return Figure(TERM_CARD.indicator, term.id, area, value, format_value(value, TERM_CARD.kind), provisional,
+                  "eur_per_inhabitant", years=tuple(years))
 
 
-def term_card(indicators: pd.DataFrame, terms: Sequence[CouncilTerm], year: int, area: str, name: str) -> Card:
-    """The annualised € per inhabitant of the term in force at the end of `year`, against the
-    previous term's."""
+def term_card(indicators: pd.DataFrame, terms: Sequence[CouncilTerm], year: int, area: str, name: str,
+              year_terms: Mapping[int, str] | None = None) -> Card:
+    """The term in force at 31.12.`year`: its yearly mean € per inhabitant from its grant years up
+    to `year` (`year_terms`: grant year -> term, indicators/terms.py), whether it is running
+    ("Kausi kesken: N avustusvuotta aineistossa"), and its change from the previous term only
+    when like_for_like allows (the same number of grant years from each term's start, or two
+    complete terms); otherwise no change at all."""
     spec = TERM_CARD
     term = term_of_year(terms, year)
-    current = _figure(indicators, spec, term.id, area) if term else None
     subject = name[:1].lower() + name[1:]
-    if term is None or current is None:
+    if term is None:
         return Card(spec.indicator, soft_hyphenated(f"Valtuustokauden {subject}"), spec.page, None)
-    months, _, _ = indicator_cell(indicators, "term_months_covered", term.id, area)
+    if year_terms is None:  # which grant years belong to which term is not known: no figure, no claim
+        return Card(spec.indicator, soft_hyphenated(f"Valtuustokauden {term_span(term)} {subject}"), spec.page, None,
+                    period_label=term_span(term))
+    statuses = term_statuses(year_terms, terms, up_to=year)
+    status = status_of(statuses, term.id) or TermStatus(term, (), is_complete(term, year))
+    note = status_text(status)
+    note = note[:1].upper() + note[1:]
     base = {
         "key": spec.indicator,
         "label": soft_hyphenated(f"Valtuustokauden {term_span(term)} {subject}"),
         "page": spec.page,
-        "figure": current,
         "period_label": term_span(term),
-        "note": f"Aineistoa {format_number(months)} kuukaudelta" if isinstance(months, float) else "",
     }
-    position = list(terms).index(term)
-    previous_term = terms[position - 1] if position > 0 else None
-    previous = _figure(indicators, spec, previous_term.id, area) if previous_term else None
-    if previous_term is None or previous is None:
-        return Card(change_text="ei edellistä valtuustokautta vertailuun", **base)
-    ratio = change_ratio(current.value, previous.value)
-    text = "muutosta ei voi laskea" if ratio is None else f"{format_change(ratio)} edelliseen kauteen verrattuna"
-    return Card(change=ratio, change_text=text, comparison=previous, comparison_label=term_span(previous_term), **base)
+    current = _term_figure(indicators, term, status.years, area)
+    if current is None:
+        elsewhere = year_terms.get(year)
+        if not status.years and elsewhere and elsewhere != term.id:
+            other = next(t for t in terms if t.id == elsewhere)
+            note += f"; vuoden {year} avustukset kuuluvat kauteen {term_span(other)}"
+        return Card(figure=None, note=note, **base)
+    position = [s.term.id for s in statuses].index(term.id) if status in statuses else 0
+    previous = statuses[position - 1] if position > 0 else None
+    comparison = like_for_like(status, previous)
+    compared = _term_figure(indicators, previous.term, comparison.previous_years, area) if comparison and previous else None
+    ratio = change_ratio(current.value, compared.value) if compared else None
+    if comparison is None or previous is None or compared is None or ratio is None:
+        return Card(figure=current, note=note, **base)
+    basis = comparison_basis(comparison)
+    return Card(figure=current, change=ratio, change_text=f"{format_change(ratio)} edelliseen kauteen verrattuna",
+                comparison=compared, comparison_label=term_span(previous.term),
+                change_basis=basis, note=f"{note}; vertailussa {basis}", **base)
 
 
 def weakest_criteria(indicators: pd.DataFrame, year: int, area: str, criteria: Sequence[str] = (),
@@ -301,12 +329,14 @@ def tuokio_card(indicators: pd.DataFrame, year: int, area: str, name: str, crite
 
 
 def headline_cards(indicators: pd.DataFrame, year: int, domain: Domain, names: Mapping[str, str],
-                   criterion_labels: Mapping[str, str] | None = None, n_stages: int | None = None) -> list[Card]:
+                   criterion_labels: Mapping[str, str] | None = None, n_stages: int | None = None,
+                   year_terms: Mapping[int, str] | None = None) -> list[Card]:
     """Every card of the year's summary, in reading order; `names` are the catalogue's
-    indicator names (Catalogue.names())."""
+    indicator names (Catalogue.names()); `year_terms` maps grant years to council terms
+    (indicators.terms.grant_year_terms), without which the term card has no figure."""
     area = domain.region_code
     cards = [year_card(indicators, spec, year, area, names[spec.indicator]) for spec in YEAR_CARDS[:2]]
-    cards.append(term_card(indicators, domain.council_terms, year, area, names[TERM_CARD.indicator]))
+    cards.append(term_card(indicators, domain.council_terms, year, area, names[TERM_CARD.indicator], year_terms))
     cards += [year_card(indicators, spec, year, area, names[spec.indicator]) for spec in YEAR_CARDS[2:]]
     cards.append(tuokio_card(indicators, year, area, names[TUOKIO_CARD.indicator], criterion_labels, n_stages))
     return cards
@@ -320,10 +350,12 @@ def _e(text: object) -> str:
 
 
 def figure_span(figure: Figure, css_class: str = "luku") -> str:
-    """The number with its indicator cell in data attributes (the browser test reads them)."""
+    """The number with its indicator cell in data attributes (the browser test reads them); a
+    term's yearly mean also names the grant years it averages (data-years="2023 2024")."""
+    years = f' data-years="{" ".join(map(str, figure.years))}"' if figure.years else ""
     return (
         f'<span class="{css_class}" data-indicator="{_e(figure.indicator)}" data-period="{_e(figure.period)}" '
-        f'data-area="{_e(figure.area)}" data-value="{_e(data_value(figure.value))}">{_e(figure.text)}</span>'
+        f'data-area="{_e(figure.area)}" data-value="{_e(data_value(figure.value))}"{years}>{_e(figure.text)}</span>'
     )
 
 
@@ -336,6 +368,8 @@ def card_html(card: Card) -> str:
              f'<h3 class="kortti-otsikko">{_e(card.label)}</h3>']
     if card.figure is None:
         parts.append(f'<p class="kortti-arvo">{NO_DATA}</p>')
+        if card.note:
+            parts.append(f'<p class="kortti-huomautus">{_e(card.note)}</p>')
     else:
         parts.append(f'<p class="kortti-arvo">{figure_span(card.figure)}{_mark(card.figure)}</p>')
         if card.change_text:
@@ -409,24 +443,44 @@ def trend_table(indicators: pd.DataFrame, area: str, up_to: int) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["Vuosi", *TREND_COLUMNS.values(), "Ennakollinen"])
 
 
-def term_comparison(indicators: pd.DataFrame, domain: Domain) -> pd.DataFrame:
-    """Per council term with grant data: annualised € per inhabitant of grants and of total support."""
+TERM_COLUMNS = ["Valtuustokausi", "Avustusvuodet", "Tila", "Avustukset (€ / asukas vuodessa)",
+                "Tuki yhteensä (€ / asukas vuodessa)", "Ennakollinen"]
+
+
+def term_comparison(indicators: pd.DataFrame, domain: Domain, year_terms: Mapping[int, str], year: int) -> pd.DataFrame:
+    """Per council term that had started by 31.12.`year`, from grant years up to `year`: its
+    grant years, complete or running, and the yearly mean € per inhabitant of grants and of
+    total support (grants + premises) over the same grant years (empty when one of them lacks the
+    figure). A list, not a comparison: see compared_terms."""
+    region = domain.region_code
     rows = []
-    for term in domain.council_terms:
-        grants, provisional, _ = indicator_cell(indicators, "grants_per_capita_annualised_eur", term.id, domain.region_code)
-        if grants is None:
-            continue
-        support, _, _ = indicator_cell(indicators, "support_total_per_capita_annualised_eur", term.id, domain.region_code)
-        months, _, _ = indicator_cell(indicators, "term_months_covered", term.id, domain.region_code)
+    for status in term_statuses(year_terms, domain.council_terms, up_to=year):
+        grants, grants_provisional = yearly_mean(indicators, TERM_YEARLY, status.years, region)
+        support, support_provisional = yearly_mean(indicators, "support_total_per_capita_eur", status.years, region)
         rows.append({
-            "Valtuustokausi": term_span(term),
+            "Valtuustokausi": term_span(status.term),
+            "Avustusvuodet": years_text(status.years),
+            "Tila": status_text(status),
             "Avustukset (€ / asukas vuodessa)": _number(grants),
             "Tuki yhteensä (€ / asukas vuodessa)": _number(support),
-            "Kuukausia aineistossa": _number(months),
-            "Ennakollinen": provisional,
+            "Ennakollinen": grants_provisional or support_provisional,
         })
-    return pd.DataFrame(rows, columns=["Valtuustokausi", "Avustukset (€ / asukas vuodessa)", "Tuki yhteensä (€ / asukas vuodessa)",
-                                       "Kuukausia aineistossa", "Ennakollinen"])
+    return pd.DataFrame(rows, columns=TERM_COLUMNS)
+
+
+def compared_terms(indicators: pd.DataFrame, domain: Domain, year_terms: Mapping[int, str], year: int) -> pd.DataFrame:
+    """The two terms side by side, like for like (views.shown_terms), for a grouped bar chart;
+    empty when the latest term with grant years is not compared with the one before it."""
+    shown = shown_terms(year_terms, domain, year)
+    columns = ["Valtuustokausi", "Avustukset (€ / asukas vuodessa)", "Tuki yhteensä (€ / asukas vuodessa)"]
+    if len(shown) < 2:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for label, _, years in shown:
+        grants, _ = yearly_mean(indicators, TERM_YEARLY, years, domain.region_code)
+        support, _ = yearly_mean(indicators, "support_total_per_capita_eur", years, domain.region_code)
+        rows.append({columns[0]: label, columns[1]: _number(grants), columns[2]: _number(support)})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def index_axis_range(indicators: pd.DataFrame, area: str, n_stages: int | None = None) -> list[float] | None:

@@ -4,11 +4,13 @@ only display what these return."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
-from kainuu_metrics.settings import Domain
+from kainuu_metrics.settings import CouncilTerm, Domain
 from kainuu_metrics.indicators.table import categories, lookup, select, slug
+from kainuu_metrics.indicators.terms import Comparison, TermStatus, like_for_like, term_figures, term_statuses, yearly_mean
 from kainuu_metrics.report.charts import MISSING, format_change, format_eur, format_number, format_percent
 
 PROVISIONAL_MARK = "*"
@@ -20,12 +22,34 @@ PROVISIONAL_NOTE = (
 METHOD_NOTE = (
     "Euroa asukasta kohden -luvuissa jakajana on saman vuoden lopun väkiluku (Tilastokeskus, "
     "taulukko 11ra). Jos sitä ei vielä ole julkaistu, käytetään viimeisintä aiempaa väkilukua ja "
-    "luku merkitään ennakolliseksi. Avustus kuuluu sille aluevaltuustokaudelle, jonka aikana "
-    "päätös tehtiin. Kauden euroa asukasta kohden -luku jaetaan kauden vuosien keskimääräisellä "
-    "väkiluvulla ja vuositasoistetaan niiden kauden kuukausien mukaan, joilta on avustusaineistoa. "
+    "luku merkitään ennakolliseksi. Avustusvuosi kuuluu sille aluevaltuustokaudelle, joka oli "
+    "voimassa vuoden pääjaon päätöspäivänä (ks. sivu Avustukset valtuustokausittain). "
     "Kuntakohtaiset luvut kohdistetaan järjestön kotikunnan mukaan, ellei toisin kerrota "
     "(toiminta-alueen mukainen laskennallinen jako on kuvattu avustussivun kuntataulukon yhteydessä)."
 )
+# Which grant year belongs to which council term, and how a term's figures are made (the rule of
+# kainuu_metrics/indicators/terms.py), as the pages state it.
+TERM_RULE = (
+    "Avustusvuosi kuuluu sille aluevaltuustokaudelle, joka oli voimassa vuoden pääjaon "
+    "päätöspäivänä, eli päivänä, jona vuoden myönnetyistä euroista suurin osa päätettiin "
+    "(tasatilanteessa aiempi päivä; jos vuonna ei myönnetty euroja, vuoden ensimmäinen "
+    "päätöspäivä). Kaikki vuoden avustukset lasketaan tälle kaudelle omasta päätöspäivästään "
+    "riippumatta. Kauden avustukset yhteensä on sen avustusvuosien summa; kauden euroa asukasta "
+    "kohden on tämä summa jaettuna avustusvuosien jakajina käytettyjen vuoden lopun väkilukujen "
+    "keskiarvolla; euroa asukasta kohden vuodessa on avustusvuosien euroa asukasta kohden "
+    "-lukujen keskiarvo, joten se on aina kauden pienimmän ja suurimman vuosiluvun välissä."
+)
+
+
+def term_rule(year: int) -> str:
+    """The term rule with what a page for `year` uses and when terms are compared."""
+    return (
+        f"{TERM_RULE} Vuoden {year} sivulla mukana ovat vain avustusvuodet {year} asti. Kausi on "
+        f"päättynyt, jos se päättyi viimeistään 31.12.{year}; muuten siitä kerrotaan ”kausi kesken” ja "
+        "montako avustusvuotta siltä on aineistossa. Kausia verrataan vain samanlaisina: kaksi päättynyttä kautta "
+        "kokonaisina tai kesken olevan kauden avustusvuodet edellisen kauden yhtä monen ensimmäisen "
+        "avustusvuoden kanssa; muuten muutosta ei esitetä."
+    )
 
 
 def indicator_value(indicators: pd.DataFrame, indicator: str, period: object, area: str, category: str = "") -> tuple[float | None, bool]:
@@ -182,36 +206,169 @@ def recipients_table(grants: pd.DataFrame, year: int, domain: Domain) -> pd.Data
     return out.sort_values(["myönnetty_eur", "järjestö"], ascending=[False, True], ignore_index=True)
 
 
-def term_table(indicators: pd.DataFrame, domain: Domain) -> pd.DataFrame:
-    """Per council term for the region: total €, € per inhabitant, annualised, months covered."""
+# --- council terms, as of the page's year ---------------------------------------------------------
+
+
+def grant_years_text(count: int) -> str:
+    """'1 avustusvuosi', '2 avustusvuotta'.
+
+    >>> grant_years_text(1), grant_years_text(0)
+    ('1 avustusvuosi', '0 avustusvuotta')
+    """
+    return f"{count} avustusvuosi" if count == 1 else f"{count} avustusvuotta"
+
+
+def status_text(status: TermStatus) -> str:
+    """'päättynyt' or 'kausi kesken: 2 avustusvuotta aineistossa'."""
+    if status.complete:
+        return "päättynyt"
+    return f"kausi kesken: {grant_years_text(len(status.years))} aineistossa"
+
+
+def years_text(years: tuple[int, ...] | list[int]) -> str:
+    """'2023–2025' for consecutive years, '2023' for one, '2023, 2025' otherwise, '–' for none.
+
+    >>> years_text((2023, 2024, 2025)), years_text((2024,)), years_text((2023, 2025)), years_text(())
+    ('2023–2025', '2024', '2023, 2025', '–')
+    """
+    years = sorted(years)
+    if not years:
+        return MISSING
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+def term_span(term: CouncilTerm) -> str:
+    """'2022–2025' (en dash)."""
+    return f"{term.start.year}–{term.end.year}"
+
+
+def comparison_basis(comparison: Comparison) -> str:
+    """What a term comparison compares, in words.
+
+    >>> comparison_basis(Comparison((2026,), (2023,), False))
+    'kummankin kauden ensimmäinen avustusvuosi'
+    >>> comparison_basis(Comparison((2026, 2027), (2023, 2024), False))
+    'kummankin kauden 2 ensimmäistä avustusvuotta'
+    """
+    if comparison.whole_terms:
+        return "päättyneet kaudet kokonaisina"
+    k = len(comparison.current_years)
+    return "kummankin kauden ensimmäinen avustusvuosi" if k == 1 else f"kummankin kauden {k} ensimmäistä avustusvuotta"
+
+
+def term_table(indicators: pd.DataFrame, year_terms: Mapping[int, str], domain: Domain, year: int) -> pd.DataFrame:
+    """Per council term that had started by 31.12.`year` (never a later one), for the region, from
+    grant years up to `year`: its grant years, complete or running, total €, € per inhabitant of
+    the term and the yearly mean € per inhabitant (indicators/terms.py)."""
+    figures = term_figures(indicators, year_terms, domain.council_terms, up_to=year, areas=[domain.region_code])
+    statuses = {s.term.id: s for s in term_statuses(year_terms, domain.council_terms, up_to=year)}
     rows = []
     for term in domain.council_terms:
-        total, _ = indicator_value(indicators, "grants_total_eur", term.id, domain.region_code)
-        if total is None:
+        if term.id not in statuses:
             continue
-        per_capita, provisional = indicator_value(indicators, "grants_per_capita_eur", term.id, domain.region_code)
-        annualised, _ = indicator_value(indicators, "grants_per_capita_annualised_eur", term.id, domain.region_code)
-        months, _ = indicator_value(indicators, "term_months_covered", term.id, domain.region_code)
+        status = statuses[term.id]
+        figure = figures.loc[figures["term"] == term.id].iloc[0]
         rows.append({
-            "kausi": term.label,
-            "myönnetty_eur": total,
-            "eur_per_asukas": per_capita,
-            "eur_per_asukas_vuodessa": annualised,
-            "kuukausia_aineistossa": months,
-            "ennakollinen": provisional,
+            "Valtuustokausi": term.label,
+            "Avustusvuodet": years_text(status.years),
+            "Tila": status_text(status),
+            "Avustukset yhteensä (€)": figure["total_eur"],
+            "€ / asukas kaudella": figure["per_capita"],
+            "€ / asukas vuodessa (keskiarvo)": figure["yearly_mean"],
+            "Ennakollinen": bool(figure["provisional"]),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["Valtuustokausi", "Avustusvuodet", "Tila", "Avustukset yhteensä (€)", "€ / asukas kaudella",
+                                       "€ / asukas vuodessa (keskiarvo)", "Ennakollinen"])
 
 
-def term_municipality_table(indicators: pd.DataFrame, domain: Domain) -> pd.DataFrame:
-    """Annualised € per inhabitant per municipality and term, long format for a grouped bar chart."""
+@dataclass(frozen=True)
+class TermPair:
+    """The latest term with grant years as of a year, the term before it, and the comparison
+    between them that like_for_like allows (None: they are not compared)."""
+
+    current: TermStatus | None
+    previous: TermStatus | None
+    comparison: Comparison | None
+
+
+def latest_term_pair(year_terms: Mapping[int, str], domain: Domain, year: int) -> TermPair:
+    """The latest term with grant years up to `year`, the one before it, and their comparison."""
+    statuses = term_statuses(year_terms, domain.council_terms, up_to=year)
+    with_years = [i for i, s in enumerate(statuses) if s.years]
+    if not with_years:
+        return TermPair(None, None, None)
+    current = statuses[with_years[-1]]
+    previous = statuses[with_years[-1] - 1] if with_years[-1] > 0 else None
+    return TermPair(current, previous, like_for_like(current, previous))
+
+
+def shown_terms(year_terms: Mapping[int, str], domain: Domain, year: int) -> list[tuple[str, TermStatus, tuple[int, ...]]]:
+    """The terms a chart may show side by side as of `year`, as (label, status, years averaged):
+    the latest term with grant years up to `year` (all of them), and before it the previous term
+    only when like_for_like allows, with the years compared. Never a partial term beside a whole one."""
+    pair = latest_term_pair(year_terms, domain, year)
+    if pair.current is None:
+        return []
+    if pair.comparison is None or pair.previous is None:
+        return [(f"{term_span(pair.current.term)} ({status_text(pair.current)})", pair.current, pair.current.years)]
+    c = pair.comparison
+    return [
+        (f"{term_span(pair.previous.term)} (avustusvuodet {years_text(c.previous_years)})", pair.previous, c.previous_years),
+        (f"{term_span(pair.current.term)} (avustusvuodet {years_text(c.current_years)})", pair.current, c.current_years),
+    ]
+
+
+def term_series(indicators: pd.DataFrame, year_terms: Mapping[int, str], domain: Domain, year: int, areas: list[str],
+                indicator: str = "grants_per_capita_eur") -> pd.DataFrame:
+    """The yearly mean of `indicator` per shown term (shown_terms) and area, long format for a
+    bar chart: kausi (label), alue (area code), arvo, ennakollinen."""
     rows = []
-    for term in domain.council_terms:
-        for code, name in domain.municipalities.items():
-            value, provisional = indicator_value(indicators, "grants_per_capita_annualised_eur", term.id, f"KU{code}")
+    for label, _, years in shown_terms(year_terms, domain, year):
+        for area in areas:
+            value, provisional = yearly_mean(indicators, indicator, years, area)
             if value is not None:
-                rows.append({"kausi": term.label, "kunta": name, "eur_per_asukas_vuodessa": value, "ennakollinen": provisional})
-    return pd.DataFrame(rows)
+                rows.append({"kausi": label, "alue": area, "arvo": value, "ennakollinen": provisional})
+    return pd.DataFrame(rows, columns=["kausi", "alue", "arvo", "ennakollinen"])
+
+
+def term_municipality_table(indicators: pd.DataFrame, year_terms: Mapping[int, str], domain: Domain, year: int) -> pd.DataFrame:
+    """Yearly mean € per inhabitant per municipality for the shown terms as of `year`, long format
+    for a (grouped) bar chart: kunta, kausi, eur_per_asukas_vuodessa, ennakollinen."""
+    series = term_series(indicators, year_terms, domain, year, [f"KU{code}" for code in domain.municipalities])
+    names = {f"KU{code}": name for code, name in domain.municipalities.items()}
+    return pd.DataFrame({
+        "kunta": series["alue"].map(names).to_numpy(),
+        "kausi": series["kausi"].to_numpy(),
+        "eur_per_asukas_vuodessa": series["arvo"].astype(float).to_numpy(),
+        "ennakollinen": series["ennakollinen"].astype(bool).to_numpy(),
+    })
+
+
+def yearly_term_series(indicators: pd.DataFrame, year_terms: Mapping[int, str], domain: Domain, year: int) -> pd.DataFrame:
+    """€ per inhabitant of each grant year up to `year` with the term it belongs to (for a bar
+    chart coloured by term): vuosi, kausi, arvo, ennakollinen."""
+    labels = {t.id: term_span(t) for t in domain.council_terms}
+    series = yearly_series(indicators, "grants_per_capita_eur", domain.region_code, up_to=year)
+    kausi = series["vuosi"].astype(int).map(lambda y: labels.get(year_terms.get(y, ""), "ei kautta"))
+    return series.assign(kausi=kausi.to_numpy())[["vuosi", "kausi", "arvo", "ennakollinen"]]
+
+
+def term_comparison_text(year_terms: Mapping[int, str], domain: Domain, year: int) -> str:
+    """A sentence on whether, and on which grant years, the latest term with grant years up to
+    `year` is compared with the term before it."""
+    pair = latest_term_pair(year_terms, domain, year)
+    if pair.current is None:
+        return f"Aineistossa ei ole avustusvuosia vuoteen {year} mennessä."
+    current = f"{term_span(pair.current.term)} ({status_text(pair.current)})"
+    if pair.previous is None:
+        return f"Kautta {current} ei verrata edelliseen kauteen: aineistossa ei ole sitä edeltävää kautta."
+    if pair.comparison is None:
+        return (f"Kautta {current} ei verrata kauteen {term_span(pair.previous.term)}: edelliseltä kaudelta on aineistossa "
+                f"{grant_years_text(len(pair.previous.years))}, eivätkä molemmat kaudet ole päättyneet.")
+    return (f"Kautta {current} verrataan kauteen {term_span(pair.previous.term)} samanlaisina: "
+            f"{comparison_basis(pair.comparison)}.")
 
 
 KEY_FIGURES = (
