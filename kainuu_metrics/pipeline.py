@@ -4,7 +4,6 @@ notebooks -> HTML. Each stage lives in its own module; this one only connects th
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import threading
 from collections.abc import Callable
@@ -16,6 +15,7 @@ import pandas as pd
 from kainuu_metrics import registry
 from kainuu_metrics.datasets.accounting import CleaningResult
 from kainuu_metrics.datasets.base import CleaningContext, Dataset, DatasetOutput
+from kainuu_metrics.datasets.readers import year_in_path
 from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.indicators.catalogue import Catalogue, load_catalogue
 from kainuu_metrics.paths import Layout
@@ -24,7 +24,6 @@ from kainuu_metrics.settings import Settings
 from kainuu_metrics.store import accounts_frame, write_cleaning, write_csv, write_indicators
 
 SAMPLE_MARKER = "ESIMERKKIAINEISTO.txt"
-YEAR_IN_PATH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 @dataclass
@@ -55,21 +54,25 @@ class Cleaned:
                     dated[source] = max(int(year), dated.get(source) or 0)
         for account in self.accounts:
             if account.source_file not in dated:
-                found = YEAR_IN_PATH.findall(account.source_file)
-                dated[account.source_file] = max(int(y) for y in found) if found else None
+                dated[account.source_file] = year_in_path(account.source_file)
         return dated
 
+    def files_up_to(self, year: int) -> set[str]:
+        """The input files dated up to 31.12.`year` (undated files included): what the year's
+        pages are made from."""
+        return {source for source, y in self.file_years().items() if y is None or y <= year}
+
+    def rows_up_to(self, frame: pd.DataFrame | None, year: int) -> pd.DataFrame:
+        """The rows of a per-file table (rejected, flagged, reconciliation, ...) of those files."""
+        if frame is None or frame.empty:
+            return pd.DataFrame() if frame is None else frame
+        return frame.loc[frame["source_file"].isin(self.files_up_to(year))]
+
     def inputs_up_to(self, year: int) -> tuple[list, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        """(accounts, rejected, flagged, skipped) of the input files dated up to 31.12.`year`
-        (undated files included): what the year's pages are made from."""
-        dated = self.file_years()
-        keep = {source for source, y in dated.items() if y is None or y <= year}
-
-        def rows(attribute: str) -> pd.DataFrame:
-            frame = self.concat(attribute)
-            return frame.loc[frame["source_file"].isin(keep)] if not frame.empty else frame
-
-        return [a for a in self.accounts if a.source_file in keep], rows("rejected"), rows("flagged"), rows("skipped")
+        """(accounts, rejected, flagged, skipped) of the input files dated up to 31.12.`year`."""
+        keep = self.files_up_to(year)
+        return ([a for a in self.accounts if a.source_file in keep],
+                *(self.rows_up_to(self.concat(attribute), year) for attribute in ("rejected", "flagged", "skipped")))
 
     def years_of(self, dataset: str) -> list[int]:
         """Years a dataset has data for (a page built from it exists only for those)."""
@@ -189,7 +192,7 @@ def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport
                 flagged=flagged,
                 skipped=skipped,
                 context=context_for(year, "Tietojen laatu"),
-                reconciliation=cleaned.tables.get("grants_reconciliation"),
+                reconciliation=cleaned.rows_up_to(cleaned.tables.get("grants_reconciliation"), year),
             )
         )
     return pages

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kainuu_metrics.errors import InputFileError
 
 TABULAR_SUFFIXES = {".csv", ".xlsx", ".txt"}
+_YEAR_IN_PATH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _ENCODINGS = ("utf-8-sig", "cp1252")
 
 
@@ -152,3 +154,13 @@ def list_raw_files(folder: Path, suffixes: set[str] = TABULAR_SUFFIXES) -> list[
         and not p.name.startswith(("~$", "."))
         and p.stem.upper() != "README"
     )
+
+
+def year_in_path(path: str) -> int | None:
+    """The latest four-digit year in a file's path (its name or folder), or None.
+
+    >>> year_in_path("raw/experience/rekisteri_2025.xlsx"), year_in_path("raw/tuokio/12.11.2025/a.xlsx"), year_in_path("x.csv")
+    (2025, 2025, None)
+    """
+    years = [int(y) for y in _YEAR_IN_PATH.findall(path)]
+    return max(years) if years else None

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from kainuu_metrics.datasets.base import Derived
+from kainuu_metrics.datasets.readers import year_in_path
 from kainuu_metrics.datasets.experience.config import ExperienceConfig, load_experience_config
 from kainuu_metrics.datasets.experience.read import ASSIGNMENTS, REGISTER
 from kainuu_metrics.indicators.grants import population_denominators
@@ -86,6 +87,15 @@ def breakdown_frame(a: pd.DataFrame, column: str, categories: dict[str, object])
         subset = a.loc[a[column].isna()] if value is None else a.loc[a[column] == value]
         table[category] = _measures(subset)
     return pd.DataFrame.from_dict(table, orient="index")
+
+
+def register_as_of(register: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The register rows a year's figures may use: from register files dated up to that year by
+    the year in their name (a register delivered later is not yet known then); undated files count."""
+    if register.empty:
+        return register
+    dated = register["source_file"].map(year_in_path)
+    return register.loc[dated.isna() | (dated <= year)]
 
 
 def registered_during(register: pd.DataFrame, year: int) -> pd.Series:
@@ -174,9 +184,10 @@ def experience_indicators(
                 elif before > 0:
                     out += _cell(indicator, year, region, float(now) / float(before) - 1, RATIO)
 
-        if not register.empty:
-            registered = register.loc[registered_during(register, year), "expert_pseudonym"].nunique()
-            trained = register.loc[register["training_year"] == year, "expert_pseudonym"].nunique()
+        known = register_as_of(register, year)
+        if not known.empty:
+            registered = known.loc[registered_during(known, year), "expert_pseudonym"].nunique()
+            trained = known.loc[known["training_year"] == year, "expert_pseudonym"].nunique()
             out += _cell("experience_registered_experts", year, region, small(registered), PERSONS)
             out += _cell("experience_newly_trained", year, region, small(trained), PERSONS)
     return tidy(out)

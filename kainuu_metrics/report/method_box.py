@@ -127,8 +127,10 @@ def quality_status(report: QualityReport | None) -> tuple[str, str]:
 
 
 def terms_text(terms: Sequence[CouncilTerm], year: int | None = None) -> str:
-    """The configured terms and the rule that puts grant years in them (report/views.py)."""
-    spans = "; ".join(f"{t.label}: {_fi_date(t.start)}–{_fi_date(t.end)}" for t in terms)
+    """The configured terms (for a year's page: those begun by 31.12. of the year) and the rule
+    that puts grant years in them (report/views.py)."""
+    shown = [t for t in terms if year is None or t.start <= dt.date(year, 12, 31)]
+    spans = "; ".join(f"{t.label}: {_fi_date(t.start)}–{_fi_date(t.end)}" for t in shown)
     return f"Aluevaltuustokaudet: {spans}. {TERM_RULE if year is None else term_rule(year)}"
 
 

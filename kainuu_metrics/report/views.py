@@ -3,7 +3,7 @@ only display what these return."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -333,17 +333,40 @@ def term_series(indicators: pd.DataFrame, year_terms: Mapping[int, str], domain:
     return pd.DataFrame(rows, columns=["kausi", "alue", "arvo", "ennakollinen"])
 
 
+def municipality_years(indicators: pd.DataFrame, years: Sequence[int], domain: Domain) -> tuple[int, ...]:
+    """The years among `years` whose export names the organisations' home municipalities."""
+    areas = {f"KU{code}" for code in domain.municipalities}
+    found = select(indicators, "grants_per_capita_eur")
+    found = found.loc[found["area"].isin(areas) & found["value"].notna(), "period"]
+    return tuple(y for y in years if str(y) in set(found))
+
+
 def term_municipality_table(indicators: pd.DataFrame, year_terms: Mapping[int, str], domain: Domain, year: int) -> pd.DataFrame:
-    """Yearly mean € per inhabitant per municipality for the shown terms as of `year`, long format
-    for a (grouped) bar chart: kunta, kausi, eur_per_asukas_vuodessa, ennakollinen."""
-    series = term_series(indicators, year_terms, domain, year, [f"KU{code}" for code in domain.municipalities])
+    """Yearly mean € per inhabitant per (home) municipality for the shown terms as of `year`, over
+    the terms' grant years whose export names the home municipality (the label says which),
+    long format for a grouped bar chart: kunta, kausi, eur_per_asukas_vuodessa, ennakollinen."""
     names = {f"KU{code}": name for code, name in domain.municipalities.items()}
-    return pd.DataFrame({
-        "kunta": series["alue"].map(names).to_numpy(),
-        "kausi": series["kausi"].to_numpy(),
-        "eur_per_asukas_vuodessa": series["arvo"].astype(float).to_numpy(),
-        "ennakollinen": series["ennakollinen"].astype(bool).to_numpy(),
-    })
+    rows = []
+    for label, _, years in shown_terms(year_terms, domain, year):
+        counted = municipality_years(indicators, years, domain)
+        if not counted:
+            continue
+        shown = label if counted == tuple(years) else f"{label.split(' (')[0]} (kunnat: avustusvuodet {years_text(counted)})"
+        for area, name in names.items():
+            value, provisional = yearly_mean(indicators, "grants_per_capita_eur", counted, area)
+            if value is not None:
+                rows.append({"kunta": name, "kausi": shown, "eur_per_asukas_vuodessa": value, "ennakollinen": provisional})
+    return pd.DataFrame(rows, columns=["kunta", "kausi", "eur_per_asukas_vuodessa", "ennakollinen"])
+
+
+def municipality_years_note(indicators: pd.DataFrame, year_terms: Mapping[int, str], domain: Domain, year: int) -> str:
+    """A sentence naming the shown terms' grant years left out of the municipalities' figures."""
+    missing = sorted({y for _, _, years in shown_terms(year_terms, domain, year)
+                      for y in years if y not in municipality_years(indicators, years, domain)})
+    if not missing:
+        return ""
+    return (f"Kuntien kauden luvuista puuttuu avustusvuosi {years_text(tuple(missing))}, koska sen viennissä ei ole "
+            "järjestöjen kotikuntaa; koko alueen luvuissa vuosi on mukana.")
 
 
 def yearly_term_series(indicators: pd.DataFrame, year_terms: Mapping[int, str], domain: Domain, year: int) -> pd.DataFrame:

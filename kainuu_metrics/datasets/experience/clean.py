@@ -14,7 +14,7 @@ sorts last, e.g. with the year) and the earlier rows are skipped as duplicates.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from kainuu_metrics.datasets.experience.identities import (
 from kainuu_metrics.datasets.experience.parse import Parsed, parse_assignment, parse_register_row
 from kainuu_metrics.datasets.experience.pseudonyms import load_or_create_key, pseudonymise
 from kainuu_metrics.datasets.experience.read import ASSIGNMENTS, REGISTER, SheetRead, read_experience_sheets
+from kainuu_metrics.datasets.readers import year_in_path
 from kainuu_metrics.datasets.rows import RowProblem, SheetLedger, cell_text, flag_lines
 from kainuu_metrics.datasets.schemas import EXPERIENCE_ASSIGNMENTS, EXPERIENCE_REGISTER, conform
 from kainuu_metrics.paths import Layout
@@ -168,9 +169,12 @@ def clean_register(
 
 
 def clean_assignments(
-    sheets: list[SheetRead], parsed: list[list[Parsed]], key: bytes, scrub: NameScrubber, links: RegisterLinks, mapping: ColumnMapping
+    sheets: list[SheetRead], parsed: list[list[Parsed]], key: bytes, scrub: NameScrubber, links: RegisterLinks, mapping: ColumnMapping,
+    register_years: Sequence[int | None] = (),
 ) -> CleaningResult:
-    """The assignment logs: one row per assignment, the expert linked and pseudonymised."""
+    """The assignment logs: one row per assignment, the expert linked and pseudonymised. "Not in
+    the register" is flagged only for a year that some register file (dated by the year in its
+    name; undated counts) was already there for: a register delivered later says nothing of it."""
     ledgers = []
     for s, rows in zip(sheets, parsed):
         ledger = _ledger(s, mapping)
@@ -187,7 +191,7 @@ def clean_assignments(
                 "identity_basis": identity.basis,
                 **values,
                 "organisation": scrub.text(values["organisation"]),
-                "flag_not_in_register": identity.not_in_register,
+                "flag_not_in_register": identity.not_in_register and any(y is None or y <= p.values["year"] for y in register_years),
                 "flag_ambiguous_name": identity.ambiguous_name,
                 "flag_fee_waived_with_fee": bool(values["fee_waived"] and values["fee_eur"] > 0),
             })
@@ -216,6 +220,7 @@ def clean_experience(paths: list[Path], layout: Layout, settings: Settings, *, k
         rejected=[(p.id_key, p.person_name) for rows in register_rows for p in rows if p.problems and (p.id_key or p.person_name)],
     )
     return {
-        ASSIGNMENTS: clean_assignments(logs, log_rows, key, scrub, links, mappings[ASSIGNMENTS]),
+        ASSIGNMENTS: clean_assignments(logs, log_rows, key, scrub, links, mappings[ASSIGNMENTS],
+                                       [year_in_path(s.source_file) for s in registers]),
         REGISTER: clean_register(registers, register_rows, key, scrub, links, mappings[REGISTER]),
     }
