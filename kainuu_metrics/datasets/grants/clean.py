@@ -168,13 +168,7 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
     linked = attempt("linked_funding", lambda: lookup_alias(get("linked_funding"), domain.linked_funding, "linked_funding", "rahoituslähde", f"{hint} kohtaan linked_funding"))
     period = attempt("agreement_period", lambda: parse_value("agreement_period", parsing.parse_period, get("agreement_period"), fixes))
 
-    business_id, business_id_valid = None, None
-    if not parsing.is_blank(get("business_id")):
-        try:
-            business_id = parsing.normalise_business_id(get("business_id"))
-            business_id_valid = parsing.is_valid_business_id(business_id)
-        except ValueError:
-            business_id_valid = False  # kept and flagged: a wrong identifier does not void a decision
+    business_id, business_id_valid = parsing.read_business_id(get("business_id"))
     try:
         reg_no = parsing.normalise_association_reg_no(get("association_reg_no"))
     except ValueError:

@@ -180,13 +180,7 @@ def clean_booking_record(
         elif hours is not None:
             cost, source = hours * rate, PRICE_LIST
 
-    business_id, business_id_valid = None, None
-    if not parsing.is_blank(get("business_id")):
-        try:
-            business_id = parsing.normalise_business_id(get("business_id"))
-            business_id_valid = parsing.is_valid_business_id(business_id)
-        except ValueError:
-            business_id_valid = False  # kept and flagged: a wrong identifier does not void a booking
+    business_id, business_id_valid = parsing.read_business_id(get("business_id"))
 
     term = None
     if booking_date is not None:
