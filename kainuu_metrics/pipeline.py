@@ -34,6 +34,7 @@ class Cleaned:
     indicators: pd.DataFrame
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # what the checks validate
     years_with_data: dict[str, list[int]] = field(default_factory=dict)  # dataset -> years
+    refused: list[RefusedFile] = field(default_factory=list)  # raw files not read, with the reason
 
     @property
     def accounts(self):
@@ -105,13 +106,61 @@ def in_dependency_order(datasets: tuple[Dataset, ...]) -> list[Dataset]:
     return ordered
 
 
+RAW_ROOT_FILES = {"README.md", "toimitukset.yaml", SAMPLE_MARKER}  # documentation and the data log beside the folders
+FILE_FIXES = {
+    ".xls": "Tallenna tiedosto Excelissä muodossa .xlsx (Excel-työkirja).",
+    ".ods": "Tallenna tiedosto muodossa .xlsx tai .csv.",
+    ".pdf": "PDF-tiedostoa ei voi lukea aineistoksi: pyydä vienti muodossa .xlsx tai .csv, tai siirrä tiedosto pois kansiosta.",
+}
+
+
+@dataclass(frozen=True)
+class RefusedFile:
+    """A file in the raw folders that the run does not read, and why (shown, never silent)."""
+
+    path: str  # as users see it: raw/grants/x.xls
+    reason: str
+    fix: str
+
+
+def is_documentation(path: Path) -> bool:
+    """README files, hidden files and Office lock files (~$x.xlsx) are not data."""
+    return path.stem.upper() == "README" or path.name.startswith((".", "~$"))
+
+
+def refused_files(layout: Layout, read: dict[str, list[Path]], datasets: list[Dataset]) -> list[RefusedFile]:
+    """Every file under data/raw that no dataset reads, with a Finnish reason and fix: a file of
+    a format its folder does not take, an empty file, a file outside the datasets' folders."""
+    folders = {d.raw_folder: d for d in datasets}
+    taken = {p.resolve() for paths in read.values() for p in paths}
+    refused = []
+    for path in sorted(p for p in layout.raw.rglob("*") if p.is_file()) if layout.raw.is_dir() else []:
+        relative = path.relative_to(layout.raw)
+        if is_documentation(path) or (len(relative.parts) == 1 and path.name in RAW_ROOT_FILES):
+            continue
+        shown = layout.relative_to_data(path)
+        dataset = folders.get(relative.parts[0]) if len(relative.parts) > 1 else None
+        if dataset is None:
+            refused.append(RefusedFile(shown, "tiedosto ei ole minkään aineiston kansiossa",
+                                       f"Siirrä tiedosto oikeaan kansioon ({', '.join(f'raw/{f}/' for f in folders)}) tai pois kansiosta data/raw/."))
+        elif path.resolve() in taken and path.stat().st_size == 0:
+            refused.append(RefusedFile(shown, "tiedosto on tyhjä (0 tavua)", "Tallenna vienti uudelleen; tyhjä tiedosto jätetään lukematta."))
+        elif path.resolve() not in taken:
+            refused.append(RefusedFile(shown, f"tiedostomuotoa '{path.suffix or '(ei päätettä)'}' ei lueta kansiossa raw/{dataset.raw_folder}/",
+                                       FILE_FIXES.get(path.suffix.lower(), f"Tallenna tiedosto muodossa {', '.join(sorted(dataset.suffixes))} tai siirrä se pois kansiosta.")))
+    return refused
+
+
 def clean_inputs(layout: Layout, settings: Settings, datasets: tuple[Dataset, ...] | None = None) -> Cleaned:
     """Read and clean every registered dataset, then compute the indicators (raises
     InputFileError for a raw file that is wrong as a whole)."""
     order = in_dependency_order(datasets or registry.datasets())
+    listed = {d.name: d.files(layout) for d in order}
+    refused = refused_files(layout, listed, order)
+    empty = {r.path for r in refused if r.reason.startswith("tiedosto on tyhjä")}
     outputs: dict[str, DatasetOutput] = {}
     for dataset in order:
-        paths = dataset.files(layout)
+        paths = [p for p in listed[dataset.name] if layout.relative_to_data(p) not in empty]
         if not paths and dataset.required:
             raise InputFileError(layout.relative_to_data(layout.raw_dir(dataset.raw_folder)) + "/",
                                  f"kansiossa ei ole yhtään tiedostoa ({dataset.label})", dataset.missing_fix)
@@ -133,6 +182,7 @@ def clean_inputs(layout: Layout, settings: Settings, datasets: tuple[Dataset, ..
         indicators=_concat(frames),
         tables=tables,
         years_with_data={d.name: outputs[d.name].years for d in order if outputs[d.name].years is not None},
+        refused=refused,
     )
 
 
@@ -151,6 +201,7 @@ def write_processed(layout: Layout, cleaned: Cleaned, catalogue: Catalogue) -> P
         if name not in cleaned.results:
             table.to_parquet(layout.processed / f"{name}.parquet", index=False)
     write_csv(accounts_frame(cleaned.accounts, cleaned.file_years()), layout.processed / "row_accounting.csv")
+    write_csv(pd.DataFrame([r.__dict__ for r in cleaned.refused], columns=["path", "reason", "fix"]), layout.processed / "refused_files.csv")
     return write_indicators(layout.processed, cleaned.indicators, catalogue)
 
 
@@ -193,6 +244,7 @@ def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport
                 skipped=skipped,
                 context=context_for(year, "Tietojen laatu"),
                 reconciliation=cleaned.rows_up_to(cleaned.tables.get("grants_reconciliation"), year),
+                refused=cleaned.refused,
             )
         )
     return pages
@@ -296,6 +348,8 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     catalogue.require(cleaned.indicators["indicator"].unique())
     for line in describe_accounts(cleaned):
         progress.detail(line)
+    for refused in cleaned.refused:
+        progress.detail(f"LUKEMATTA: {refused.path}: {refused.reason}. {refused.fix}")
     write_processed(layout, cleaned, catalogue)
     selected = _select_years(years, cleaned.years_of("grants"))
     checks = check(cleaned, layout, settings, checker)

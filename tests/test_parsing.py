@@ -39,6 +39,24 @@ def test_parse_finnish_number_rejects_text(text):
         parsing.parse_finnish_number(text)
 
 
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("1,234.50", "monitulkintainen"),  # would be 1,2345 € read the Finnish way: refused, not guessed
+        ("12,500.00", "monitulkintainen"),
+        ("NaN", "ei ole luku"),  # not an empty cell: an amount that is not a number
+        ("inf", "ei ole luku"),
+        (float("inf"), "ei ole luku"),
+        ("#DIV/0!", "virhearvo"),
+        ("#REF!", "virhearvo"),
+        ("#VIITTAUS!", "virhearvo"),  # Finnish Excel's #REF!
+    ],
+)
+def test_an_amount_that_is_not_certain_is_refused_never_guessed(value, message):
+    with pytest.raises(ValueError, match=message):
+        parsing.parse_finnish_number(value)
+
+
 @given(st.integers(min_value=-10**9, max_value=10**9), st.integers(min_value=0, max_value=99))
 def test_finnish_number_round_trip(whole, cents):
     sign = "-" if whole < 0 else ""

@@ -50,3 +50,39 @@ def test_the_inputs_of_a_year_are_the_files_dated_up_to_its_end():
     assert rejected["source_file"].tolist() == ["raw/undated.csv"]  # undated: shown on every year's page
     accounts, rejected, _, _ = cleaned().inputs_up_to(2025)
     assert len(accounts) == 5 and sorted(rejected["source_file"]) == ["raw/all_rejected_2025.csv", "raw/undated.csv"]
+
+
+def test_every_raw_file_is_read_or_refused_by_name(tmp_path):
+    from openpyxl import Workbook
+
+    from kainuu_metrics.datasets.base import Dataset, DatasetOutput
+    from kainuu_metrics.datasets.readers import read_grids
+    from kainuu_metrics.paths import Layout
+    from kainuu_metrics.pipeline import refused_files
+
+    raw = tmp_path / "raw"
+    (raw / "grants").mkdir(parents=True)
+    (raw / "muu").mkdir()
+    book = Workbook()
+    book.active.append(["Hakija", "Myönnetty"])
+    book.save(raw / "grants" / "makrot_2025.xlsm")  # a macro workbook: read as data
+    (raw / "grants" / "vanha.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (raw / "grants" / "tyhja.csv").write_bytes(b"")
+    (raw / "grants" / "README.md").write_text("ohje", encoding="utf-8")
+    (raw / "grants" / "~$avustukset.xlsx").write_bytes(b"lock")
+    (raw / "muu" / "x.csv").write_text("a;b\n", encoding="utf-8")
+    (raw / "toimitukset.yaml").write_text("deliveries: []\n", encoding="utf-8")
+    grants = Dataset(name="grants", label="Avustukset", raw_folder="grants", clean=lambda p, c: DatasetOutput({}), tables={})
+    layout = Layout(tmp_path, tmp_path / "reports")
+    listed = {"grants": grants.files(layout)}
+
+    refused = refused_files(layout, listed, [grants])
+
+    assert [p.name for p in listed["grants"]] == ["makrot_2025.xlsm", "tyhja.csv"]
+    assert read_grids(raw / "grants" / "makrot_2025.xlsm")[0].rows[0][1] == ("Hakija", "Myönnetty")
+    assert [(r.path, r.reason) for r in refused] == [
+        ("raw/grants/tyhja.csv", "tiedosto on tyhjä (0 tavua)"),
+        ("raw/grants/vanha.xls", "tiedostomuotoa '.xls' ei lueta kansiossa raw/grants/"),
+        ("raw/muu/x.csv", "tiedosto ei ole minkään aineiston kansiossa"),
+    ]
+    assert refused[1].fix == "Tallenna tiedosto Excelissä muodossa .xlsx (Excel-työkirja)."

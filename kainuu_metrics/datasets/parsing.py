@@ -31,19 +31,32 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and value.strip().casefold() in _EMPTY
 
 
+_NOT_NUMBERS = {"nan", "inf", "+inf", "-inf", "infinity", "-infinity"}
+
+
 def parse_finnish_number(value: object) -> float | None:
-    """'1 234,50 €' -> 1234.5; also '1.234,50', '-12,5', '1234.5' and numeric cells.
+    """'1 234,50 €' -> 1234.5; also '1.234,50', '-12,5', '1234.5' and numeric cells. A value whose
+    meaning is not certain is refused, never guessed: '1,234.50' (comma thousands with a dot
+    decimal), 'NaN', 'inf' and spreadsheet error values ('#DIV/0!', '#VIITTAUS!').
 
     >>> parse_finnish_number("1 234,50 €")
     1234.5
     """
+    if isinstance(value, str) and value.strip().startswith("#"):
+        raise ValueError(f"'{value.strip()}' on taulukkolaskennan virhearvo eikä luku")
+    if isinstance(value, str) and value.strip().casefold() in _NOT_NUMBERS:
+        raise ValueError(f"'{value.strip()}' ei ole luku")
     if is_blank(value):
         return None
     if isinstance(value, bool):
         raise ValueError(f"'{value}' ei ole luku")
     if isinstance(value, Number):
+        if not math.isfinite(float(value)):  # type: ignore[arg-type]
+            raise ValueError(f"'{value}' ei ole luku")
         return float(value)  # type: ignore[arg-type]
     text = _SPACES.sub("", str(value)).replace("\u2212", "-")
+    if "," in text and "." in text and text.rindex(".") > text.rindex(","):
+        raise ValueError(f"'{value}' on monitulkintainen: pilkku tuhaterottimena ja piste desimaalierottimena ei ole suomalainen muoto")
     text = _CURRENCY.sub("", text)
     if not text:
         return None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kainuu_metrics.errors import InputFileError
 
-TABULAR_SUFFIXES = {".csv", ".xlsx", ".txt"}
+TABULAR_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".txt"}  # .xlsm: read as data; no macro ever runs
 _YEAR_IN_PATH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _ENCODINGS = ("utf-8-sig", "cp1252")
 
@@ -133,7 +133,7 @@ def read_grids(path: Path) -> list[RawSheet]:
     suffix = path.suffix.lower()
     if suffix in {".csv", ".txt"}:
         return [read_csv_grid(path)]
-    if suffix == ".xlsx":
+    if suffix in {".xlsx", ".xlsm"}:
         return read_xlsx_grids(path)
     raise InputFileError(
         path,

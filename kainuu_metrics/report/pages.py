@@ -282,6 +282,7 @@ def render_quality_page(
     skipped: pd.DataFrame,
     context: PageContext,
     reconciliation: pd.DataFrame | None = None,
+    refused: list | None = None,
 ) -> Path:
     """Write the Finnish data-quality page of `year` (title 'Tietojen laatu <year>' unless the
     context gives one); returns `out`. `reconciliation` (the grants_reconciliation table) adds
@@ -308,6 +309,7 @@ def render_quality_page(
         skipped=skipped_table,
         skipped_total=skipped_total,
         reconciliation=None if reconciliation is None else reconciliation_rows(reconciliation),
+        refused=refused or [],
     )
 
 
