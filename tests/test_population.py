@@ -103,7 +103,7 @@ def test_clean_entry_point_gives_the_population_table_and_the_registry_its_facts
         "name": "population", "raw_folder": "population", "label": "Väestö (Tilastokeskus)",
         "tables": {"population": "Väestö"}, "required": True,
     }
-    assert REGISTRY_ENTRY["suffixes"] == frozenset({".csv", ".txt", ".xlsx", ".json"})
+    assert REGISTRY_ENTRY["suffixes"] == frozenset({".csv", ".txt", ".xlsx", ".xlsm", ".json"})  # .xlsm: read as data
     assert REGISTRY_ENTRY["missing_fix"] == (
         "Hae väestötiedot komennolla 'kainuu-metrics fetch-population' tai tallenna Tilastokeskuksen "
         "taulukon 11ra vienti kansioon data/raw/population/."
