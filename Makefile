@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .DEFAULT_GOAL := help
 .PHONY: help install run validate test benchmark samples lab clean
 
-help: ## List the targets
+help: ## Näytä komennot
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
@@ -18,27 +18,27 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-install: $(STAMP) ## Create .venv and install the pinned dependencies and the project
+install: $(STAMP) ## Luo .venv ja asenna lukitut riippuvuudet ja ohjelma
 
-run: install ## Run the whole pipeline on data/ and write reports/
+run: install ## Aja koko vuosiajo kansion data/ aineistoilla ja kirjoita raportit kansioon reports/
 	$(BIN)/kainuu-metrics run
 
-validate: install ## Clean and check the data only (no reports)
+validate: install ## Vain siivous ja laaduntarkistus (ei raportteja)
 	$(BIN)/kainuu-metrics validate
 
-test: install ## Run the whole test suite
+test: install ## Aja kaikki testit
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -n 2
 
-benchmark: install ## Time `run` against the naive papermill+nbconvert CLI chain
+benchmark: install ## Mittaa ajon nopeus verrattuna suoraviivaiseen papermill+nbconvert-ketjuun
 	$(BIN)/python scripts/benchmark.py
 
-samples: install ## Regenerate the sample raw data (fixed seed)
+samples: install ## Tuota esimerkkiaineisto uudelleen (kiinteä siemenluku)
 	$(BIN)/python scripts/generate_sample_data.py
 
-lab: install ## Open the notebooks in JupyterLab
+lab: install ## Avaa muistiot JupyterLabissa
 	$(BIN)/jupyter lab --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
-clean: ## Remove generated reports and processed data (keeps data/raw)
+clean: ## Poista tuotetut raportit ja käsitellyt tiedot (data/raw säilyy)
 	rm -rf reports/* data/processed/*
 	git checkout -- reports/README.md data/processed/README.md 2>/dev/null || true

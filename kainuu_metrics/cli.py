@@ -12,7 +12,30 @@ from kainuu_metrics.paths import Layout
 from kainuu_metrics.settings import CONFIG_ENV_VAR, load_settings
 
 
+# argparse's own words, in Finnish: everything a user reads is Finnish, help and errors too.
+ARGPARSE_FINNISH = {
+    "usage: ": "käyttö: ",
+    "positional arguments": "argumentit",
+    "options": "valinnat",
+    "show this help message and exit": "näytä tämä ohje ja lopeta",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: virhe: %(message)s\n",
+    "the following arguments are required: %s": "seuraavat tiedot puuttuvat: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "tuntematon valinta %(value)r (vaihtoehdot: %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "unrecognized arguments: %s": "tuntemattomia valintoja: %s",
+    "invalid %(type)s value: %(value)r": "virheellinen arvo %(value)r",
+    "expected one argument": "anna yksi arvo",
+    "expected at least one argument": "anna vähintään yksi arvo",
+    "expected at most one argument": "anna enintään yksi arvo",
+    "ambiguous option: %(option)s could match %(matches)s": "monitulkintainen valinta %(option)s: %(matches)s",
+    "one of the arguments %s is required": "jokin näistä tarvitaan: %s",
+    "not allowed with argument %s": "ei voi käyttää yhdessä valinnan %s kanssa",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
+    # Only the command line process runs this: argparse's message function is module-wide.
+    argparse._ = lambda text: ARGPARSE_FINNISH.get(text, text)  # type: ignore[attr-defined]
     parser = argparse.ArgumentParser(
         prog="kainuu-metrics",
         description="Hyvinvointialueen järjestöyhteistyön seuranta: aineistojen siivous, "
@@ -25,9 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", type=Path, default=None, metavar="KANSIO",
                          help=f"asetuskansio (oletus: ympäristömuuttuja {CONFIG_ENV_VAR} tai config)")
         if data:
-            sub.add_argument("--data", type=Path, default=Path("data"), help="aineistokansio (oletus: data)")
+            sub.add_argument("--data", type=Path, default=Path("data"), metavar="KANSIO", help="aineistokansio (oletus: data)")
         if reports:
-            sub.add_argument("--reports", type=Path, default=Path("reports"), help="raporttikansio (oletus: reports)")
+            sub.add_argument("--reports", type=Path, default=Path("reports"), metavar="KANSIO", help="raporttikansio (oletus: reports)")
 
     run = commands.add_parser("run", help="koko vuosiajo: siivous, tarkistukset, tunnusluvut ja raportit")
     run.add_argument("--year", type=int, nargs="+", action="extend", metavar="VUOSI",
@@ -38,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = commands.add_parser("fetch-population", help="hae väestötiedot Tilastokeskuksen rajapinnasta")
     folders(fetch, reports=False)
     template = commands.add_parser("template", help="kirjoita tyhjä lomakepohja täytettäväksi")
-    template.add_argument("kind", choices=["tuokio"], help="lomake: tuokio (Yhteistyö-Tuokio-arviointi)")
+    template.add_argument("kind", choices=["tuokio"], metavar="LOMAKE", help="lomake: tuokio (Yhteistyö-Tuokio-arviointi)")
     template.add_argument("out", type=Path, metavar="TIEDOSTO.xlsx", help="kirjoitettava tiedosto")
     template.add_argument("--kpl", type=_count, default=1, metavar="N",
                           help="kirjoita N lomaketta (TIEDOSTO_01.xlsx, TIEDOSTO_02.xlsx, ...), jokaiselle vastaajalle oma; oletus 1")
