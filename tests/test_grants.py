@@ -133,12 +133,26 @@ def test_unreadable_xlsx_is_a_clear_error(layout):
         ({"organisation": "A", "grant_type": "TA", "granted_eur": "1", "decision_date": "31.2.2025"}, "decision_date", "ei ole olemassa oleva päivämäärä"),
         ({"organisation": "A", "grant_type": "TA", "granted_eur": "100", "decision": "hylätty", "year": 2024}, "decision", "'hylätty'"),
         ({"organisation": "A", "grant_type": "TA", "granted_eur": "100"}, "decision_date", "vuosi puuttuu"),
+        # dates outside the configured council terms (2022–2029, from 1.1.2020) are not guessed
+        ({"organisation": "A", "grant_type": "TA", "granted_eur": "1", "decision_date": "1.1.1900"}, "decision_date", "ei ole uskottava"),
+        ({"organisation": "A", "grant_type": "TA", "granted_eur": "1", "decision_date": "1.1.2099"}, "decision_date", "ei ole uskottava"),
+        ({"organisation": "A", "grant_type": "TA", "granted_eur": "1", "decision_date": "15.3.0024"}, "decision_date", "vuosi 24"),
+        ({"organisation": "A", "grant_type": "TA", "granted_eur": "1,234.50", "year": 2024}, "granted_eur", "monitulkintainen"),
+        ({"organisation": "A", "grant_type": "TA", "granted_eur": "NaN", "year": 2024}, "granted_eur", "ei ole luku"),
+        ({"organisation": "A", "grant_type": "TA", "granted_eur": "#DIV/0!", "year": 2024}, "granted_eur", "virhearvo"),
     ],
 )
 def test_record_level_rejections(record, column, reason):
     _, problems = clean_grant_record(record, DOMAIN)
     assert [p.column for p in problems] == [column]
     assert reason in problems[0].reason
+
+
+def test_an_implausible_date_beside_a_grant_year_is_flagged_not_rejected():
+    values, problems = clean_grant_record(
+        {"organisation": "A", "grant_type": "TA", "granted_eur": "1", "decision_date": "1.1.2099", "year": 2024}, DOMAIN)
+    assert problems == [] and values["year"] == 2024 and values["decision_date"] is None
+    assert values["invalid_decision_date"] == "1.1.2099"
 
 
 # --- area of activity: a column of its own, separate from the home municipality --------------------

@@ -82,7 +82,7 @@ def test_parse_finnish_date(text, expected):
     assert parsing.parse_finnish_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["31.2.2025", "15/3/2023", "maaliskuu"])
+@pytest.mark.parametrize("text", ["31.2.2025", "15/3/2023", "maaliskuu", "15.3.0024", "1.1.1899"])
 def test_parse_finnish_date_rejects(text):
     with pytest.raises(ValueError, match="päivämäärä"):
         parsing.parse_finnish_date(text)

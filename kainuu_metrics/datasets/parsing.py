@@ -89,12 +89,14 @@ def parse_finnish_date(value: object) -> dt.date | None:
     text = str(value).strip().rstrip(".") if str(value).count(".") > 2 else str(value).strip()
     if match := _FI_DATE.match(text):
         day, month, year = (int(g) for g in match.groups())
-        if year < 100:
+        if len(match.group(3)) == 2:  # '1.6.25': a two-digit year is this century's
             year += 2000
     elif match := _ISO_DATE.match(text):
         year, month, day = (int(g) for g in match.groups())
     else:
         raise ValueError(f"'{value}' ei ole päivämäärä (muoto p.k.vvvv, esim. 15.3.2023)")
+    if year < 1900:
+        raise ValueError(f"'{value}' ei ole uskottava päivämäärä: vuosi {year} (kirjoita vuosi neljällä numerolla)")
     try:
         return dt.date(year, month, day)
     except ValueError:

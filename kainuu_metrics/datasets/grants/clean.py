@@ -6,6 +6,8 @@ accounts for every euro left out of it: the readable amounts of rejected rows
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +89,23 @@ def fixes_for(domain: Domain) -> dict[str, str]:
     }
 
 
+PLAUSIBLE_YEARS_BEFORE_TERMS = 2  # decisions may precede the first configured council term a little
+
+
+def plausible_decision_date(day: dt.date, domain: Domain) -> bool:
+    """A decision date lies within the configured council terms (from a little before the first).
+
+    >>> from kainuu_metrics.settings import CouncilTerm
+    >>> import dataclasses
+    >>> terms = (CouncilTerm("a", dt.date(2022, 3, 1), dt.date(2025, 5, 31), "a"),)
+    >>> domain = dataclasses.replace(Domain("MK99", "X", {}, {}, terms, {}, {}, {}, {}, {}))
+    >>> [plausible_decision_date(d, domain) for d in (dt.date(2023, 3, 15), dt.date(1900, 1, 1), dt.date(2099, 1, 1))]
+    [True, False, False]
+    """
+    first = min(t.start for t in domain.council_terms)
+    return dt.date(first.year - PLAUSIBLE_YEARS_BEFORE_TERMS, 1, 1) <= day <= max(t.end for t in domain.council_terms)
+
+
 def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml") -> tuple[dict[str, Any], list[RowProblem]]:
     """Parse one application. Returns the canonical values and the problems that reject it."""
     problems: list[RowProblem] = []
@@ -122,6 +141,10 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
         decision_date = parse_value("decision_date", parsing.parse_finnish_date, get("decision_date"), fixes)
     except RowProblem as problem:
         date_problem = problem
+    if decision_date is not None and not plausible_decision_date(decision_date, domain):
+        date_problem = RowProblem("decision_date", f"päätöspäivä {cell_text(decision_date)} ei ole uskottava: se on seurannan "
+                                  f"valtuustokausien ulkopuolella. {fixes['decision_date']}")
+        decision_date = None
     position = len(problems)
     year = attempt("year", lambda: parse_value("year", parsing.parse_year, get("year"), fixes))
     invalid_date = None
