@@ -7,6 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from kainuu_metrics import __version__
 from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.settings import CONFIG_ENV_VAR, load_settings
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Hyvinvointialueen järjestöyhteistyön seuranta: aineistojen siivous, "
         "laaduntarkistus, tunnusluvut ja HTML-raportit.",
     )
+    parser.add_argument("--version", action="version", version=f"kainuu-metrics {__version__}", help="näytä ohjelman versio ja lopeta")
     parser.add_argument("--debug", action="store_true", help="näytä odottamattomien virheiden tekninen jäljitys")
     commands = parser.add_subparsers(dest="command", required=True, metavar="KOMENTO")
 

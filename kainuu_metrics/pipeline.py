@@ -283,6 +283,19 @@ def describe_accounts(cleaned: Cleaned) -> list[str]:
     ]
 
 
+def unlogged_files(layout: Layout, cleaned: Cleaned) -> list[str]:
+    """A Finnish line for each file read that the data log data/raw/toimitukset.yaml does not
+    mention (when there is a log at all)."""
+    from kainuu_metrics.report.method_box import DELIVERY_LOG, load_deliveries, matching_delivery
+
+    deliveries, found = load_deliveries(layout.raw)
+    if not found:
+        return [f"huom: toimituslokia data/raw/{DELIVERY_LOG} ei ole; kirjaa siihen, milloin ja keneltä kukin tiedosto saatiin."]
+    read = sorted({a.source_file for a in cleaned.accounts})
+    return [f"huom: {source} puuttuu toimituslokista data/raw/{DELIVERY_LOG}; kirjaa toimitus (tiedosto, päivä, toimittaja)."
+            for source in read if matching_delivery(source.removeprefix("raw/"), deliveries) is None]
+
+
 def describe_failures(report: QualityReport) -> list[str]:
     return [f"ESTÄVÄ VIRHE ({c.dataset}): {c.description_fi} – {c.observed_fi}" for c in report.blocking_failures] + [
         f"varoitus ({c.dataset}): {c.description_fi} – {c.observed_fi}" for c in report.warnings
@@ -350,6 +363,8 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         progress.detail(line)
     for refused in cleaned.refused:
         progress.detail(f"LUKEMATTA: {refused.path}: {refused.reason}. {refused.fix}")
+    for line in unlogged_files(layout, cleaned):
+        progress.detail(line)
     write_processed(layout, cleaned, catalogue)
     selected = _select_years(years, cleaned.years_of("grants"))
     checks = check(cleaned, layout, settings, checker)

@@ -34,3 +34,9 @@ def test_a_mistyped_command_gets_a_finnish_message_and_exit_2(capsys, argv, mess
     err = capsys.readouterr().err
     assert stop.value.code == 2
     assert message in err and not ENGLISH.search(err), err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == "kainuu-metrics 0.1.0"

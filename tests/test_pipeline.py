@@ -86,3 +86,19 @@ def test_every_raw_file_is_read_or_refused_by_name(tmp_path):
         ("raw/muu/x.csv", "tiedosto ei ole minkään aineiston kansiossa"),
     ]
     assert refused[1].fix == "Tallenna tiedosto Excelissä muodossa .xlsx (Excel-työkirja)."
+
+
+def test_files_missing_from_the_data_log_are_named(tmp_path):
+    from kainuu_metrics.paths import Layout
+    from kainuu_metrics.pipeline import unlogged_files
+
+    layout = Layout(tmp_path, tmp_path / "reports")
+    (tmp_path / "raw").mkdir()
+    run = Cleaned(results={"grants": result([("raw/grants/a_2023.csv", 2023)], {"raw/grants/a_2023.csv": 1, "raw/population/p.csv": 1})},
+                  indicators=tidy([]))
+    assert unlogged_files(layout, run) == [
+        "huom: toimituslokia data/raw/toimitukset.yaml ei ole; kirjaa siihen, milloin ja keneltä kukin tiedosto saatiin."]
+    (tmp_path / "raw" / "toimitukset.yaml").write_text(
+        "deliveries:\n  - file: population/\n    delivered: 2026-01-02\n    deliverer: Tilastokeskus\n", encoding="utf-8")
+    assert unlogged_files(layout, run) == [
+        "huom: raw/grants/a_2023.csv puuttuu toimituslokista data/raw/toimitukset.yaml; kirjaa toimitus (tiedosto, päivä, toimittaja)."]

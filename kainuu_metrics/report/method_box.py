@@ -80,7 +80,8 @@ def deliveries_from_yaml(raw: object, source: str = DELIVERY_LOG) -> list[Delive
     return out
 
 
-def _matching(path: str, deliveries: Sequence[Delivery]) -> Delivery | None:
+def matching_delivery(path: str, deliveries: Sequence[Delivery]) -> Delivery | None:
+    """The data log's entry for a file under data/raw (its own, else its folder's), or None."""
     exact = next((d for d in deliveries if d.path == path), None)
     if exact:
         return exact
@@ -94,7 +95,7 @@ def deliveries_table(source_files: Sequence[str], deliveries: Sequence[Delivery]
     rows: dict[str, dict[str, object]] = {}
     for source in sorted(dict.fromkeys(source_files)):
         path = source.removeprefix("raw/")
-        delivery = _matching(path, deliveries)
+        delivery = matching_delivery(path, deliveries)
         if delivery is not None:
             key = delivery.path
         else:  # unlogged files are grouped by folder
