@@ -11,7 +11,8 @@ from kainuu_metrics.datasets.accounting import CleaningResult, FileAccount
 from kainuu_metrics.indicators.catalogue import Catalogue
 from kainuu_metrics.indicators.table import read_indicators
 
-INDICATORS_CSV = "indicators.csv"
+INDICATORS_CSV = "indicators.csv"  # for programs: ',' separator, '.' decimals
+INDICATORS_EXCEL_CSV = "indicators_excel.csv"  # for Excel users: ';' separator, decimal comma, BOM
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,14 @@ def write_cleaning(processed: Path, name: str, result: CleaningResult) -> None:
 
 
 def write_indicators(processed: Path, indicators: pd.DataFrame, catalogue: Catalogue | None = None) -> Path:
-    """indicators.csv (plain, machine-readable: ',' separator, '.' decimals) and the same as
-    .xlsx with each indicator's Finnish name and unit from the catalogue."""
+    """indicators.csv (plain, machine-readable: ',' separator, '.' decimals), indicators_excel.csv
+    (';', decimal comma, BOM) and the same as .xlsx with each indicator's Finnish name and unit
+    from the catalogue."""
     processed.mkdir(parents=True, exist_ok=True)
     path = processed / INDICATORS_CSV
     formula_safe(indicators).to_csv(path, index=False, encoding="utf-8")
+    # The same for Finnish Excel, which expects ';' and a decimal comma (and a BOM for UTF-8).
+    formula_safe(indicators).to_csv(processed / INDICATORS_EXCEL_CSV, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     sheet = indicators
     if catalogue is not None:
         sheet = indicators.assign(
