@@ -197,3 +197,24 @@ def test_the_2025_state_export_aluekunnat_is_the_activity_area_not_the_home_muni
     assert g.loc[5, ["organisation", "activity_municipalities"]].tolist() == ["Kajaanin Päiväkeskus", "205"]  # written 205
     assert g.loc[31, ["organisation", "activity_municipalities"]].tolist() == ["Paltamon Perheyhdistys ry", "578"]  # Paltamo
     assert set(g["activity_municipalities"]) <= set(DOMAIN.municipalities)  # one municipality on every row
+
+
+def test_a_hidden_backup_sheet_is_skipped_and_counted_not_read_twice(layout):
+    book = Workbook()
+    rows = [["Järjestön nimi", "Avustustyyppi", "Myönnetty summa", "Päätöspvm"],
+            ["A ry", "TA", 1000, "14.3.2024"], ["B ry", "TA", 500, "14.3.2024"]]
+    for row in rows:
+        book.active.append(row)
+    backup = book.create_sheet("varmuuskopio")
+    for row in rows:
+        backup.append(row)
+    backup.sheet_state = "hidden"
+    path = layout.raw / "grants" / "piilo_2024.xlsx"
+    book.save(path)
+
+    result = clean_grants([path], layout, SETTINGS)
+
+    assert result.cleaned["granted_eur"].sum() == 1500  # 1 000 + 500, not 3 000
+    hidden = result.skipped.loc[result.skipped["sheet"] == "varmuuskopio"]
+    assert hidden["kind"].tolist() == ["hidden_sheet"] * 3  # header + 2 rows, each counted
+    assert [(a.sheet, a.rows_read, a.cleaned, a.skipped) for a in result.accounts] == [("Sheet", 3, 2, 1), ("varmuuskopio", 3, 0, 3)]

@@ -24,6 +24,7 @@ class RawSheet:
 
     name: str
     rows: tuple[tuple[int, tuple[object, ...]], ...]
+    hidden: bool = False  # a hidden or very hidden workbook sheet: not data (often a backup copy)
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -94,15 +95,16 @@ def read_xlsx_grids(path: Path) -> list[RawSheet]:
     """Every sheet (hidden ones too) with cell values as Excel shows them: text, numbers
     (whole numbers as int, like openpyxl), dates. Read with calamine: many times faster than
     openpyxl, which stays the writer."""
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
+        hidden = {m.name for m in workbook.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
         sheets = []
         for name in workbook.sheet_names:
             grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             rows = tuple((number, tuple(_cell(c) for c in cells)) for number, cells in enumerate(grid, start=1))
-            sheets.append(RawSheet(name=name, rows=_trim_trailing_blank(rows)))
+            sheets.append(RawSheet(name=name, rows=_trim_trailing_blank(rows), hidden=name in hidden))
     except (CalamineError, OSError, ValueError) as exc:
         raise InputFileError(
             path,

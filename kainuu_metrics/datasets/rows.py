@@ -137,15 +137,27 @@ def clean_sheet_records(
     return ledger.result()
 
 
+def hidden_sheet_result(sheet: RawSheet, *, dataset: str, source_file: str, sha256: str) -> CleaningResult:
+    """A hidden workbook sheet is not data: every row of it is skipped, counted, with its reason."""
+    ledger = SheetLedger(dataset=dataset, source_file=source_file, sheet=sheet.name, sha256=sha256, rows_read=len(sheet.rows))
+    for number, _ in sheet.rows:
+        ledger.skip(number, "hidden_sheet")
+    return ledger.result()
+
+
 def clean_files(
-    paths: list[Path], layout: Layout, clean_sheet: Callable[[RawSheet, str, str], CleaningResult]
+    paths: list[Path], layout: Layout, clean_sheet: Callable[[RawSheet, str, str], CleaningResult], *, dataset: str
 ) -> CleaningResult:
     """Every non-empty sheet of every file through `clean_sheet(sheet, source_file, sha256)`,
-    combined; source_file is the path as users see it (relative to the data folder)."""
+    combined (a hidden sheet's rows are skipped); source_file is the path as users see it."""
     results = []
     for path in paths:
         source_file, sha256 = layout.relative_to_data(path), file_sha256(path)
-        results += [clean_sheet(sheet, source_file, sha256) for sheet in read_grids(path) if sheet.rows]
+        for sheet in read_grids(path):
+            if sheet.hidden and sheet.rows:
+                results.append(hidden_sheet_result(sheet, dataset=dataset, source_file=source_file, sha256=sha256))
+            elif sheet.rows:
+                results.append(clean_sheet(sheet, source_file, sha256))
     return combine(results)
 
 

@@ -14,6 +14,7 @@ sorts last, e.g. with the year) and the earlier rows are skipped as duplicates.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from kainuu_metrics.datasets.experience.parse import Parsed, parse_assignment, p
 from kainuu_metrics.datasets.experience.pseudonyms import load_or_create_key, pseudonymise
 from kainuu_metrics.datasets.experience.read import ASSIGNMENTS, REGISTER, SheetRead, read_experience_sheets
 from kainuu_metrics.datasets.readers import year_in_path
-from kainuu_metrics.datasets.rows import RowProblem, SheetLedger, cell_text, flag_lines
+from kainuu_metrics.datasets.rows import RowProblem, SheetLedger, cell_text, flag_lines, hidden_sheet_result
 from kainuu_metrics.datasets.schemas import EXPERIENCE_ASSIGNMENTS, EXPERIENCE_REGISTER, conform
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.settings import ColumnMapping, Settings
@@ -207,7 +208,7 @@ def clean_experience(paths: list[Path], layout: Layout, settings: Settings, *, k
     config = load_experience_config(settings)
     config_file = settings.shown_path(CONFIG_NAME)
     mappings = {ASSIGNMENTS: settings.columns(ASSIGNMENTS), REGISTER: settings.columns(REGISTER)}
-    sheets = read_experience_sheets(paths, layout, mappings)
+    sheets, hidden_sheets = read_experience_sheets(paths, layout, mappings)
     key = key if key is not None else load_or_create_key(layout.data)
     scrub = NameScrubber(raw_names(sheets))
     registers = [s for s in sheets if s.table == REGISTER]
@@ -219,8 +220,10 @@ def clean_experience(paths: list[Path], layout: Layout, settings: Settings, *, k
         [(p.id_key, p.person_name) for rows in register_rows for p in rows if not p.problems],
         rejected=[(p.id_key, p.person_name) for rows in register_rows for p in rows if p.problems and (p.id_key or p.person_name)],
     )
+    assignments = clean_assignments(logs, log_rows, key, scrub, links, mappings[ASSIGNMENTS], [year_in_path(s.source_file) for s in registers])
+    hidden = [hidden_sheet_result(sheet, dataset=ASSIGNMENTS, source_file=f, sha256=h) for f, h, sheet in hidden_sheets]
     return {
-        ASSIGNMENTS: clean_assignments(logs, log_rows, key, scrub, links, mappings[ASSIGNMENTS],
-                                       [year_in_path(s.source_file) for s in registers]),
+        ASSIGNMENTS: dataclasses.replace(assignments, skipped=combine([assignments, *hidden]).skipped,
+                                         accounts=[*assignments.accounts, *(a for r in hidden for a in r.accounts)]),
         REGISTER: clean_register(registers, register_rows, key, scrub, links, mappings[REGISTER]),
     }

@@ -77,15 +77,19 @@ def recognise_sheet(sheet: RawSheet, file_label: str, mappings: dict[str, Column
     )
 
 
-def read_experience_sheets(paths: list[Path], layout: Layout, mappings: dict[str, ColumnMapping]) -> list[SheetRead]:
-    """Every non-empty sheet of every file, recognised as a log or a register (raises InputFileError)."""
-    sheets = []
+def read_experience_sheets(
+    paths: list[Path], layout: Layout, mappings: dict[str, ColumnMapping]
+) -> tuple[list[SheetRead], list[tuple[str, str, RawSheet]]]:
+    """Every non-empty sheet of every file, recognised as a log or a register (raises
+    InputFileError), and (source_file, sha256, sheet) of the hidden ones, which are not data."""
+    sheets, hidden = [], []
     for path in paths:
         source_file = layout.relative_to_data(path)
         sha256 = file_sha256(path)
         for sheet in read_grids(path):
-            if not sheet.rows:
-                continue
-            table, mapped = recognise_sheet(sheet, source_file, mappings)
-            sheets.append(SheetRead(table, source_file, sha256, sheet, mapped))
-    return sheets
+            if sheet.rows and sheet.hidden:
+                hidden.append((source_file, sha256, sheet))
+            elif sheet.rows:
+                table, mapped = recognise_sheet(sheet, source_file, mappings)
+                sheets.append(SheetRead(table, source_file, sha256, sheet, mapped))
+    return sheets, hidden

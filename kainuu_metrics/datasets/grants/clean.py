@@ -395,7 +395,7 @@ def clean_grant_exports(paths: list[Path], layout: Layout, settings: Settings) -
         ))
         return sheets[-1].result
 
-    combined = clean_files(paths, layout, clean_sheet)
+    combined = clean_files(paths, layout, clean_sheet, dataset=DATASET)
     grants = add_flags(conform(combined.cleaned, GRANTS))
     excluded = _frame([row for s in sheets for row in s.excluded], EXCLUDED_COLUMNS)
     out_of_scope = _frame([row for s in sheets for row in s.out_of_scope], OUT_OF_SCOPE_COLUMNS)

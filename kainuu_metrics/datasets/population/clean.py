@@ -80,6 +80,11 @@ def read_file(path: Path, source_file: str, domain: Domain) -> list[ValueLedger]
     problems: list[str] = []
     for sheet in sheets:
         ledger = ValueLedger(source_file, sheet.name, sha)
+        if sheet.hidden:  # not data: every row counted as skipped with the reason
+            for number, _ in sheet.rows:
+                ledger.skip_row(number, "hidden_sheet")
+            ledgers.append(ledger)
+            continue
         try:
             read_grid(sheet, ledger, domain)
         except NoTable as exc:

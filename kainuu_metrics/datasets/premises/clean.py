@@ -323,7 +323,7 @@ def clean_booking_exports(
         scoped.extend(rows)
         return result
 
-    combined = clean_files(paths, layout, clean_sheet)
+    combined = clean_files(paths, layout, clean_sheet, dataset=DATASET)
     premises = conform(add_flags(conform(combined.cleaned, PREMISES)), PREMISES)
     result = CleaningResult(
         cleaned=premises,
