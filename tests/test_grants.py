@@ -218,3 +218,12 @@ def test_a_hidden_backup_sheet_is_skipped_and_counted_not_read_twice(layout):
     hidden = result.skipped.loc[result.skipped["sheet"] == "varmuuskopio"]
     assert hidden["kind"].tolist() == ["hidden_sheet"] * 3  # header + 2 rows, each counted
     assert [(a.sheet, a.rows_read, a.cleaned, a.skipped) for a in result.accounts] == [("Sheet", 3, 2, 1), ("varmuuskopio", 3, 0, 3)]
+
+
+def test_control_and_invisible_characters_are_removed_and_the_row_flagged():
+    values, problems = clean_grant_record(
+        {"organisation": "Kerho\x00 ry\u200b", "grant_type": "TA", "granted_eur": "100", "year": 2024, "purpose": "\x1b[31mretket"}, DOMAIN)
+    assert problems == [] and values["organisation"] == "Kerho ry" and values["purpose"] == "retket"
+    assert values["flag_unprintable_text"] is True
+    clean, _ = clean_grant_record({"organisation": "Kerho ry", "grant_type": "TA", "granted_eur": "100", "year": 2024}, DOMAIN)
+    assert clean["flag_unprintable_text"] is False

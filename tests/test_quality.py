@@ -94,6 +94,7 @@ def grants_frame(rows: int = 150) -> pd.DataFrame:
             "flag_invalid_business_id": False,
             "flag_operating_and_partnership": False,
             "flag_invalid_decision_date": False,
+            "flag_unprintable_text": False,
             "source_file": f"grants/avustuspaatokset_{year}.xlsx",
             "sheet": "Päätökset",
             "source_row": 2 + i % 50,

@@ -4,6 +4,7 @@ says how to fix a bad value, and the assembly of one sheet's result with its row
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,13 +28,28 @@ class RowProblem(Exception):
         super().__init__(reason)
 
 
+# Terminal escape sequences, control characters (NUL, bell, ...) and invisible zero-width ones.
+_UNPRINTABLE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def has_unprintable(value: object) -> bool:
+    """Whether a text cell holds control, escape or zero-width characters (stripped by clean_text)."""
+    return isinstance(value, str) and _UNPRINTABLE.search(value) is not None
+
+
 def clean_text(value: object) -> str | None:
-    """Trimmed text with inner whitespace collapsed; None for a blank cell."""
+    """Trimmed text with inner whitespace collapsed and control, escape and zero-width characters
+    removed; None for a blank cell.
+
+    >>> clean_text("  Kerho" + chr(0) + " ry" + chr(0x200B) + " "), clean_text(chr(27) + "[31mPunainen" + chr(27) + "[0m ry")
+    ('Kerho ry', 'Punainen ry')
+    """
     if parsing.is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    text = " ".join(_UNPRINTABLE.sub("", str(value)).split())
+    return text or None
 
 
 def parse_value(column: str, parser: Callable[[object], Any], value: object, fixes: dict[str, str]) -> Any:

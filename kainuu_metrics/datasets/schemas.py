@@ -35,6 +35,7 @@ GRANTS = {
     "flag_invalid_business_id": "bool",
     "flag_operating_and_partnership": "bool",
     "flag_invalid_decision_date": "bool",
+    "flag_unprintable_text": "bool",  # control, escape or zero-width characters were removed from the name or purpose
     "source_file": "str",
     "sheet": "str",
     "source_row": "int64",

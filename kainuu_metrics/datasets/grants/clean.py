@@ -21,7 +21,7 @@ from kainuu_metrics.datasets.accounting import OUT_OF_SCOPE_ORGANISATION, Cleani
 from kainuu_metrics.settings import ColumnMapping, Domain, Settings, normalise_key
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.datasets.readers import RawSheet
-from kainuu_metrics.datasets.rows import RowProblem, cell_text, clean_files, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
+from kainuu_metrics.datasets.rows import RowProblem, has_unprintable, cell_text, clean_files, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
 from kainuu_metrics.datasets.schemas import GRANTS, conform
 from kainuu_metrics.datasets.tabular import map_sheet
 
@@ -34,6 +34,7 @@ FLAG_REASONS = {
     "flag_operating_and_partnership": (
         "sama järjestö sai samana vuonna samaan tarkoitukseen sekä toiminta- että kumppanuusavustuksen"
     ),
+    "flag_unprintable_text": "järjestön nimessä tai käyttötarkoituksessa oli ohjausmerkkejä tai näkymättömiä merkkejä; ne poistettiin",
     "flag_invalid_decision_date": (
         "päätöspäivä ei ole kelvollinen päivämäärä; vuosi luettiin avustusvuoden sarakkeesta, joten rivi on "
         "mukana vuoden luvuissa ilman päätöspäivää ja aluevaltuustokautta"
@@ -212,6 +213,7 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
         "association_reg_no": reg_no,
         "grant_type": grant_type,
         "purpose": clean_text(get("purpose")),
+        "flag_unprintable_text": has_unprintable(get("organisation")) or has_unprintable(get("purpose")),
         "applied_eur": applied,
         "granted_eur": granted,
         "decision": decision,
