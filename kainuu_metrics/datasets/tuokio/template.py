@@ -170,6 +170,17 @@ def _write_meta(ws: Worksheet, workbook: Workbook, config: TuokioConfig, form_id
         workbook.defined_names[name] = DefinedName(name, attr_text=f"{META_SHEET}!${letter}$2:${letter}${len(values) + 1}")
 
 
+def _described_rows(ws: Worksheet, row: int, items: list[tuple[str, str]]) -> int:
+    """A bold name and its wrapped description on each row after `row`; returns the last row."""
+    for name, description in items:
+        row += 1
+        ws.cell(row, 1, name).font = _BOLD
+        ws.cell(row, 1).alignment = _WRAP
+        ws.cell(row, 2, description).alignment = _WRAP
+        ws.row_dimensions[row].height = _line_height(description, 100)
+    return row
+
+
 def _line_height(text: str, width_chars: int, line_px: float = 15.0) -> float:
     lines = sum(max(1, math.ceil(len(part) / max(width_chars, 1))) for part in text.split("\n"))
     return max(1, lines) * line_px + 3
@@ -241,12 +252,7 @@ def _write_instructions(ws: Worksheet, config: TuokioConfig, region_genitive: st
         ws.row_dimensions[row].height = _line_height(text, 100)
     row += 2
     ws.cell(row, 1, "Kypsyysasteikko").font = _SECTION
-    for stage in config.stages:
-        row += 1
-        ws.cell(row, 1, stage.label).font = _BOLD
-        ws.cell(row, 1).alignment = _WRAP
-        ws.cell(row, 2, stage.description).alignment = _WRAP
-        ws.row_dimensions[row].height = _line_height(stage.description, 100)
+    row = _described_rows(ws, row, [(stage.label, stage.description) for stage in config.stages])
     row += 1
     ws.cell(row, 1, config.not_assessed[0]).font = _BOLD
     ws.cell(row, 2, "Kriteeriä ei arvioida (vastaus lasketaan, mutta se ei vaikuta keskiarvoon).").alignment = _WRAP
@@ -257,12 +263,7 @@ def _write_instructions(ws: Worksheet, config: TuokioConfig, region_genitive: st
         ws.row_dimensions[row].height = _line_height(config.scale_note, 110, 13)
     row += 2
     ws.cell(row, 1, "Arvioitavat kriteerit").font = _SECTION
-    for criterion in config.criteria:
-        row += 1
-        ws.cell(row, 1, criterion.name).font = _BOLD
-        ws.cell(row, 1).alignment = _WRAP
-        ws.cell(row, 2, criterion.description).alignment = _WRAP
-        ws.row_dimensions[row].height = _line_height(criterion.description, 100)
+    row = _described_rows(ws, row, [(criterion.name, criterion.description) for criterion in config.criteria])
     row += 2
     tag = f" Lomakkeen tunniste {form_id}." if form_id else ""
     ws.cell(row, 1, f"Lomakepohja {config.template_id}, versio {config.template_version}.{tag}").font = _SMALL
