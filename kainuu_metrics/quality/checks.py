@@ -140,10 +140,29 @@ def _import_great_expectations() -> None:
     import great_expectations  # noqa: F401
 
 
+def _ready() -> bool:
+    return True
+
+
 def start_checker() -> ProcessPoolExecutor:
     """A process of its own that imports Great Expectations (seconds) while the caller cleans
-    the data; `checker.submit(run_checks, tables).result()` then validates there."""
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_import_great_expectations)
+    the data; `checker.submit(run_checks, tables).result()` then validates there.
+
+    A ProcessPoolExecutor spawns its worker at the first submit, so a no-op is submitted at
+    once: the worker starts now and imports Great Expectations (its initializer) while the
+    caller cleans the data, instead of after cleaning when the checks are submitted. The
+    worker ends with its parent (see kainuu_metrics.runs.children)."""
+    checker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=_start_worker)
+    checker.submit(_ready)
+    return checker
+
+
+def _start_worker() -> None:
+    from kainuu_metrics.runs.children import end_with_parent
+
+    end_with_parent()
+    _import_great_expectations()
 
 
 def run_checks(
@@ -152,12 +171,14 @@ def run_checks(
     run_id: str | None = None,
     expectations_dir: Path = EXPECTATIONS_DIR,
     value_sets: Mapping[str, Any] | None = None,
+    started_at: dt.datetime | None = None,
 ) -> QualityReport:
     """Validate each table that has a suite; a suite without its table fails as "taulukko puuttuu".
 
     Tables without a suite are ignored. The input frames are not modified.
     """
-    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    # A run passes its own start time (recorded in its manifest), so that reruns agree.
+    started = (started_at or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     suites = load_suites(expectations_dir, value_sets)
 
     import great_expectations as gx  # lazily: see the module docstring

@@ -1,0 +1,49 @@
+"""A machine's state that stops a run (read-only folder, full disk) as a Finnish message
+naming the folder and what to do (exit status 2), never a traceback."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+class StorageError(Exception):
+    """A folder the run must write cannot be written; `message` is Finnish."""
+
+    def __init__(self, folder: str, problem: str, fix: str) -> None:
+        self.folder, self.problem, self.fix = folder, problem, fix
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return f"Kansio: {self.folder}\nVirhe: {self.problem}\nKorjaus: {self.fix}"
+
+
+def is_storage_error(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in STORAGE_ERRNOS
+
+
+def storage_error(error: OSError, folders: dict[str, Path]) -> StorageError:
+    """The Finnish message for a write that failed: `folders` maps a folder as the user named it
+    (data/processed, reports) to its path; the one holding the failed file is named."""
+    failed = Path(error.filename) if error.filename else None
+    shown = next(iter(folders), "?")
+    if failed is not None:
+        for name, folder in folders.items():
+            try:
+                failed.resolve().relative_to(folder.resolve())
+            except (ValueError, OSError):
+                try:
+                    failed.absolute().relative_to(folder.absolute())
+                except ValueError:
+                    continue
+            shown = name
+            break
+    if error.errno in {errno.ENOSPC, errno.EDQUOT}:
+        return StorageError(shown, "levy on täynnä (tallennustila loppui kesken kirjoituksen)",
+                            "Vapauta levytilaa tai valitse toinen kansio ja aja uudelleen. Julkaistut raportit ovat ennallaan.")
+    return StorageError(shown, "kansioon ei voi kirjoittaa (vain luku tai ei oikeuksia)",
+                        "Anna käyttäjälle kirjoitusoikeus kansioon (tai valitse toinen kansio) ja aja uudelleen. "
+                        "Julkaistut raportit ovat ennallaan.")
