@@ -1,4 +1,4 @@
-"""Command line: `kainuu-metrics run | validate | fetch-population` (messages in Finnish)."""
+"""Command line: `kainuu-metrics run | validate | verify | fetch-population | template` (messages in Finnish)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     folders(run)
     validate = commands.add_parser("validate", help="vain siivous ja laaduntarkistus")
     folders(validate)
+    verify = commands.add_parser("verify", help="tarkista, onko aineisto tai tuotos muuttunut ajon jälkeen (SHA-256)")
+    verify.add_argument("run_id", nargs="?", default=None, metavar="AJO",
+                        help="ajon tunnus (tai sen alku), esim. 20261201T224500Z-3f2a; oletus: viimeisin ajo")
+    folders(verify)
     fetch = commands.add_parser("fetch-population", help="hae väestötiedot Tilastokeskuksen rajapinnasta")
     folders(fetch, reports=False)
     template = commands.add_parser("template", help="kirjoita tyhjä lomakepohja täytettäväksi")
@@ -92,11 +96,19 @@ def _local_name(text: str) -> str:
     return name
 
 
-def _run(args: argparse.Namespace) -> int:
-    from kainuu_metrics.pipeline import run
+def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
+    from kainuu_metrics.pipeline import run, run_parameters
+    from kainuu_metrics.runs.manifest import RunRecorder
 
     layout = Layout(args.data.resolve(), args.reports.resolve())
-    result = run(layout, load_settings(args.config), getattr(args, "year", None), publish=args.command == "run")
+    settings = load_settings(args.config)
+    years = getattr(args, "year", None)
+    publish = args.command == "run"
+    parameters = {**run_parameters(layout, settings, years, publish), "data": args.data.as_posix(), "reports": args.reports.as_posix(),
+                  "config": args.config.as_posix() if args.config else None}
+    recorder = RunRecorder(layout.data, layout.reports, argv=sys.argv[1:] if argv is None else argv, parameters=parameters,
+                           config_dir=settings.config_dir)
+    result = run(layout, settings, years, publish=publish, recorder=recorder)
     for message in result.messages:
         if message:
             print(message, file=sys.stderr if result.exit_code else sys.stdout)
@@ -104,7 +116,30 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Valmis. Raporttien etusivu: {result.index.resolve()}")
     elif result.exit_code == 0:
         print("Valmis. Tiedot on siivottu ja tarkistettu.")
+    if recorder.path is not None:
+        print(f"Ajon tiedot: {layout.relative_to_data(recorder.path)} (ajo {recorder.run_id})")
     return result.exit_code
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """0 when nothing changed since the run, 1 when something did, 2 when there is no such run."""
+    from kainuu_metrics.runs.manifest import find_manifest, verify
+
+    manifest = find_manifest(args.data / "processed", args.run_id)
+    if manifest is None:
+        which = f"ajoa {args.run_id}" if args.run_id else "yhtään ajoa"
+        print(f"VIRHE\nKansiossa {args.data.as_posix()}/processed/runs/ ei ole {which}.\n"
+              "Korjaus: aja ensin 'kainuu-metrics run' tai anna olemassa olevan ajon tunnus.", file=sys.stderr)
+        return 2
+    config_dir = load_settings(args.config).config_dir
+    changes = verify(manifest, args.data, args.reports, config_dir)
+    if not changes:
+        print(f"Ei muutoksia ajon {manifest['run_id']} jälkeen: aineisto, asetukset ja tuotokset ovat ennallaan (SHA-256).")
+        return 0
+    print(f"Ajon {manifest['run_id']} jälkeen muuttunut {len(changes)} tiedostoa:")
+    for line in changes:
+        print(f"  {line}")
+    return 1
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -130,9 +165,19 @@ def main(argv: list[str] | None = None) -> int:
 
     skip_unused_slow_imports()
     args = build_parser().parse_args(argv)
-    handlers = {"fetch-population": _fetch, "template": _template}
+    from kainuu_metrics.runs.faults import StorageError
+    from kainuu_metrics.runs.lock import RunLocked
+
+    handlers = {"fetch-population": _fetch, "template": _template, "verify": _verify,
+                "run": lambda a: _run(a, argv), "validate": lambda a: _run(a, argv)}
     try:
-        return handlers.get(args.command, _run)(args)
+        return handlers[args.command](args)
+    except RunLocked as error:
+        print(f"AJO ESTETTY\n{error.message}", file=sys.stderr)
+        return 2
+    except StorageError as error:
+        print(f"VIRHE TALLENNUKSESSA\n{error.message}", file=sys.stderr)
+        return 2
     except InputFileError as error:
         print(f"VIRHE AINEISTOSSA\n{error.message}", file=sys.stderr)
         return 2

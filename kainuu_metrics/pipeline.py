@@ -205,13 +205,14 @@ def write_processed(layout: Layout, cleaned: Cleaned, catalogue: Catalogue) -> P
     return write_indicators(layout.processed, cleaned.indicators, catalogue)
 
 
-def check(cleaned: Cleaned, layout: Layout, settings: Settings, checker) -> Callable[[], tuple[QualityReport, Path]]:
+def check(cleaned: Cleaned, layout: Layout, settings: Settings, checker, *, run_id: str | None = None,
+          started: dt.datetime | None = None) -> Callable[[], tuple[QualityReport, Path]]:
     """Start the checks in the checker process; the returned function waits for the report
-    and saves it."""
+    and saves it (named by the run id, timed by the run's start)."""
     from kainuu_metrics.quality.checks import run_checks, save_report
     from kainuu_metrics.quality.value_sets import config_value_sets
 
-    pending = checker.submit(run_checks, cleaned.tables, value_sets=config_value_sets(settings))
+    pending = checker.submit(run_checks, cleaned.tables, value_sets=config_value_sets(settings), run_id=run_id, started_at=started)
 
     def report() -> tuple[QualityReport, Path]:
         result = pending.result()
@@ -220,11 +221,12 @@ def check(cleaned: Cleaned, layout: Layout, settings: Settings, checker) -> Call
     return report
 
 
-def now_text() -> str:
-    """The time of the run in Finnish time, as the pages show times ('29.11.2026 klo 19.12')."""
+def run_time_text(started_at: str) -> str:
+    """The run's start time (as its manifest records it) in Finnish time, as the pages show
+    times ('29.11.2026 klo 19.12')."""
     from kainuu_metrics.report.pages import format_timestamp
 
-    return format_timestamp(dt.datetime.now(dt.UTC).isoformat())
+    return format_timestamp(started_at)
 
 
 def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport, years: list[int], context_for: Callable) -> list[Path]:
@@ -330,29 +332,115 @@ def page_nav(specs) -> list[tuple[str, str]]:
             ("Menetelmät", f"../{METHODS_PAGE}")]
 
 
-def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print) -> RunResult:
+def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print,
+        recorder=None) -> RunResult:
     """The whole annual run. Returns the exit code: 0 ok, 1 blocking data-quality failure or a
-    failed notebook. Raises InputFileError for a raw file that is wrong as a whole."""
+    failed notebook. Raises InputFileError for a raw file that is wrong as a whole, StorageError
+    for a folder that cannot be written (full disk, read-only) and RunLocked when another run
+    holds the data folder (that run's refusal writes nothing).
+
+    Every run that got the lock writes its manifest and console log (kainuu_metrics.runs)."""
+    from kainuu_metrics.runs.lock import RunLock
+    from kainuu_metrics.runs.manifest import RunRecorder
+
+    recorder = recorder or RunRecorder(layout.data, layout.reports, config_dir=settings.config_dir, out=echo,
+                                       parameters=run_parameters(layout, settings, years, publish))
+    folders = storage_folders(layout)
+    try:
+        lock = RunLock(layout.processed, shown=next(iter(folders)), started_at=recorder.started).acquire()
+    except OSError as error:
+        raise _storage(error, folders) from None
+    status, message = 3, None
+    try:
+        result = _guarded_run(layout, settings, years, publish=publish, recorder=recorder, stale=lock.stale_note())
+        status = result.exit_code
+        recorder.lines.extend(m for m in result.messages if m)
+        return result
+    except InputFileError as error:
+        status, message = 2, error.message
+        raise
+    except OSError as error:
+        if not _is_storage(error):
+            message = f"{type(error).__name__}: {error}"
+            raise
+        converted = _storage(error, folders)
+        status, message = 2, converted.message
+        raise converted from None
+    except BaseException as error:
+        from kainuu_metrics.runs.faults import StorageError
+
+        status = 2 if isinstance(error, StorageError) else 3
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        raise
+    finally:
+        try:
+            recorder.finish(status, message if status else None)
+        except OSError:  # a full disk may not take the manifest either; the message still shows
+            pass
+        lock.release()
+
+
+def run_parameters(layout: Layout, settings: Settings, years: list[int] | None, publish: bool) -> dict:
+    from kainuu_metrics.runs.manifest import shown_path
+
+    return {"command": "run" if publish else "validate", "years": sorted(years) if years else None,
+            "data": shown_path(layout.data), "reports": shown_path(layout.reports),
+            "config": shown_path(settings.config_dir), "publish": publish}
+
+
+def storage_folders(layout: Layout) -> dict[str, Path]:
+    """The folders a run writes, as messages name them."""
+    from kainuu_metrics.runs.manifest import shown_path
+    from kainuu_metrics.runs.publishing import staging_dir
+
+    return {f"{shown_path(layout.data)}/processed": layout.processed, str(shown_path(layout.reports)): layout.reports,
+            f"{shown_path(layout.reports)} (julkaisun välikansio {staging_dir(layout.reports).name})": staging_dir(layout.reports)}
+
+
+def _is_storage(error: BaseException) -> bool:
+    from kainuu_metrics.runs.faults import is_storage_error
+
+    return is_storage_error(error)
+
+
+def _storage(error: OSError, folders: dict[str, Path]):
+    from kainuu_metrics.runs.faults import StorageError, storage_error
+
+    return error if isinstance(error, StorageError) or not _is_storage(error) else storage_error(error, folders)
+
+
+def _guarded_run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, recorder, stale: str | None) -> RunResult:
     from kainuu_metrics.quality.checks import start_checker
     from kainuu_metrics.report.notebooks import KernelPool, default_workers
+    from kainuu_metrics.runs.publishing import remove_stale, staging_dir
 
+    from kainuu_metrics.runs.faults import require_writable
+
+    if stale:
+        recorder.echo(stale)
+    # A read-only folder stops the run before anything is made (and the published set stays).
+    names = list(storage_folders(layout))
+    require_writable({names[0]: layout.processed, **({names[1]: layout.reports, names[1] + "/..": layout.reports.parent} if publish else {})})
+    remove_stale(layout.reports)  # staging folders of a run that was stopped
     # What takes seconds to start starts first and works while the data are cleaned: Great
     # Expectations in a process of its own, and one warm Jupyter kernel per core.
     checker = start_checker()
     pool = KernelPool(default_workers()).start() if publish else None
     try:
-        return _run(layout, settings, years, publish=publish, echo=echo, checker=checker, pool=pool)
+        return _run(layout, settings, years, publish=publish, echo=recorder.echo, checker=checker, pool=pool, recorder=recorder)
     finally:
         checker.shutdown(cancel_futures=True)
         if pool is not None:
             pool.shutdown()
+        shutil.rmtree(staging_dir(layout.reports), ignore_errors=True)  # a stopped run publishes nothing
 
 
-def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool) -> RunResult:
+def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool, recorder) -> RunResult:
     from kainuu_metrics.report.html_export import PageContext
     from kainuu_metrics.report.methods import render_methods_page
     from kainuu_metrics.report.pdf import BackgroundPrinter
     from kainuu_metrics.report.notebooks import PageJob, default_workers, load_notebook_specs, run_notebooks
+    from kainuu_metrics.runs.publishing import carry_over, staging_dir, swap_in
 
     progress = Progress(4 if publish else 3, echo)
     progress.step("Luetaan ja siivotaan raakatiedostot")
@@ -367,10 +455,10 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         progress.detail(line)
     write_processed(layout, cleaned, catalogue)
     selected = _select_years(years, cleaned.years_of("grants"))
-    checks = check(cleaned, layout, settings, checker)
+    checks = check(cleaned, layout, settings, checker, run_id=recorder.run_id, started=recorder.started)
 
     sample = is_sample_data(layout)
-    generated = now_text()
+    generated = run_time_text(recorder.started_at)  # the manifest's start time, on every page
     specs = load_notebook_specs(settings.config_dir)
 
     def specs_for(year: int) -> list:
@@ -384,7 +472,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     # only when no blocking check failed: a failed or interrupted run never leaves half-updated
     # reports. The yearly summaries show the checks' result, so they wait for it; they are
     # queued early so that their PDFs print while the other notebooks still run.
-    staging = Layout(layout.data, layout.reports / STAGING)
+    staging = Layout(layout.data, staging_dir(layout.reports))
     shutil.rmtree(staging.reports, ignore_errors=True)
     jobs = [PageJob(spec, year) for year in selected for spec in specs_for(year)] if publish else []
     detailed = [job for job in jobs if job.spec.page != SUMMARY_PAGE]
@@ -397,6 +485,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         with result_lock:
             if not result:
                 result["report"] = checks()
+                recorder.record_checks(result["report"][0])
             return result["report"]
 
     def job_context(job) -> PageContext | None:
@@ -404,7 +493,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
             return None
         return context_for(job.year, job.spec.title)
 
-    printer = BackgroundPrinter().start() if jobs else None
+    printer = BackgroundPrinter(moment=recorder.started).start() if jobs else None
 
     def page_done(outcome) -> None:
         progress.detail(f"{outcome.job.year} {outcome.job.spec.page}: " + ("valmis" if outcome.error is None else f"VIRHE: {outcome.error}"))
@@ -421,7 +510,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     report, report_path = checked()
     for line in describe_failures(report):
         progress.detail(line)
-    progress.detail(f"Tarkistuksia {len(report.checks)}, estäviä virheitä {len(report.blocking_failures)}, varoituksia {len(report.warnings)}; tulokset: {report_path}")
+    progress.detail(f"Tarkistuksia {len(report.checks)}, estäviä virheitä {len(report.blocking_failures)}, varoituksia {len(report.warnings)}; tulokset: {layout.relative_to_data(report_path)}")
     if pdfs and pdfs.note:
         progress.detail(pdfs.note)
 
@@ -438,31 +527,29 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     render_methods_page(staging.reports / METHODS_PAGE, catalogue, PageContext(
         title="Tunnusluvut ja menetelmät", year=None, sample_data=sample, nav=[("Kaikki raportit", "index.html")],
         generated_at=generated, site_name=settings.domain.site_name))
-    publish_staged(staging.reports, layout.reports)
-    index = write_index(layout, specs, report, sample, generated, settings.domain.site_name)
+    # The new set is complete beside the old one: what this run did not rebuild is carried
+    # over, the index is written from the new set, and the two are swapped in one step.
+    built = sorted(p.name for p in staging.reports.iterdir() if p.is_dir() and p.name.isdigit()) if staging.reports.is_dir() else []
+    carry_over(layout.reports, staging.reports, [*built, "index.html", METHODS_PAGE])
+    missing = {pdf.parent.name: reason for pdf, reason in (pdfs.missing.items() if pdfs else [])}
+    write_index(staging, specs, report, sample, generated, settings.domain.site_name, pdf_missing=missing)
+    swap_in(staging.reports, layout.reports)
+    recorder.published_years = [int(y) for y in built]
+    index = layout.reports / "index.html"
     failures = [o for o in outcomes if o.error]
     messages = [f"Muistion {o.job.spec.notebook} ajo vuodelle {o.job.year} epäonnistui: {o.error}" for o in failures]
     return RunResult(1 if failures else 0, index, messages)
 
 
-STAGING = ".kesken"
-
-
-def publish_staged(staging: Path, reports: Path) -> None:
-    """Move every file made in the staging folder to its place under reports/."""
-    for source in sorted(p for p in staging.rglob("*") if p.is_file()):
-        target = reports / source.relative_to(staging)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        source.replace(target)
-    shutil.rmtree(staging, ignore_errors=True)
-
-
 SUMMARY_PAGE = "summary.html"
 
 
-def write_index(layout: Layout, specs, report: QualityReport, sample: bool, generated: str, site_name: str = "") -> Path:
+def write_index(layout: Layout, specs, report: QualityReport, sample: bool, generated: str, site_name: str = "",
+                pdf_missing: dict[str, str] | None = None) -> Path:
     """reports/index.html listing every year folder that has pages (summary first, its PDF,
-    the detailed pages and the quality page), with this run's data-quality status."""
+    the detailed pages and the quality page), with this run's data-quality status. A year
+    whose summary has no PDF says "PDF puuttuu" with the reason (`pdf_missing`: year -> reason
+    from this run's printer)."""
     from kainuu_metrics.report.pages import format_timestamp, render_index
 
     years: dict[int, list[tuple[str, str]]] = {}
@@ -474,6 +561,9 @@ def write_index(layout: Layout, specs, report: QualityReport, sample: bool, gene
                 links.append((s.title, f"{year}/{s.page}"))
             if s.page == SUMMARY_PAGE and (folder / "summary.pdf").exists():
                 links.append((f"{s.title} PDF-tiedostona (A4, tulostettava)", f"{year}/summary.pdf"))
+            elif s.page == SUMMARY_PAGE and (folder / s.page).exists():
+                reason = (pdf_missing or {}).get(folder.name, "PDF-tiedostoa ei tehty tässä ajossa")
+                links.append((f"{s.title}: PDF puuttuu – {reason}", ""))
         links.append(("Tietojen laatu", f"{year}/quality.html"))
         years[year] = links
     detail = (f"{len(report.checks)} tarkistusta, varoituksia {len(report.warnings)}, estäviä virheitä "

@@ -47,3 +47,22 @@ def storage_error(error: OSError, folders: dict[str, Path]) -> StorageError:
     return StorageError(shown, "kansioon ei voi kirjoittaa (vain luku tai ei oikeuksia)",
                         "Anna käyttäjälle kirjoitusoikeus kansioon (tai valitse toinen kansio) ja aja uudelleen. "
                         "Julkaistut raportit ovat ennallaan.")
+
+
+PROBE = ".kirjoitustesti"
+
+
+def require_writable(folders: dict[str, Path]) -> None:
+    """Write and delete a small file in each existing folder (a probe works for root too, whom
+    permission bits do not stop); StorageError naming the first folder that refuses."""
+    for shown, folder in folders.items():
+        if not folder.is_dir():
+            continue
+        probe = folder / PROBE
+        try:
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as error:
+            if not is_storage_error(error):
+                raise
+            raise storage_error(error, {shown: folder}) from None
