@@ -1,0 +1,97 @@
+"""Byte-identical reruns (issue 10 §3): two runs on the same inputs, key and configuration, into
+two folders, write the same bytes in every output, and no output holds an absolute path.
+
+The session's sample run is the first run; this module makes the second one into folders of
+its own. Masked before comparing (documented in README "Runs and manifests"), and nothing else:
+- the run id (`20261201T224500Z-3f2a`), which names the quality results file
+  processed/quality/<run id>.json and is written inside it;
+- the run's start time, which pages and the quality results show and the manifest records:
+  as ISO text (`2026-12-01T22:45:00Z`, `2026-12-01T22:45:00+00:00`), as the pages show it
+  (`1.12.2026 klo 0.45`) and in a PDF's dates (`D:20261201224500+00'00'`);
+- data/processed/runs/ (the manifests and console logs themselves) is not compared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{4}")
+
+
+def manifest_of(data: Path) -> dict:
+    (path,) = sorted((data / "processed" / "runs").glob("*/manifest.json"))[-1:]
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def masks(manifest: dict) -> list[tuple[bytes, bytes]]:
+    from kainuu_metrics.report.pages import format_timestamp
+
+    started = dt.datetime.fromisoformat(manifest["started_at"].replace("Z", "+00:00"))
+    texts = [manifest["run_id"], manifest["started_at"], started.isoformat(), format_timestamp(manifest["started_at"]),
+             started.strftime("D:%Y%m%d%H%M%S+00'00'")]
+    return [(t.encode("utf-8"), b"<AJO>") for t in texts]
+
+
+def outputs(data: Path, reports: Path, run_id: str) -> dict[str, Path]:
+    files = {}
+    for prefix, root in (("processed", data / "processed"), ("reports", reports)):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            relative = path.relative_to(root)
+            if prefix == "processed" and relative.parts[0] == "runs":
+                continue
+            files[f"{prefix}/{relative.as_posix().replace(run_id, '<AJO>')}"] = path
+    return files
+
+
+def masked(path: Path, replacements: list[tuple[bytes, bytes]]) -> bytes:
+    data = path.read_bytes()
+    for old, new in replacements:
+        data = data.replace(old, new)
+    return data
+
+
+@pytest.fixture(scope="module")
+def second_run(tmp_path_factory, sample_run):
+    base = tmp_path_factory.mktemp("toinen-ajo")
+    data, reports = base / "data", base / "reports"
+    shutil.copytree(ROOT / "data" / "raw", data / "raw")
+    env = {**os.environ, "KAINUU_METRICS_PSEUDONYM_KEY": "test-key-not-secret"}
+    result = run_cli("run", "--data", str(data), "--reports", str(reports), env=env)
+    assert result.returncode == 0, result.stderr
+    return data, reports
+
+
+def test_two_runs_write_the_same_bytes(sample_run, second_run):
+    assert sample_run.returncode == 0, sample_run.stderr
+    first_manifest, second_manifest = manifest_of(sample_run.data), manifest_of(second_run[0])
+    first = outputs(sample_run.data, sample_run.reports, first_manifest["run_id"])
+    second = outputs(*second_run, second_manifest["run_id"])
+    assert sorted(first) == sorted(second)
+    assert any(name.endswith("summary.pdf") for name in first) and any(name.endswith(".xlsx") for name in first)
+    different = [name for name in first
+                 if masked(first[name], masks(first_manifest)) != masked(second[name], masks(second_manifest))]
+    assert different == []
+    # The manifests agree on every hash of the inputs, configuration, suites and notebooks.
+    for section in ("inputs", "config", "suites", "notebooks"):
+        assert first_manifest["files"][section] == second_manifest["files"][section]
+
+
+def test_no_output_holds_an_absolute_path(sample_run, second_run):
+    forbidden = {str(sample_run.data.parent), str(second_run[0].parent), str(Path.home()), str(ROOT), "/work/", "/tmp/",
+                 "file:///"}
+    forbidden = {text.encode("utf-8") for text in forbidden if len(text) > 1}
+    found = []
+    for data, reports in ((sample_run.data, sample_run.reports), second_run):
+        for name, path in outputs(data, reports, "-").items():
+            content = path.read_bytes()
+            found += [(name, text.decode()) for text in forbidden if text in content]
+    assert found == []
