@@ -440,6 +440,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     from kainuu_metrics.report.methods import render_methods_page
     from kainuu_metrics.report.pdf import BackgroundPrinter
     from kainuu_metrics.report.notebooks import PageJob, default_workers, load_notebook_specs, run_notebooks
+    from kainuu_metrics.runs.office import pin_workbooks
     from kainuu_metrics.runs.publishing import carry_over, staging_dir, swap_in
 
     progress = Progress(4 if publish else 3, echo)
@@ -454,6 +455,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     for line in unlogged_files(layout, cleaned):
         progress.detail(line)
     write_processed(layout, cleaned, catalogue)
+    pin_workbooks(layout.processed, recorder.started)  # workbooks carry the run's start time, not the time of writing
     selected = _select_years(years, cleaned.years_of("grants"))
     checks = check(cleaned, layout, settings, checker, run_id=recorder.run_id, started=recorder.started)
 
@@ -530,6 +532,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     # The new set is complete beside the old one: what this run did not rebuild is carried
     # over, the index is written from the new set, and the two are swapped in one step.
     built = sorted(p.name for p in staging.reports.iterdir() if p.is_dir() and p.name.isdigit()) if staging.reports.is_dir() else []
+    pin_workbooks(staging.reports, recorder.started)  # before carrying over: those keep their bytes
     carry_over(layout.reports, staging.reports, [*built, "index.html", METHODS_PAGE])
     missing = {pdf.parent.name: reason for pdf, reason in (pdfs.missing.items() if pdfs else [])}
     write_index(staging, specs, report, sample, generated, settings.domain.site_name, pdf_missing=missing)

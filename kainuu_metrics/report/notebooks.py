@@ -209,15 +209,22 @@ def shown_folder(folder: Path, name: str) -> str:
 
 
 def scrub_notebook(path: Path, replacements: dict[str, str]) -> None:
-    """Make an executed notebook the same for every run of the same inputs: cell ids numbered
-    in order, papermill's and nbclient's times removed, and the run's absolute folders
+    """Make an executed notebook the same for every run of the same inputs: cell ids and
+    execution counts numbered in order, papermill's and nbclient's times removed, and the run's absolute folders
     (`replacements`: absolute -> shown) replaced everywhere in the file."""
     import json
 
     notebook = json.loads(path.read_text(encoding="utf-8"))
+    count = 0
     for i, cell in enumerate(notebook.get("cells", [])):
         if "id" in cell:
             cell["id"] = f"cell-{i:03d}"
+        if cell.get("execution_count") is not None:  # the shared kernel's counter depends on earlier notebooks
+            count += 1
+            cell["execution_count"] = count
+            for output in cell.get("outputs", []):
+                if output.get("execution_count") is not None:
+                    output["execution_count"] = count
         metadata = cell.get("metadata", {})
         metadata.pop("execution", None)
         for key in ("start_time", "end_time", "duration"):

@@ -38,6 +38,9 @@ Manifest schema (JSON object; other modules read it, keep it stable):
                   runs/ and the lock file) and "reports/..." (the reports folder, without
                   staging folders)
     error         str | null   the Finnish message of a run that stopped (exit 2 or 3)
+    source_date_epoch  bool  true when $SOURCE_DATE_EPOCH set started_at (and so the run id's
+                  time and the time every page, PDF and workbook shows); used to check that two
+                  runs give the same bytes. duration_s is still measured.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ SECTION_FI = {"inputs": "aineistotiedosto", "config": "asetustiedosto", "suites"
 EXIT_FI = {0: "onnistui", 1: "laatuvirhe tai muistion virhe", 2: "keskeytyi (aineisto, asetukset tai kansio)", 3: "ohjelmavirhe"}
 SKIPPED_PROCESSED = (RUNS_DIR, ".ajo.lock")  # processed/ entries that are not outputs of a run
 HASH_CHUNK = 1 << 20
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"  # fixes the recorded start time (reproducibility checks)
 
 
 def new_run_id(started: dt.datetime) -> str:
@@ -199,7 +203,12 @@ class RunRecorder:
                  config_dir: Path | None = None, started: dt.datetime | None = None,
                  out: Callable[[str], None] | None = None, err: Callable[[str], None] | None = None) -> None:
         self.data, self.reports, self.config_dir = data, reports, config_dir
-        self.started = (started or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+        self.clock_started = dt.datetime.now(dt.UTC)
+        epoch = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
+        self.fixed_clock = started is None and epoch.isdigit()
+        if self.fixed_clock:
+            started = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        self.started = (started or self.clock_started).astimezone(dt.UTC).replace(microsecond=0)
         self.run_id = new_run_id(self.started)
         self.command = shown_command(argv)
         self.parameters = parameters or {}
@@ -235,7 +244,7 @@ class RunRecorder:
             "run_id": self.run_id,
             "started_at": self.started_at,
             "ended_at": iso(ended),
-            "duration_s": round((ended - self.started).total_seconds(), 1),
+            "duration_s": round((ended - (self.clock_started if self.fixed_clock else self.started)).total_seconds(), 1),
             "exit_status": exit_status,
             "command": self.command,
             "parameters": self.parameters,
@@ -256,6 +265,7 @@ class RunRecorder:
                 "outputs": output_hashes(self.data, self.reports),
             },
             "error": error,
+            "source_date_epoch": self.fixed_clock,
         }
 
     def finish(self, exit_status: int, error: str | None = None) -> Path:
