@@ -156,3 +156,46 @@ def test_a_pdf_gets_the_run_time_and_links_relative_to_its_folder(tmp_path):
 def test_relative_uri_climbs_to_the_index():
     assert relative_uri("file:///x/reports/index.html", Path("/x/reports/2025")) == "../index.html"
     assert relative_uri("file:///x/reports/2025/a%20b.html", Path("/x/reports/2025")) == "a%20b.html"
+
+
+@pytest.mark.browser
+def test_summary_pdf_links_open_the_right_pages_from_a_copied_reports_folder(sample_run, tmp_path):
+    """§4: the sample run's reports/ copied elsewhere (an intranet share); every link in each
+    summary.pdf resolves inside the copy and opens a page whose title names it."""
+    import shutil
+    from urllib.parse import unquote, urlsplit
+
+    from kainuu_metrics.report.pdf import find_chromium
+
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("Chromium puuttuu")
+    from playwright import sync_api
+
+    assert sample_run.returncode == 0, sample_run.stderr
+    copy = tmp_path / "intranet" / "raportit"
+    shutil.copytree(sample_run.reports, copy)
+    targets: dict[Path, str] = {}
+    for pdf in sorted(copy.glob("*/summary.pdf")):
+        uris = [u.decode("latin-1") for u in re.findall(rb"/URI \(([^)]*)\)", pdf.read_bytes())]
+        assert uris, pdf
+        for uri in uris:
+            assert not uri.startswith(("file:", "/")) and "kesken" not in uri, uri
+            target = (pdf.parent / unquote(urlsplit(uri).path)).resolve()
+            assert target.is_relative_to(copy.resolve()) and target.is_file(), uri
+            targets[target] = pdf.parent.name
+    titles = {"grants.html": "Avustukset", "quality.html": "Tietojen laatu"}
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort())
+            for target, year in sorted(targets.items()):
+                response = page.goto(target.as_uri(), wait_until="domcontentloaded", timeout=120_000)
+                assert response is None or response.ok
+                heading = page.locator("h1").first.inner_text()
+                assert year in page.title() or year in heading, (target, page.title())
+                if target.name in titles:
+                    assert titles[target.name].casefold() in (page.title() + heading).casefold(), (target, heading)
+        finally:
+            browser.close()
