@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run validate test benchmark samples lab clean
+.PHONY: help install run validate verify test benchmark samples lab clean
 
 help: ## Näytä komennot
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,10 +21,14 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP) ## Luo .venv ja asenna lukitut riippuvuudet ja ohjelma
 
 run: install ## Aja koko vuosiajo kansion data/ aineistoilla ja kirjoita raportit kansioon reports/
+	bash scripts/ensure-chromium.sh
 	$(BIN)/kainuu-metrics run
 
 validate: install ## Vain siivous ja laaduntarkistus (ei raportteja)
 	$(BIN)/kainuu-metrics validate
+
+verify: install ## Tarkista, onko aineisto tai tuotos muuttunut viimeisimmän ajon jälkeen
+	$(BIN)/kainuu-metrics verify
 
 test: install ## Aja kaikki testit
 	bash scripts/ensure-chromium.sh
