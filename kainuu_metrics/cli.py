@@ -97,14 +97,14 @@ def _local_name(text: str) -> str:
 
 
 def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
-    from kainuu_metrics.pipeline import run, run_parameters
-    from kainuu_metrics.runs.manifest import RunRecorder
+    from kainuu_metrics.pipeline import run
+    from kainuu_metrics.runs.manifest import RunRecorder, run_parameters
 
     layout = Layout(args.data.resolve(), args.reports.resolve())
     settings = load_settings(args.config)
     years = getattr(args, "year", None)
     publish = args.command == "run"
-    parameters = {**run_parameters(layout, settings, years, publish), "data": args.data.as_posix(), "reports": args.reports.as_posix(),
+    parameters = {**run_parameters(layout, settings.config_dir, years, publish), "data": args.data.as_posix(), "reports": args.reports.as_posix(),
                   "config": args.config.as_posix() if args.config else None}
     recorder = RunRecorder(layout.data, layout.reports, argv=sys.argv[1:] if argv is None else argv, parameters=parameters,
                            config_dir=settings.config_dir)

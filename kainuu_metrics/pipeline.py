@@ -20,6 +20,7 @@ from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.indicators.catalogue import Catalogue, load_catalogue
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.quality.model import QualityReport
+from kainuu_metrics.runs.console import Progress, format_seconds  # noqa: F401  (format_seconds: part of this module's interface)
 from kainuu_metrics.settings import Settings
 from kainuu_metrics.store import accounts_frame, write_cleaning, write_csv, write_indicators
 
@@ -252,26 +253,6 @@ def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport
     return pages
 
 
-class Progress:
-    """Numbered steps with elapsed time, in Finnish, on standard output."""
-
-    def __init__(self, steps: int, echo: Callable[[str], None] = print) -> None:
-        self.steps, self.current, self.echo = steps, 0, echo
-        self.started = dt.datetime.now()
-
-    def step(self, text: str) -> None:
-        self.current += 1
-        elapsed = (dt.datetime.now() - self.started).total_seconds()
-        self.echo(f"[{self.current}/{self.steps}] {text}  ({format_seconds(elapsed)})")
-
-    def detail(self, text: str) -> None:
-        self.echo(f"      {text}")
-
-
-def format_seconds(seconds: float) -> str:
-    return f"{seconds:.1f} s".replace(".", ",")
-
-
 def describe_accounts(cleaned: Cleaned) -> list[str]:
     """One console line per input file (its sheets summed); the quality page lists every sheet."""
     totals: dict[str, list[int]] = {}
@@ -340,73 +321,12 @@ def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, p
     holds the data folder (that run's refusal writes nothing).
 
     Every run that got the lock writes its manifest and console log (kainuu_metrics.runs)."""
-    from kainuu_metrics.runs.lock import RunLock
-    from kainuu_metrics.runs.manifest import RunRecorder
+    from kainuu_metrics.runs.manifest import RunRecorder, run_parameters
+    from kainuu_metrics.runs.session import run_recorded
 
     recorder = recorder or RunRecorder(layout.data, layout.reports, config_dir=settings.config_dir, out=echo,
-                                       parameters=run_parameters(layout, settings, years, publish))
-    folders = storage_folders(layout)
-    try:
-        lock = RunLock(layout.processed, shown=next(iter(folders)), started_at=recorder.started).acquire()
-    except OSError as error:
-        raise _storage(error, folders) from None
-    status, message = 3, None
-    try:
-        result = _guarded_run(layout, settings, years, publish=publish, recorder=recorder, stale=lock.stale_note())
-        status = result.exit_code
-        recorder.lines.extend(m for m in result.messages if m)
-        return result
-    except InputFileError as error:
-        status, message = 2, error.message
-        raise
-    except OSError as error:
-        if not _is_storage(error):
-            message = f"{type(error).__name__}: {error}"
-            raise
-        converted = _storage(error, folders)
-        status, message = 2, converted.message
-        raise converted from None
-    except BaseException as error:
-        from kainuu_metrics.runs.faults import StorageError
-
-        status = 2 if isinstance(error, StorageError) else 3
-        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
-        raise
-    finally:
-        try:
-            recorder.finish(status, message if status else None)
-        except OSError:  # a full disk may not take the manifest either; the message still shows
-            pass
-        lock.release()
-
-
-def run_parameters(layout: Layout, settings: Settings, years: list[int] | None, publish: bool) -> dict:
-    from kainuu_metrics.runs.manifest import shown_path
-
-    return {"command": "run" if publish else "validate", "years": sorted(years) if years else None,
-            "data": shown_path(layout.data), "reports": shown_path(layout.reports),
-            "config": shown_path(settings.config_dir), "publish": publish}
-
-
-def storage_folders(layout: Layout) -> dict[str, Path]:
-    """The folders a run writes, as messages name them."""
-    from kainuu_metrics.runs.manifest import shown_path
-    from kainuu_metrics.runs.publishing import staging_dir
-
-    return {f"{shown_path(layout.data)}/processed": layout.processed, str(shown_path(layout.reports)): layout.reports,
-            f"{shown_path(layout.reports)} (julkaisun välikansio {staging_dir(layout.reports).name})": staging_dir(layout.reports)}
-
-
-def _is_storage(error: BaseException) -> bool:
-    from kainuu_metrics.runs.faults import is_storage_error
-
-    return is_storage_error(error)
-
-
-def _storage(error: OSError, folders: dict[str, Path]):
-    from kainuu_metrics.runs.faults import StorageError, storage_error
-
-    return error if isinstance(error, StorageError) or not _is_storage(error) else storage_error(error, folders)
+                                       parameters=run_parameters(layout, settings.config_dir, years, publish))
+    return run_recorded(layout, recorder, lambda stale: _guarded_run(layout, settings, years, publish=publish, recorder=recorder, stale=stale))
 
 
 def _guarded_run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, recorder, stale: str | None) -> RunResult:
@@ -414,7 +334,7 @@ def _guarded_run(layout: Layout, settings: Settings, years: list[int] | None, *,
     from kainuu_metrics.report.notebooks import KernelPool, default_workers
     from kainuu_metrics.runs.publishing import remove_stale, staging_dir
 
-    from kainuu_metrics.runs.faults import require_writable
+    from kainuu_metrics.runs.faults import require_writable, storage_folders
 
     if stale:
         recorder.echo(stale)
@@ -441,7 +361,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     from kainuu_metrics.report.pdf import BackgroundPrinter
     from kainuu_metrics.report.notebooks import PageJob, default_workers, load_notebook_specs, run_notebooks
     from kainuu_metrics.runs.office import pin_workbooks
-    from kainuu_metrics.runs.publishing import carry_over, staging_dir, swap_in
+    from kainuu_metrics.runs.publishing import assemble, staging_dir, swap_in
 
     progress = Progress(4 if publish else 3, echo)
     progress.step("Luetaan ja siivotaan raakatiedostot")
@@ -531,13 +451,10 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         generated_at=generated, site_name=settings.domain.site_name))
     # The new set is complete beside the old one: what this run did not rebuild is carried
     # over, the index is written from the new set, and the two are swapped in one step.
-    built = sorted(p.name for p in staging.reports.iterdir() if p.is_dir() and p.name.isdigit()) if staging.reports.is_dir() else []
-    pin_workbooks(staging.reports, recorder.started)  # before carrying over: those keep their bytes
-    carry_over(layout.reports, staging.reports, [*built, "index.html", METHODS_PAGE])
+    recorder.published_years = assemble(staging.reports, layout.reports, ["index.html", METHODS_PAGE], recorder.started)
     missing = {pdf.parent.name: reason for pdf, reason in (pdfs.missing.items() if pdfs else [])}
     write_index(staging, specs, report, sample, generated, settings.domain.site_name, pdf_missing=missing)
     swap_in(staging.reports, layout.reports)
-    recorder.published_years = [int(y) for y in built]
     index = layout.reports / "index.html"
     failures = [o for o in outcomes if o.error]
     messages = [f"Muistion {o.job.spec.notebook} ajo vuodelle {o.job.year} epäonnistui: {o.error}" for o in failures]

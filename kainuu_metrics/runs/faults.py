@@ -66,3 +66,19 @@ def require_writable(folders: dict[str, Path]) -> None:
             if not is_storage_error(error):
                 raise
             raise storage_error(error, {shown: folder}) from None
+
+
+def storage_folders(layout) -> dict[str, Path]:
+    """The folders a run writes, as messages name them."""
+    from kainuu_metrics.runs.manifest import shown_path
+    from kainuu_metrics.runs.publishing import staging_dir
+
+    return {f"{shown_path(layout.data)}/processed": layout.processed, str(shown_path(layout.reports)): layout.reports,
+            f"{shown_path(layout.reports)} (julkaisun välikansio {staging_dir(layout.reports).name})": staging_dir(layout.reports)}
+
+
+def as_storage_error(error: BaseException, folders: dict[str, Path]) -> BaseException:
+    """A storage OSError as StorageError; anything else as it is."""
+    if isinstance(error, OSError) and is_storage_error(error):
+        return storage_error(error, folders)
+    return error

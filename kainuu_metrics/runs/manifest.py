@@ -190,6 +190,12 @@ def shown_command(argv: Iterable[str]) -> list[str]:
     return ["kainuu-metrics", *(shown_path(a) if a.startswith("/") else a for a in argv)]
 
 
+def run_parameters(layout, config_dir: Path | None, years: list[int] | None, publish: bool) -> dict:
+    return {"command": "run" if publish else "validate", "years": sorted(years) if years else None,
+            "data": shown_path(layout.data), "reports": shown_path(layout.reports),
+            "config": shown_path(config_dir), "publish": publish}
+
+
 class RunRecorder:
     """Collects what a run did and writes its manifest and console log when it ends.
 

@@ -70,6 +70,19 @@ def carry_over(published: Path, staging: Path, rebuilt: Iterable[str]) -> list[s
     return carried
 
 
+def assemble(staging: Path, reports: Path, own: Iterable[str], moment) -> list[int]:
+    """Complete the new set in staging: its workbooks get the run's time (before carrying over,
+    so carried files keep their bytes), and what the run did not rebuild (neither a year
+    folder it made nor one of its `own` top-level files) is carried over. Returns the years
+    the run rebuilt."""
+    from kainuu_metrics.runs.office import pin_workbooks
+
+    built = sorted(p.name for p in staging.iterdir() if p.is_dir() and p.name.isdigit()) if staging.is_dir() else []
+    pin_workbooks(staging, moment)
+    carry_over(reports, staging, [*built, *own])
+    return [int(year) for year in built]
+
+
 def exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (renameat2 RENAME_EXCHANGE); False when the system cannot."""
     try:
