@@ -182,7 +182,7 @@ def differences(published: pd.DataFrame, new: pd.DataFrame, year: int) -> pd.Dat
             continue
         both = isinstance(old_value, float) and isinstance(new_value, float)
         out.append([*key, new_unit or old_unit, old_value, new_value, new_value - old_value if both else None])
-    return pd.DataFrame(out, columns=columns)
+    return pd.DataFrame(out, columns=columns, dtype=object)
 
 
 # --- freezing --------------------------------------------------------------------------------
