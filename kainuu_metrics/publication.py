@@ -322,6 +322,20 @@ def restore(layout: Layout, publication: Publication) -> None:
     shutil.copytree(publication.folder, folder, ignore=shutil.ignore_patterns(RECORD, MANIFEST))
 
 
+def restore_changed(layout: Layout, publication: Publication) -> list[str]:
+    """Put back every frozen file of reports/<year>/ that is missing or differs from its
+    publication (deleted by hand, overwritten by a tool); returns their names."""
+    folder = layout.year_reports(publication.year)
+    restored = []
+    for name, digest in sorted((publication.record.get("files") or {}).items()):
+        target, source = folder / name, publication.folder / name
+        if source.is_file() and (not target.is_file() or sha256(target) != digest):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            restored.append(name)
+    return restored
+
+
 def republish(layout: Layout, year: int, reason: str, rebuild: Callable[[], int]) -> Publication:
     """publish --replace: rebuild the year's pages from the current data (`rebuild` runs the
     pipeline for that year and returns its exit code), then freeze them with `reason`. When the
@@ -385,6 +399,11 @@ def compare_frozen(layout: Layout, pages: Path | None, indicators: pd.DataFrame,
     lines = []
     for year in sorted(frozen_years(layout)):
         published = publications(layout.reports, year)[-1]
+        restored = restore_changed(layout, published)
+        if restored:
+            lines.append(f"HUOM: vuoden {year} julkaistuista tiedostoista {len(restored)} puuttui tai poikkesi julkaistusta "
+                         f"({', '.join(restored[:5])}{', ...' if len(restored) > 5 else ''}); ne palautettiin arkistosta "
+                         f"{layout.reports.name}/{ARCHIVE}/{year}/{published.id}/.")
         csv = layout.processed / COMPARISONS / f"{year}.csv"
         found = differences(read_vintage(published.folder / VINTAGE), indicators, year) \
             if (published.folder / VINTAGE).is_file() else pd.DataFrame()

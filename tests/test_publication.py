@@ -174,6 +174,43 @@ def test_replace_keeps_the_old_version_with_the_reason_and_a_failed_rebuild_rest
     assert (second.folder / "summary.html").read_text(encoding="utf-8") == "<p>122 500 €</p>"
 
 
+def test_a_run_restores_a_frozen_file_that_was_deleted_or_changed(fake_year):
+    done = publication.freeze(fake_year, 2023)
+    folder = fake_year.year_reports(2023)
+    (folder / "summary.pdf").unlink()
+    (folder / "summary.html").write_text("muokattu käsin", encoding="utf-8")
+    assert publication.restore_changed(fake_year, done) == ["summary.html", "summary.pdf"]
+    assert publication.folder_hashes(folder) == done.record["files"]
+
+
+def test_a_run_compares_the_frozen_vintage_with_its_figures(fake_year):
+    from kainuu_metrics.indicators.catalogue import load_catalogue
+    from kainuu_metrics.settings import load_settings
+
+    settings = load_settings(ROOT / "config")
+    publication.freeze(fake_year, 2023)
+    pages = fake_year.reports / ".kesken"
+
+    def compare(indicators):
+        return publication.compare_frozen(fake_year, pages, indicators, load_catalogue(settings), settings,
+                                          sample=True, generated="2.12.2026 klo 10.00")
+
+    lines = compare(_indicators(("grants_total_eur", "2023", "MK18", "", 122500.0, "eur"),
+                                ("grants_total_eur", "2026", "MK18", "", 5.0, "eur")))
+    assert len(lines) == 1 and lines[0].startswith("HUOM: vuosi 2023 on julkaistu") and "muuttaisivat 1 sen luvuista" in lines[0]
+    table = pd.read_csv(fake_year.processed / "vertailu" / "2023.csv", sep=";", encoding="utf-8-sig")
+    row = table.iloc[0]
+    assert (row["tunnus"], row["kausi"], row["alue"]) == ("grants_total_eur", 2023, f"{settings.domain.region_name} (MK18)")
+    assert (row["julkaistu_arvo"], row["uusi_arvo"], row["erotus"]) == (122200.0, 122500.0, 300.0)  # 122 500 − 122 200
+    page = (pages / "2023-vertailu.html").read_text(encoding="utf-8")
+    assert "122\u00a0200\u00a0€" in page and "122\u00a0500\u00a0€" in page and "+300\u00a0€" in page
+    (fake_year.reports / "2023-vertailu.html").write_text("vanha", encoding="utf-8")  # as published by that run
+    lines = compare(_indicators(("grants_total_eur", "2023", "MK18", "", 122200.0, "eur")))
+    assert "samat luvut" in lines[0]
+    assert not (fake_year.processed / "vertailu" / "2023.csv").exists()
+    assert not (fake_year.reports / "2023-vertailu.html").exists()
+
+
 def test_the_index_shows_publication_dates_corrections_and_drafts(tmp_path):
     html = render_index(
         tmp_path / "index.html", years={2024: [("Yhteenveto", "2024/summary.html")], 2023: [("Yhteenveto", "2023/summary.html")]},
