@@ -294,7 +294,7 @@ def flow(tmp_path_factory):
     step("run_changed", "run")
     steps["after_change"] = _hashes(reports / "2023")
     steps["comparison"] = pd.read_csv(data / "processed" / "vertailu" / "2023.csv", sep=";", encoding="utf-8-sig",
-                                      keep_default_na=False)
+                                      dtype=str, keep_default_na=False)
     steps["comparison_page"] = (reports / "2023-vertailu.html").read_text(encoding="utf-8")
     steps["index_after_change"] = (reports / "index.html").read_text(encoding="utf-8")
     step("replace", "publish", "--year", "2023", "--replace", "--syy", "Avustussumma korjattu päätöksen mukaiseksi")
