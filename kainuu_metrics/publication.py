@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kainuu_metrics.indicators.table import read_indicators
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.store import INDICATORS_CSV, write_csv
 
@@ -282,7 +283,7 @@ def check_publishable(layout: Layout, year: int, *, replace: bool) -> None:
 def freeze(layout: Layout, year: int, *, reason: str | None = None, moment: dt.datetime | None = None) -> Publication:
     """Record the year's present pages and vintage as a new publication in the archive."""
     folder = layout.year_reports(year)
-    indicators = pd.read_csv(layout.processed / INDICATORS_CSV, dtype=str, keep_default_na=False)
+    indicators = read_indicators(layout.processed / INDICATORS_CSV)  # typed: a negative value stays a number in the CSV
     manifest = run_of_pages(layout, year)
     if manifest is not None:
         recorded = {Path(str(p)).as_posix(): d for p, d in _outputs(manifest).items()}

@@ -83,7 +83,8 @@ def fake_year(tmp_path) -> Layout:
     (folder / "summary.pdf").write_bytes(b"%PDF-1.4 x")
     (folder / "notebooks" / "summary.ipynb").write_text("{}", encoding="utf-8")
     write_indicators(layout.processed, _indicators(("grants_total_eur", "2023", "MK18", "", 122200.0, "eur"),
-                                                   ("grants_total_eur", "2024", "MK18", "", 1.0, "eur")))
+                                                   ("grants_total_eur", "2024", "MK18", "", 1.0, "eur"),
+                                                   ("grants_change", "2023", "MK18", "", -0.25, "ratio")))
     return layout
 
 
@@ -103,7 +104,8 @@ def test_publish_archives_the_years_files_with_their_hashes_and_the_vintage(fake
     for name, digest in record["files"].items():  # the archive holds every frozen file as it was
         assert publication.sha256(done.folder / name) == digest
     vintage = publication.read_vintage(fake_year.year_reports(2023) / "tunnusluvut.csv")
-    assert vintage[["period", "value"]].values.tolist() == [["2023", 122200.0]]  # the 2024 row is not the year's
+    # the 2024 row is not the year's; a negative value stays a number (no spreadsheet-safety apostrophe)
+    assert vintage[["indicator", "value"]].values.tolist() == [["grants_total_eur", 122200.0], ["grants_change", -0.25]]
     assert publication.frozen_years(fake_year) == {2023}
     with publication.thawed(2023):
         assert publication.frozen_years(fake_year) == set()
@@ -195,7 +197,8 @@ def test_a_run_compares_the_frozen_vintage_with_its_figures(fake_year):
         return publication.compare_frozen(fake_year, pages, indicators, load_catalogue(settings), settings,
                                           sample=True, generated="2.12.2026 klo 10.00")
 
-    lines = compare(_indicators(("grants_total_eur", "2023", "MK18", "", 122500.0, "eur"),
+    same = ("grants_change", "2023", "MK18", "", -0.25, "ratio")
+    lines = compare(_indicators(("grants_total_eur", "2023", "MK18", "", 122500.0, "eur"), same,
                                 ("grants_total_eur", "2026", "MK18", "", 5.0, "eur")))
     assert len(lines) == 1 and lines[0].startswith("HUOM: vuosi 2023 on julkaistu") and "muuttaisivat 1 sen luvuista" in lines[0]
     table = pd.read_csv(fake_year.processed / "vertailu" / "2023.csv", sep=";", encoding="utf-8-sig")
@@ -205,7 +208,7 @@ def test_a_run_compares_the_frozen_vintage_with_its_figures(fake_year):
     page = (pages / "2023-vertailu.html").read_text(encoding="utf-8")
     assert "122\u00a0200\u00a0€" in page and "122\u00a0500\u00a0€" in page and "+300\u00a0€" in page
     (fake_year.reports / "2023-vertailu.html").write_text("vanha", encoding="utf-8")  # as published by that run
-    lines = compare(_indicators(("grants_total_eur", "2023", "MK18", "", 122200.0, "eur")))
+    lines = compare(_indicators(("grants_total_eur", "2023", "MK18", "", 122200.0, "eur"), same))
     assert "samat luvut" in lines[0]
     assert not (fake_year.processed / "vertailu" / "2023.csv").exists()
     assert not (fake_year.reports / "2023-vertailu.html").exists()
