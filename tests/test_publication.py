@@ -329,6 +329,12 @@ def test_a_changed_input_of_the_published_year_gives_a_comparison_not_a_rewrite(
     assert [float(v) for v in rows[region]] == [122200.0, 122500.0, 300.0]
     hyrynsalmi = next(k for k in rows if k[0] == "grants_total_eur" and k[1] == "2023" and k[2].endswith("(KU105)"))
     assert float(rows[hyrynsalmi][2]) == 300.0
+    # € per inhabitant moves by 300 € over the 2023 year-end population: 300 / 69 846 = 0.004295
+    # for the region, 300 / 2 063 = 0.1454 for Hyrynsalmi (population 2023 in the sample).
+    per_capita = {k[2]: float(v[2]) for k, v in rows.items() if k[0] == "grants_per_capita_eur" and k[1] == "2023"}
+    assert per_capita[region[2]] == pytest.approx(300 / 69_846)
+    assert per_capita[hyrynsalmi[2]] == pytest.approx(300 / 2_063)
+    assert not any(k[1] > "2023" and "-" not in k[1] for k in rows)  # nothing after the published year
     assert "HUOM: vuosi 2023 on julkaistu" in steps["run_changed"].stdout
     assert "data/processed/vertailu/2023.csv" in steps["run_changed"].stdout
     page = steps["comparison_page"]
