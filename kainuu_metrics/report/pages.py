@@ -340,7 +340,7 @@ def render_index(
         entry = published.get(year) or {}
         if entry.get("published"):
             sections.append({"year": year, "links": years[year], "status": f"Julkaistu {entry['published']}",
-                             "status_class": "tulos-ok", "detail": "sivut, PDF ja laatusivu ovat julkaisuhetken mukaiset",
+                             "status_class": "tulos-ok", "detail": "sivut ja laatusivu ovat julkaisuhetken mukaiset",
                              "publication": entry})
             continue
         status = quality_status.get(year)
