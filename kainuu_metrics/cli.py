@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
                                "raportoidaan erikseen eivätkä ne ole mukana hyvinvointialueen vuosittaisissa tunnusluvuissa. "
                                "Ilman valitsinta lomake on koko hyvinvointialueen vuosiarviointiin")
     folders(template, reports=False, data=False)
+    publish = commands.add_parser("publish", help="julkaise vuoden raportit: jäädytä sivut, PDF, tunnusluvut ja laatusivu arkistoon")
+    publish.add_argument("--year", type=int, required=True, metavar="VUOSI", help="julkaistava vuosi (esim. --year 2023)")
+    publish.add_argument("--replace", action="store_true",
+                         help="korvaa jo julkaistu vuosi: sivut ajetaan uudelleen nykyisistä tiedoista, vanha julkaisu säilyy arkistossa")
+    publish.add_argument("--syy", default=None, metavar="TEKSTI", help="korvaamisen syy (pakollinen valitsimen --replace kanssa); näkyy raporttien etusivulla")
+    folders(publish)
     return parser
 
 
@@ -160,6 +166,43 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    from kainuu_metrics import publication
+    from kainuu_metrics.formatting import timestamp
+    from kainuu_metrics.pipeline import run
+
+    if args.replace and not (args.syy or "").strip():
+        print("JULKAISUA EI TEHTY\nKorvaavalle julkaisulle pitää antaa syy: --syy \"korjauksen syy\".", file=sys.stderr)
+        return 2
+    if args.syy and not args.replace:
+        print("JULKAISUA EI TEHTY\nSyy (--syy) annetaan vain korvattaessa julkaisu (--replace).", file=sys.stderr)
+        return 2
+    layout = Layout(args.data.resolve(), args.reports.resolve())
+    settings = load_settings(args.config)
+    try:
+        if args.replace:
+            def rebuild() -> int:
+                result = run(layout, settings, [args.year])
+                for message in result.messages:
+                    if message:
+                        print(message, file=sys.stderr if result.exit_code else sys.stdout)
+                return result.exit_code
+
+            done = publication.republish(layout, args.year, args.syy, rebuild)
+        else:
+            publication.check_publishable(layout, args.year, replace=False)
+            done = publication.freeze(layout, args.year)
+    except publication.PublicationError as error:
+        print(f"JULKAISUA EI TEHTY\n{error}", file=sys.stderr)
+        return 2
+    publication.refresh_index(layout, settings)
+    archive = f"{args.reports.name}/{publication.ARCHIVE}/{args.year}/{done.id}/"
+    print(f"Vuosi {args.year} julkaistu {timestamp(done.published_at)}" + (f" (korvaa aiemman julkaisun; syy: {done.reason})" if done.reason else "")
+          + f". Julkaistu versio: {args.reports.name}/{args.year}/, arkisto: {archive}")
+    print("Myöhemmät ajot eivät kirjoita vuoden sivuja uudelleen; jos uudet tiedot muuttavat sen lukuja, ajo kertoo sen ja kirjoittaa vertailun.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from kainuu_metrics.startup import skip_unused_slow_imports
 
@@ -168,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     from kainuu_metrics.runs.faults import StorageError
     from kainuu_metrics.runs.lock import RunLocked
 
-    handlers = {"fetch-population": _fetch, "template": _template, "verify": _verify,
+    handlers = {"fetch-population": _fetch, "template": _template, "verify": _verify, "publish": _publish,
                 "run": lambda a: _run(a, argv), "validate": lambda a: _run(a, argv)}
     try:
         return handlers[args.command](args)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kainuu_metrics import registry
+from kainuu_metrics import publication, registry
 from kainuu_metrics.datasets.accounting import CleaningResult
 from kainuu_metrics.datasets.base import CleaningContext, Dataset, DatasetOutput
 from kainuu_metrics.datasets.readers import year_in_path
@@ -377,6 +377,8 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     write_processed(layout, cleaned, catalogue)
     pin_workbooks(layout.processed, recorder.started)  # workbooks carry the run's start time, not the time of writing
     selected = _select_years(years, cleaned.years_of("grants"))
+    frozen = publication.frozen_years(layout)  # published years keep their pages (publication.py)
+    selected = [year for year in selected if year not in frozen]
     checks = check(cleaned, layout, settings, checker, run_id=recorder.run_id, started=recorder.started)
 
     sample = is_sample_data(layout)
@@ -396,6 +398,9 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     # queued early so that their PDFs print while the other notebooks still run.
     staging = Layout(layout.data, staging_dir(layout.reports))
     shutil.rmtree(staging.reports, ignore_errors=True)
+    for line in publication.compare_frozen(layout, staging.reports if publish else None, cleaned.indicators, catalogue, settings,
+                                           sample=sample, generated=generated):
+        progress.detail(line)
     jobs = [PageJob(spec, year) for year in selected for spec in specs_for(year)] if publish else []
     detailed = [job for job in jobs if job.spec.page != SUMMARY_PAGE]
     early = default_workers() * 2
@@ -443,7 +448,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         return RunResult(0 if report.passed else 1, None, [f"Laatusivu: {quality_pages[-1]}" if quality_pages else ""])
     if not report.passed:
         shutil.rmtree(staging.reports, ignore_errors=True)
-        return RunResult(1, None, ["Ajo keskeytyi estäviin laatuvirheisiin; raportteja ei päivitetty.", f"Katso laatusivu: {quality_pages[-1]}"])
+        return RunResult(1, None, ["Ajo keskeytyi estäviin laatuvirheisiin; raportteja ei päivitetty.", f"Katso laatusivu: {quality_pages[-1]}" if quality_pages else f"Katso tarkistukset: {report_path}"])
 
     progress.step("Julkaistaan sivut ja kirjoitetaan raporttien etusivu")
     render_methods_page(staging.reports / METHODS_PAGE, catalogue, PageContext(

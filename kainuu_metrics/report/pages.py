@@ -323,12 +323,26 @@ def render_index(
     quality_details: dict[int, str] | None = None,
     site_name: str = "",
     methods_href: str | None = None,
+    publications: dict[int, dict] | None = None,
 ) -> Path:
     """Write reports/index.html: each year's pages (in the order given), its data-quality status
-    (with an optional detail such as the number of checks) and the time of the last run."""
+    (with an optional detail such as the number of checks) and the time of the last run.
+    `publications` (kainuu_metrics.publication.index_entries; by default read from the archive
+    beside `out`) gives a published year's publication time, corrections and comparison page;
+    a year not published is marked as a draft, and a published year's quality status is the
+    publication's, not this run's."""
+    from kainuu_metrics.publication import index_entries
+
     ordered = sorted(years, reverse=True)
+    published = index_entries(out.parent, ordered) if publications is None else publications
     sections = []
     for year in ordered:
+        entry = published.get(year) or {}
+        if entry.get("published"):
+            sections.append({"year": year, "links": years[year], "status": f"Julkaistu {entry['published']}",
+                             "status_class": "tulos-ok", "detail": "sivut ja laatusivu ovat julkaisuhetken mukaiset",
+                             "publication": entry})
+            continue
         status = quality_status.get(year)
         if status is None:
             text, css = "– Tietojen laatua ei ole tarkistettu", "tulos-varoitus"
@@ -337,7 +351,8 @@ def render_index(
         else:
             text, css = "✗ Tietojen laatu: estäviä virheitä, luvut eivät ole luotettavia", "tulos-virhe"
         detail = (quality_details or {}).get(year, "") if status is not None else ""
-        sections.append({"year": year, "links": years[year], "status": text, "status_class": css, "detail": detail})
+        sections.append({"year": year, "links": years[year], "status": text, "status_class": css, "detail": detail,
+                         "publication": None})
     context = PageContext(
         title="Järjestöyhteistyön seuranta – raportit",
         year=None,
