@@ -227,3 +227,22 @@ def test_control_and_invisible_characters_are_removed_and_the_row_flagged():
     assert values["flag_unprintable_text"] is True
     clean, _ = clean_grant_record({"organisation": "Kerho ry", "grant_type": "TA", "granted_eur": "100", "year": 2024}, DOMAIN)
     assert clean["flag_unprintable_text"] is False
+
+
+def test_a_decision_date_after_the_run_date_plus_a_margin_is_not_believed():
+    # Run on 1.3.2024: 1.4.2024 is 31 days later (the margin, kept); 2.4.2024 is 32 days later.
+    record = {"organisation": "A", "grant_type": "TA", "granted_eur": "1"}
+    kept, problems = clean_grant_record({**record, "decision_date": "1.4.2024"}, DOMAIN, today=dt.date(2024, 3, 1))
+    assert problems == [] and kept["decision_date"] == dt.date(2024, 4, 1)
+    _, problems = clean_grant_record({**record, "decision_date": "2.4.2024"}, DOMAIN, today=dt.date(2024, 3, 1))
+    assert [p.column for p in problems] == ["decision_date"]
+    assert "yli 31 päivää ajopäivän 1.3.2024 jälkeen" in problems[0].reason
+    # beside a grant-year column the row is kept for the year's figures and flagged
+    values, problems = clean_grant_record({**record, "decision_date": "2.4.2024", "year": 2024}, DOMAIN, today=dt.date(2024, 3, 1))
+    assert problems == [] and values["invalid_decision_date"] == "2.4.2024"
+
+
+def test_a_two_digit_year_in_a_decision_date_is_refused_asking_for_four_digits():
+    _, problems = clean_grant_record({"organisation": "A", "grant_type": "TA", "granted_eur": "1", "decision_date": "1.1.24"}, DOMAIN)
+    assert [p.column for p in problems] == ["decision_date"]
+    assert "kirjoita vuosi neljällä numerolla (esim. 1.1.2024)" in problems[0].reason

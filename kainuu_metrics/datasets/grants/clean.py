@@ -107,8 +107,24 @@ def plausible_decision_date(day: dt.date, domain: Domain) -> bool:
     return dt.date(first.year - PLAUSIBLE_YEARS_BEFORE_TERMS, 1, 1) <= day <= max(t.end for t in domain.council_terms)
 
 
-def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml") -> tuple[dict[str, Any], list[RowProblem]]:
-    """Parse one application. Returns the canonical values and the problems that reject it."""
+PLAUSIBLE_DAYS_AFTER_RUN = 31  # a decision date may be a little ahead (a meeting already scheduled), no more
+
+
+def implausible_date_reason(day: dt.date, domain: Domain, today: dt.date) -> str | None:
+    """Why a decision date cannot be right (outside the council terms, or later than the run's
+    date plus PLAUSIBLE_DAYS_AFTER_RUN days), or None."""
+    if not plausible_decision_date(day, domain):
+        return f"päätöspäivä {cell_text(day)} ei ole uskottava: se on seurannan valtuustokausien ulkopuolella"
+    if day > today + dt.timedelta(days=PLAUSIBLE_DAYS_AFTER_RUN):
+        return (f"päätöspäivä {cell_text(day)} ei ole uskottava: se on yli {PLAUSIBLE_DAYS_AFTER_RUN} päivää "
+                f"ajopäivän {cell_text(today)} jälkeen")
+    return None
+
+
+def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml",
+                       *, today: dt.date | None = None) -> tuple[dict[str, Any], list[RowProblem]]:
+    """Parse one application. Returns the canonical values and the problems that reject it
+    (`today`: the run's date, for the latest plausible decision date)."""
     problems: list[RowProblem] = []
     fixes = fixes_for(domain)
 
@@ -142,9 +158,8 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
         decision_date = parse_value("decision_date", parsing.parse_finnish_date, get("decision_date"), fixes)
     except RowProblem as problem:
         date_problem = problem
-    if decision_date is not None and not plausible_decision_date(decision_date, domain):
-        date_problem = RowProblem("decision_date", f"päätöspäivä {cell_text(decision_date)} ei ole uskottava: se on seurannan "
-                                  f"valtuustokausien ulkopuolella. {fixes['decision_date']}")
+    if decision_date is not None and (implausible := implausible_date_reason(decision_date, domain, today or dt.date.today())):
+        date_problem = RowProblem("decision_date", f"{implausible}. {fixes['decision_date']}")
         decision_date = None
     position = len(problems)
     year = attempt("year", lambda: parse_value("year", parsing.parse_year, get("year"), fixes))
