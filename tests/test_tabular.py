@@ -67,3 +67,32 @@ def test_file_without_any_header_row():
 def test_header_spellings_map_in_any_case_and_spacing(spelling, pad, case):
     header = pad + case(spelling).replace(" ", "  ") + pad
     assert MAPPING.canonical(header) == "granted_eur"
+
+
+# --- a quote that never closes ---------------------------------------------------------------------
+
+from kainuu_metrics.datasets.readers import read_csv_grid  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text, opened",
+    [
+        ('a;b;c\n1;"x;3\n2;y;4\n3;z;5\n', 2),  # runs to the end of the file: 4 lines, 2 records
+        ('a;b;c\n1;2;3\n4;"5;6\n7;"8";9\n10;11;12\n', 3),  # closed by the next row's quote: rows merged
+        ('a;b;c\r\n1;2;3\r\n4;"5;6\r\n7;8;9\r\n', 3),  # Windows line breaks
+    ],
+)
+def test_an_unclosed_quote_stops_naming_the_line_where_it_opens(tmp_path, text, opened):
+    path = tmp_path / "lainaus.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_csv_grid(path)
+    assert caught.value.row == opened
+    assert f"rivillä {opened} alkava lainaus" in caught.value.message
+    assert "Lisää puuttuva lainausmerkki" in caught.value.message
+
+
+def test_a_quoted_cell_with_a_line_break_is_one_row_not_an_unclosed_quote(tmp_path):
+    path = tmp_path / "rivinvaihto.csv"
+    path.write_text('a;b;c\n1;"Kajaani\nSotkamo";3\n2;y;4\n', encoding="utf-8")
+    assert read_csv_grid(path).rows == ((1, ("a", "b", "c")), (2, ("1", "Kajaani\nSotkamo", "3")), (4, ("2", "y", "4")))

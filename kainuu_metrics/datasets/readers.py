@@ -78,7 +78,43 @@ def read_csv_grid(path: Path) -> RawSheet:
             row=reader.line_num,
         ) from exc
     # csv.reader's line_num is the last physical line of a record; rows start at 1.
-    return RawSheet(name="", rows=_renumber(rows))
+    renumbered = _renumber(rows)
+    if (opened := unclosed_quote_line(renumbered, separator, physical_lines(text))) is not None:
+        raise InputFileError(
+            path,
+            f"lainausmerkki jää sulkematta: rivillä {opened} alkava lainaus nielaisee seuraavat rivit yhdeksi soluksi "
+            f"(tiedostossa {physical_lines(text)} riviä, luettavia rivejä {len(renumbered)})",
+            f'Lisää puuttuva lainausmerkki (") rivin {opened} solun loppuun tai poista avaava lainausmerkki, '
+            "ja tallenna tiedosto uudelleen; muuten rivejä jäisi laskematta.",
+            row=opened,
+        )
+    return RawSheet(name="", rows=renumbered)
+
+
+def physical_lines(text: str) -> int:
+    """Lines as an editor shows them (a last line without a line break counts; \r\n is one break)."""
+    return len(io.StringIO(text, newline=None).readlines())
+
+
+def unclosed_quote_line(rows: tuple[tuple[int, tuple[object, ...]], ...], separator: str, lines: int) -> int | None:
+    """The physical line where a quote opens that swallows the following lines, or None.
+
+    A record may legitimately span lines (a quoted cell with a line break in it). It is taken as
+    an unclosed quote when the quoted cell's later lines hold the separator (whole rows were
+    swallowed) or when the cell runs to the end of the file with its line break."""
+    for index, (start, cells) in enumerate(rows):
+        end = rows[index + 1][0] - 1 if index + 1 < len(rows) else lines
+        if end <= start:
+            continue
+        line = start
+        for cell in cells:
+            text = str(cell)
+            if "\n" in text or "\r" in text:
+                rest = text.split("\n", 1)[-1] if "\n" in text else text.split("\r", 1)[-1]
+                if separator in rest or (index + 1 == len(rows) and text.endswith(("\n", "\r"))):
+                    return line
+            line += text.count("\n") or text.count("\r")
+    return None
 
 
 def _renumber(rows: list[tuple[int, tuple[object, ...]]]) -> tuple[tuple[int, tuple[object, ...]], ...]:
