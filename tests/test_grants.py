@@ -293,3 +293,20 @@ def test_a_totals_row_that_counted_the_copies_still_reconciles(layout):
     [row] = table.itertuples()
     # 1 400 reported = 700 cleaned + 700 copy set aside
     assert (row.cleaned_eur, row.duplicate_eur, row.difference_eur) == (700.0, 700.0, 0.0)
+
+
+def test_error_cells_and_uncomputed_formulas_in_a_workbook_are_rejected_never_read_as_zero(layout):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Järjestön nimi", "Avustustyyppi", "Myönnetty summa", "Päätöspvm"])
+    sheet.append(["A ry", "TA", "#DIV/0!", "14.3.2024"])  # openpyxl writes an error cell (t="e")
+    sheet.append(["B ry", "TA", "#REF!", "14.3.2024"])
+    sheet.append(["C ry", "TA", "=1/0", "14.3.2024"])  # a formula without a computed value
+    sheet.append(["D ry", "TA", 250, "14.3.2024"])
+    path = layout.raw / "grants" / "virheet_2024.xlsx"
+    book.save(path)
+    result = clean_grants([path], layout, SETTINGS)
+    assert result.cleaned["granted_eur"].tolist() == [250.0]  # only D ry; nothing read as 0 €
+    reasons = result.rejected.set_index("source_row")["reason"]
+    assert "'#DIV/0!' on taulukkolaskennan virhearvo" in reasons[2] and "'#REF!'" in reasons[3]
+    assert "'=1/0' on kaava, jonka arvoa ei ole tallennettu" in reasons[4]

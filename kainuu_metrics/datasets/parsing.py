@@ -42,6 +42,8 @@ def parse_finnish_number(value: object) -> float | None:
     >>> parse_finnish_number("1 234,50 €")
     1234.5
     """
+    if isinstance(value, str) and value.strip().startswith("=") and len(value.strip()) > 1:
+        raise ValueError(f"'{value.strip()}' on kaava, jonka arvoa ei ole tallennettu tiedostoon (avaa ja tallenna tiedosto Excelissä)")
     if isinstance(value, str) and value.strip().startswith("#"):
         raise ValueError(f"'{value.strip()}' on taulukkolaskennan virhearvo eikä luku")
     if isinstance(value, str) and value.strip().casefold() in _NOT_NUMBERS:
