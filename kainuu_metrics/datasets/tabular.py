@@ -38,7 +38,9 @@ class MappedSheet:
 
 
 def _cells(row: tuple[object, ...]) -> list[object]:
-    return [None if is_blank(c) else c for c in row]
+    """Blank cells as None; the text 'NaN' is kept for the parsers to refuse (an amount written
+    as 'NaN' is not 0 €; a text parser still reads it as blank)."""
+    return [None if is_blank(c) and not (isinstance(c, str) and c.strip().casefold() == "nan") else c for c in row]
 
 
 def _header_score(row: tuple[object, ...], mapping: ColumnMapping) -> int:
