@@ -104,17 +104,19 @@ def unclosed_quote_line(rows: tuple[tuple[int, tuple[object, ...]], ...], separa
 
     A record may legitimately span lines (a quoted cell with a line break in it). It is taken as
     an unclosed quote when the quoted cell's later lines hold the separator (whole rows were
-    swallowed) or when the cell runs to the end of the file with its line break."""
+    swallowed) or when the cell runs to the end of the file with its line break (a quote opened
+    on the last line)."""
     for index, (start, cells) in enumerate(rows):
-        end = rows[index + 1][0] - 1 if index + 1 < len(rows) else lines
-        if end <= start:
+        last = index + 1 == len(rows)
+        end = rows[index + 1][0] - 1 if not last else lines
+        if end <= start and not last:
             continue
         line = start
         for cell in cells:
             text = str(cell)
             if "\n" in text or "\r" in text:
                 rest = text.split("\n", 1)[-1] if "\n" in text else text.split("\r", 1)[-1]
-                if separator in rest or (index + 1 == len(rows) and text.endswith(("\n", "\r"))):
+                if separator in rest or (last and text.endswith(("\n", "\r"))):
                     return line
             line += text.count("\n") or text.count("\r")
     return None
