@@ -10,7 +10,7 @@ from kainuu_metrics.settings import load_settings
 
 from .builders import (
     K, K_LINES, K_TOTAL, X, X_ROWS, X_TOTAL, assert_every_row_accounted, clean, copy_config, edit_x, flags, granted_by_year,
-    grants_folder, k_lines, k_row, kinds, sample_copy, write_k,
+    k_lines, k_row, kinds, sample_copy, write_k,
 )
 
 # --- hidden and copied sheets ----------------------------------------------------------------------

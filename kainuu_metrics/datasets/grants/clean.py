@@ -24,6 +24,7 @@ from kainuu_metrics.datasets.readers import RawSheet
 from kainuu_metrics.datasets.rows import RowProblem, has_unprintable, cell_text, clean_files, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
 from kainuu_metrics.datasets.schemas import GRANTS, conform
 from kainuu_metrics.datasets.tabular import map_sheet
+from kainuu_metrics.datasets.grants.duplicates import FLAG_POSSIBLE_TOTALS, FLAG_REASONS_SET_ASIDE, flag_line, set_aside_duplicates
 
 DATASET = "grants"
 
@@ -326,69 +327,10 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
     for row in mapped.possible_totals:
         values, problems = outcomes[row]
         if not problems and row not in scoped:
-            parts.flagged.append(_flag_line(source_file, sheet.name, row, values["year"], FLAG_POSSIBLE_TOTALS,
+            parts.flagged.append(flag_line(source_file, sheet.name, row, values["year"], FLAG_POSSIBLE_TOTALS,
                                             f"{FLAG_REASONS_SET_ASIDE[FLAG_POSSIBLE_TOTALS]} ({values['organisation']}, {formatting.eur(values['granted_eur'], 2)})"))
     if (reported := reported_total(mapped.totals)) is not None:
         parts.reported = {"source_file": source_file, "sheet": sheet.name, **reported}
-    return parts
-
-
-FLAG_POSSIBLE_TOTALS, FLAG_DUPLICATE = "flag_possible_totals_row", "flag_probable_duplicate"
-# Flags raised outside the grant table's flag columns (one line each on the quality page).
-FLAG_REASONS_SET_ASIDE = {
-    FLAG_POSSIBLE_TOTALS: (
-        "rivi muistuttaa yhteensä-riviä (vain nimi ja summa, tai yhteensä-sana muiden tietojen vieressä); se on "
-        "mukana luvuissa – poista rivi viennistä, jos se on välisumma"
-    ),
-    FLAG_DUPLICATE: "todennäköinen kaksoiskappale: sama järjestö, käyttötarkoitus, avustuslaji, myönnetty summa ja päätöspäivä",
-}
-
-
-def _flag_line(source_file: str, sheet: str, row: int, year: object, flag: str, reason: str) -> dict[str, Any]:
-    return {"dataset": DATASET, "source_file": source_file, "sheet": sheet, "source_row": row, "year": year, "flag": flag, "reason": reason}
-
-
-def _where(source_file: str, sheet: str, row: int) -> str:
-    return f"{source_file}" + (f", välilehti '{sheet}'" if sheet else "") + f", rivi {row}"
-
-
-def duplicate_key(row: dict[str, Any]) -> tuple[object, ...]:
-    """What makes two grant rows identical: year, organisation and purpose (case and spacing
-    ignored), grant type, granted amount to the cent and decision date (as written when invalid).
-
-    >>> a = {"year": 2024, "organisation": "Kerho  ry", "purpose": "Retket", "grant_type": "toiminta", "granted_eur": 700.0,
-    ...      "decision_date": dt.date(2024, 3, 14), "invalid_decision_date": None}
-    >>> duplicate_key(a) == duplicate_key({**a, "organisation": "KERHO RY", "purpose": "retket "})
-    True
-    """
-    date = row.get("decision_date")
-    date = date if not parsing.is_blank(date) else row.get("invalid_decision_date")
-    purpose = row.get("purpose")
-    return (row.get("year"), normalise_key(str(row.get("organisation") or "")), normalise_key(purpose) if isinstance(purpose, str) else "",
-            row.get("grant_type"), round(float(row.get("granted_eur") or 0.0), 2), None if parsing.is_blank(date) else str(date))
-
-
-def set_aside_duplicates(parts: GrantSheet, seen: dict[tuple[object, ...], tuple[str, str, int]],
-                         columns_file: str = "config/columns/grants.yaml") -> GrantSheet:
-    """The sheet with its rows that repeat a row already read (this sheet, an earlier sheet or
-    file) skipped as probable duplicates, each with a flag line naming the original; `seen` is
-    updated with the sheet's first occurrences."""
-    copies = []
-    for row in parts.result.cleaned.to_dict("records"):
-        key, here = duplicate_key(row), (row["source_file"], row["sheet"], int(row["source_row"]))
-        original = seen.setdefault(key, here)
-        if original == here:
-            continue
-        copies.append(here[2])
-        parts.duplicates.append({"source_row": here[2], "granted_eur": float(row["granted_eur"] or 0.0)})
-        parts.flagged.append(_flag_line(
-            here[0], here[1], here[2], row["year"], FLAG_DUPLICATE,
-            f"{FLAG_REASONS_SET_ASIDE[FLAG_DUPLICATE]} kuin {_where(*original)} ({row['organisation']}, "
-            f"{formatting.eur(row['granted_eur'], 2)}); rivi ohitettiin ja summa laskettiin vain kerran. Jos rivit ovat "
-            "eri avustuksia, korjaa käyttötarkoitus tai päätöspäivä viennissä (tai, jos vienti toistaa rivejä "
-            f"tarkoituksella, aseta repeats_rows: true tiedostoon {columns_file})",
-        ))
-    parts.result = set_aside(parts.result, copies, "duplicate_row")
     return parts
 
 
