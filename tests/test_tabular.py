@@ -135,3 +135,15 @@ def test_a_sum_over_a_single_row_is_unsure_kept_and_listed():
     mapped = map_sheet(sheet(SHAPE_HEADER, ("A ry", None, "TA", 400, 400), ("Summa ry", None, None, 400, 400)),
                        MAPPING, "x.csv", amounts=AMOUNTS, ids=IDS)
     assert mapped.records["source_row"].tolist() == [2, 3] and mapped.possible_totals == (3,)
+
+
+@given(
+    st.sampled_from(["Yhteensä", "Yht.", "Summa", "Total", "Kaikki yhteensä", "YHTEENSÄ"]),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzäö -", min_size=1, max_size=15).filter(lambda t: t.strip(" -")),
+    st.integers(min_value=1, max_value=10**6),
+)
+def test_a_name_that_starts_with_a_totals_word_is_never_a_totals_row(word, rest, amount):
+    name = f"{word}{rest} ry"
+    mapped = map_sheet(sheet(SHAPE_HEADER, ("A ry", None, "TA", amount + 1, amount + 1), (name, None, "TA", amount, amount)),
+                       MAPPING, "x.csv", amounts=AMOUNTS, ids=IDS)
+    assert mapped.records["organisation"].tolist() == ["A ry", name] and mapped.totals == ()
