@@ -330,6 +330,9 @@ class ColumnsFile(ConfigModel):
     required: list[str] = []
     columns: dict[str, list[str] | None]
     ignore: list[str] = []
+    # True when the export legitimately lists the same row more than once (identical rows are
+    # then all counted); False: an identical row is a probable duplicate, counted once.
+    repeats_rows: bool = False
 
     @model_validator(mode="after")
     def _required_known(self) -> ColumnsFile:
@@ -349,6 +352,7 @@ class ColumnMapping:
     ignored: frozenset[str]
     labels: dict[str, str]  # canonical column -> its first listed spelling, for messages
     config_file: str  # as users see it, for messages ("config/columns/grants.yaml")
+    repeats_rows: bool = False  # identical rows are separate entries (ColumnsFile.repeats_rows)
 
     def canonical(self, header: str) -> str | None:
         return self.lookup.get(normalise_key(header))
@@ -368,6 +372,7 @@ def load_column_mapping(config_dir: Path, dataset: str) -> ColumnMapping:
         ignored=frozenset(normalise_key(h) for h in spec.ignore),
         labels={column: (aliases or [column])[0] for column, aliases in spec.columns.items()},
         config_file=_shown(config_dir / name),
+        repeats_rows=spec.repeats_rows,
     )
 
 

@@ -227,3 +227,86 @@ def test_control_and_invisible_characters_are_removed_and_the_row_flagged():
     assert values["flag_unprintable_text"] is True
     clean, _ = clean_grant_record({"organisation": "Kerho ry", "grant_type": "TA", "granted_eur": "100", "year": 2024}, DOMAIN)
     assert clean["flag_unprintable_text"] is False
+
+
+def test_a_decision_date_after_the_run_date_plus_a_margin_is_not_believed():
+    # Run on 1.3.2024: 1.4.2024 is 31 days later (the margin, kept); 2.4.2024 is 32 days later.
+    record = {"organisation": "A", "grant_type": "TA", "granted_eur": "1"}
+    kept, problems = clean_grant_record({**record, "decision_date": "1.4.2024"}, DOMAIN, today=dt.date(2024, 3, 1))
+    assert problems == [] and kept["decision_date"] == dt.date(2024, 4, 1)
+    _, problems = clean_grant_record({**record, "decision_date": "2.4.2024"}, DOMAIN, today=dt.date(2024, 3, 1))
+    assert [p.column for p in problems] == ["decision_date"]
+    assert "yli 31 päivää ajopäivän 1.3.2024 jälkeen" in problems[0].reason
+    # beside a grant-year column the row is kept for the year's figures and flagged
+    values, problems = clean_grant_record({**record, "decision_date": "2.4.2024", "year": 2024}, DOMAIN, today=dt.date(2024, 3, 1))
+    assert problems == [] and values["invalid_decision_date"] == "2.4.2024"
+
+
+def test_a_two_digit_year_in_a_decision_date_is_refused_asking_for_four_digits():
+    _, problems = clean_grant_record({"organisation": "A", "grant_type": "TA", "granted_eur": "1", "decision_date": "1.1.24"}, DOMAIN)
+    assert [p.column for p in problems] == ["decision_date"]
+    assert "kirjoita vuosi neljällä numerolla (esim. 1.1.2024)" in problems[0].reason
+
+
+# --- identical rows: probable duplicates, counted once --------------------------------------------
+
+DUP_HEADER = '"Järjestön nimi";"Avustustyyppi";"Tarkoitus";"Myönnetty summa";"Päätöspvm";"Kunta"\n'
+DUP_ROW = '"Kerho ry";"TA";"Retket";"700";"14.3.2024";"Kajaani"\n'
+
+
+def test_identical_rows_within_and_between_files_are_counted_once_and_name_the_original(layout):
+    first = write_csv(layout, "a_2024.csv", DUP_HEADER + DUP_ROW * 3 + '"Muu ry";"TA";"Retket";"700";"14.3.2024";"Kajaani"\n', "utf-8")
+    second = write_csv(layout, "b_2024.csv", DUP_HEADER + '"KERHO  ry";"toiminta-avustus";"retket";"700,00 €";"14.3.2024";"Kuhmo"\n', "utf-8")
+    result = clean_grants([first, second], layout, SETTINGS)
+    # 700 (Kerho ry once) + 700 (Muu ry) = 1 400, not 5 × 700 = 3 500
+    assert result.cleaned["granted_eur"].sum() == 1400
+    copies = result.skipped.loc[result.skipped["kind"] == "duplicate_row"]
+    assert list(zip(copies["source_file"], copies["source_row"])) == [("raw/grants/a_2024.csv", 3), ("raw/grants/a_2024.csv", 4), ("raw/grants/b_2024.csv", 2)]
+    assert [(a.rows_read, a.cleaned, a.rejected, a.skipped) for a in result.accounts] == [(5, 2, 0, 3), (2, 0, 0, 2)]
+    lines = result.flagged.loc[result.flagged["flag"] == "flag_probable_duplicate"]
+    assert lines["source_row"].tolist() == [3, 4, 2]
+    assert all("kuin raw/grants/a_2024.csv, rivi 2" in r for r in lines["reason"])
+
+
+def test_a_different_purpose_date_or_amount_is_not_a_duplicate(layout):
+    rows = [DUP_ROW, DUP_ROW.replace("Retket", "Leirit"), DUP_ROW.replace("14.3", "15.3"), DUP_ROW.replace('"700"', '"701"'),
+            DUP_ROW.replace('"TA"', '"kumppanuus"')]
+    result = clean_grants([write_csv(layout, "c_2024.csv", DUP_HEADER + "".join(rows), "utf-8")], layout, SETTINGS)
+    assert result.cleaned["granted_eur"].sum() == 700 * 4 + 701  # 3 501: nothing set aside
+    assert "duplicate_row" not in set(result.skipped["kind"])
+
+
+def test_an_export_that_repeats_rows_on_purpose_counts_every_copy(layout, tmp_path):
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    columns = config / "columns" / "grants.yaml"
+    columns.write_text(columns.read_text(encoding="utf-8").replace("repeats_rows: false", "repeats_rows: true"), encoding="utf-8")
+    result = clean_grants([write_csv(layout, "d_2024.csv", DUP_HEADER + DUP_ROW * 3, "utf-8")], layout, load_settings(config))
+    assert result.cleaned["granted_eur"].sum() == 2100  # 3 × 700
+
+
+def test_a_totals_row_that_counted_the_copies_still_reconciles(layout):
+    from kainuu_metrics.datasets.grants.clean import clean_grant_exports
+
+    text = DUP_HEADER + DUP_ROW * 2 + '"Yhteensä";;;"1 400";;\n'
+    table = clean_grant_exports([write_csv(layout, "e_2024.csv", text, "utf-8")], layout, SETTINGS).tables["grants_reconciliation"]
+    [row] = table.itertuples()
+    # 1 400 reported = 700 cleaned + 700 copy set aside
+    assert (row.cleaned_eur, row.duplicate_eur, row.difference_eur) == (700.0, 700.0, 0.0)
+
+
+def test_error_cells_and_uncomputed_formulas_in_a_workbook_are_rejected_never_read_as_zero(layout):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Järjestön nimi", "Avustustyyppi", "Myönnetty summa", "Päätöspvm"])
+    sheet.append(["A ry", "TA", "#DIV/0!", "14.3.2024"])  # openpyxl writes an error cell (t="e")
+    sheet.append(["B ry", "TA", "#REF!", "14.3.2024"])
+    sheet.append(["C ry", "TA", "=1/0", "14.3.2024"])  # a formula without a computed value
+    sheet.append(["D ry", "TA", 250, "14.3.2024"])
+    path = layout.raw / "grants" / "virheet_2024.xlsx"
+    book.save(path)
+    result = clean_grants([path], layout, SETTINGS)
+    assert result.cleaned["granted_eur"].tolist() == [250.0]  # only D ry; nothing read as 0 €
+    reasons = result.rejected.set_index("source_row")["reason"]
+    assert "'#DIV/0!' on taulukkolaskennan virhearvo" in reasons[2] and "'#REF!'" in reasons[3]
+    assert "'=1/0' on kaava, jonka arvoa ei ole tallennettu" in reasons[4]

@@ -67,3 +67,83 @@ def test_file_without_any_header_row():
 def test_header_spellings_map_in_any_case_and_spacing(spelling, pad, case):
     header = pad + case(spelling).replace(" ", "  ") + pad
     assert MAPPING.canonical(header) == "granted_eur"
+
+
+# --- a quote that never closes ---------------------------------------------------------------------
+
+from kainuu_metrics.datasets.readers import read_csv_grid  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text, opened",
+    [
+        ('a;b;c\n1;"x;3\n2;y;4\n3;z;5\n', 2),  # runs to the end of the file: 4 lines, 2 records
+        ('a;b;c\n1;2;3\n4;"5;6\n7;"8";9\n10;11;12\n', 3),  # closed by the next row's quote: rows merged
+        ('a;b;c\r\n1;2;3\r\n4;"5;6\r\n7;8;9\r\n', 3),  # Windows line breaks
+    ],
+)
+def test_an_unclosed_quote_stops_naming_the_line_where_it_opens(tmp_path, text, opened):
+    path = tmp_path / "lainaus.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_csv_grid(path)
+    assert caught.value.row == opened
+    assert f"rivillä {opened} alkava lainaus" in caught.value.message
+    assert "Lisää puuttuva lainausmerkki" in caught.value.message
+
+
+def test_a_quoted_cell_with_a_line_break_is_one_row_not_an_unclosed_quote(tmp_path):
+    path = tmp_path / "rivinvaihto.csv"
+    path.write_text('a;b;c\n1;"Kajaani\nSotkamo";3\n2;y;4\n', encoding="utf-8")
+    assert read_csv_grid(path).rows == ((1, ("a", "b", "c")), (2, ("1", "Kajaani\nSotkamo", "3")), (4, ("2", "y", "4")))
+
+
+# --- totals rows by shape, not by a word at the start of a name -----------------------------------
+
+AMOUNTS, IDS = ("applied_eur", "granted_eur"), ("business_id", "association_reg_no")
+SHAPE_HEADER = ("Hakija", "Y-tunnus", "Avustuslaji", "Haettu €", "Myönnetty €")
+
+
+def test_names_that_start_with_a_totals_word_are_data():
+    names = ["Summa ry", "Total Fitness Kajaani ry", "Yht. Kainuun Nuorisoseurat ry", "Yhteensä-kuoro ry"]
+    mapped = map_sheet(sheet(SHAPE_HEADER, *[(n, None, "TA", 400, 400) for n in names]), MAPPING, "x.csv", amounts=AMOUNTS, ids=IDS)
+    assert mapped.records["organisation"].tolist() == names and mapped.skipped == [(1, "header")]
+    assert mapped.possible_totals == ()
+
+
+def test_a_label_with_amounts_equal_to_the_sums_above_is_a_totals_row_whatever_its_word():
+    mapped = map_sheet(
+        sheet(SHAPE_HEADER, ("A ry", None, "TA", 500, 300), ("B ry", None, "TA", "1 000", "700"),
+              ("Kaikki avustukset", None, None, "1 500,00", 1000),  # 500 + 1 000 and 300 + 700
+              ("C ry", None, "TA", 200, 200), ("Yhteensä", None, None, None, 999)),  # a totals word: skipped even if it does not add up (reconciled)
+        MAPPING, "x.csv", amounts=AMOUNTS, ids=IDS)
+    assert mapped.skipped == [(1, "header"), (4, "totals"), (6, "totals")]
+    assert mapped.records["organisation"].tolist() == ["A ry", "B ry", "C ry"]
+
+
+def test_a_row_with_an_identifier_or_other_data_is_never_a_totals_row():
+    mapped = map_sheet(
+        sheet(SHAPE_HEADER, ("A ry", None, "TA", 400, 400), ("B ry", None, "TA", 400, 400),
+              ("Summa ry", "2077474-0", None, 800, 800),  # sums match, but it has a Y-tunnus
+              ("Yhteensä", None, "TA", 1600, 1600)),  # a totals word beside a grant type: unsure, kept and listed
+        MAPPING, "x.csv", amounts=AMOUNTS, ids=IDS)
+    assert mapped.records["source_row"].tolist() == [2, 3, 4, 5]
+    assert mapped.possible_totals == (5,)
+
+
+def test_a_sum_over_a_single_row_is_unsure_kept_and_listed():
+    mapped = map_sheet(sheet(SHAPE_HEADER, ("A ry", None, "TA", 400, 400), ("Summa ry", None, None, 400, 400)),
+                       MAPPING, "x.csv", amounts=AMOUNTS, ids=IDS)
+    assert mapped.records["source_row"].tolist() == [2, 3] and mapped.possible_totals == (3,)
+
+
+@given(
+    st.sampled_from(["Yhteensä", "Yht.", "Summa", "Total", "Kaikki yhteensä", "YHTEENSÄ"]),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzäö -", min_size=1, max_size=15).filter(lambda t: t.strip(" -")),
+    st.integers(min_value=1, max_value=10**6),
+)
+def test_a_name_that_starts_with_a_totals_word_is_never_a_totals_row(word, rest, amount):
+    name = f"{word}{rest} ry"
+    mapped = map_sheet(sheet(SHAPE_HEADER, ("A ry", None, "TA", amount + 1, amount + 1), (name, None, "TA", amount, amount)),
+                       MAPPING, "x.csv", amounts=AMOUNTS, ids=IDS)
+    assert mapped.records["organisation"].tolist() == ["A ry", name] and mapped.totals == ()

@@ -21,6 +21,7 @@ SKIP_KINDS = {
     "totals": "yhteensä-rivi",
     "footnote": "alaviite",
     "duplicate": "sama tieto on jo luettu toisesta tiedostosta",
+    "duplicate_row": "todennäköinen kaksoiskappale: samanlainen rivi on jo luettu (alkuperäinen rivi nimetään poikkeavien rivien luettelossa); laskettu vain kerran",
     "hidden_sheet": "piilotettu välilehti: ei lueta aineistoksi (usein varmuuskopio); näytä välilehti, jos sen rivit kuuluvat lukuihin",
     "out_of_scope": "alue tai vuosi ei kuulu seurantaan",
     "missing_value": "lähteessä ei arvoa ('.' tai '..')",

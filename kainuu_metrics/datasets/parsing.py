@@ -13,7 +13,7 @@ import pandas as pd
 _EMPTY = {"", "-", "–", ".", "..", "…", "nan", "none"}
 _CURRENCY = re.compile(r"(€|eur(?:oa)?|e)$", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
-_FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})$")
+_FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{1,4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _BUSINESS_ID = re.compile(r"^(?:FI)?(\d{6,7})-?(\d)$")
 _BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
@@ -42,6 +42,8 @@ def parse_finnish_number(value: object) -> float | None:
     >>> parse_finnish_number("1 234,50 €")
     1234.5
     """
+    if isinstance(value, str) and value.strip().startswith("=") and len(value.strip()) > 1:
+        raise ValueError(f"'{value.strip()}' on kaava, jonka arvoa ei ole tallennettu tiedostoon (avaa ja tallenna tiedosto Excelissä)")
     if isinstance(value, str) and value.strip().startswith("#"):
         raise ValueError(f"'{value.strip()}' on taulukkolaskennan virhearvo eikä luku")
     if isinstance(value, str) and value.strip().casefold() in _NOT_NUMBERS:
@@ -73,7 +75,8 @@ def parse_finnish_number(value: object) -> float | None:
 
 
 def parse_finnish_date(value: object) -> dt.date | None:
-    """'15.3.2023' -> date(2023, 3, 15); also ISO dates and Excel date cells.
+    """'15.3.2023' -> date(2023, 3, 15); also ISO dates and Excel date cells. A year written
+    with fewer than four digits ('1.1.24', '1.1.024') is refused, never guessed.
 
     >>> parse_finnish_date("15.3.2023")
     datetime.date(2023, 3, 15)
@@ -89,8 +92,9 @@ def parse_finnish_date(value: object) -> dt.date | None:
     text = str(value).strip().rstrip(".") if str(value).count(".") > 2 else str(value).strip()
     if match := _FI_DATE.match(text):
         day, month, year = (int(g) for g in match.groups())
-        if len(match.group(3)) == 2:  # '1.6.25': a two-digit year is this century's
-            year += 2000
+        if len(match.group(3)) < 4:  # '1.1.24' could be 1924 or 2024: never guessed
+            raise ValueError(f"'{value}': vuosi on kirjoitettu {len(match.group(3))} numerolla; "
+                             f"kirjoita vuosi neljällä numerolla (esim. {day}.{month}.2024), päivämäärää ei arvata")
     elif match := _ISO_DATE.match(text):
         year, month, day = (int(g) for g in match.groups())
     else:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
 import re
+import zipfile
+from xml.etree import ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +81,45 @@ def read_csv_grid(path: Path) -> RawSheet:
             row=reader.line_num,
         ) from exc
     # csv.reader's line_num is the last physical line of a record; rows start at 1.
-    return RawSheet(name="", rows=_renumber(rows))
+    renumbered = _renumber(rows)
+    if (opened := unclosed_quote_line(renumbered, separator, physical_lines(text))) is not None:
+        raise InputFileError(
+            path,
+            f"lainausmerkki jää sulkematta: rivillä {opened} alkava lainaus nielaisee seuraavat rivit yhdeksi soluksi "
+            f"(tiedostossa {physical_lines(text)} riviä, luettavia rivejä {len(renumbered)})",
+            f'Lisää puuttuva lainausmerkki (") rivin {opened} solun loppuun tai poista avaava lainausmerkki, '
+            "ja tallenna tiedosto uudelleen; muuten rivejä jäisi laskematta.",
+            row=opened,
+        )
+    return RawSheet(name="", rows=renumbered)
+
+
+def physical_lines(text: str) -> int:
+    """Lines as an editor shows them (a last line without a line break counts; \r\n is one break)."""
+    return len(io.StringIO(text, newline=None).readlines())
+
+
+def unclosed_quote_line(rows: tuple[tuple[int, tuple[object, ...]], ...], separator: str, lines: int) -> int | None:
+    """The physical line where a quote opens that swallows the following lines, or None.
+
+    A record may legitimately span lines (a quoted cell with a line break in it). It is taken as
+    an unclosed quote when the quoted cell's later lines hold the separator (whole rows were
+    swallowed) or when the cell runs to the end of the file with its line break (a quote opened
+    on the last line)."""
+    for index, (start, cells) in enumerate(rows):
+        last = index + 1 == len(rows)
+        end = rows[index + 1][0] - 1 if not last else lines
+        if end <= start and not last:
+            continue
+        line = start
+        for cell in cells:
+            text = str(cell)
+            if "\n" in text or "\r" in text:
+                rest = text.split("\n", 1)[-1] if "\n" in text else text.split("\r", 1)[-1]
+                if separator in rest or (last and text.endswith(("\n", "\r"))):
+                    return line
+            line += text.count("\n") or text.count("\r")
+    return None
 
 
 def _renumber(rows: list[tuple[int, tuple[object, ...]]]) -> tuple[tuple[int, tuple[object, ...]], ...]:
@@ -101,17 +142,81 @@ def read_xlsx_grids(path: Path) -> list[RawSheet]:
         workbook = CalamineWorkbook.from_path(str(path))
         hidden = {m.name for m in workbook.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
         sheets = []
+        unreadable = unreadable_cells(path)
         for name in workbook.sheet_names:
             grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            grid = _with_unreadable(grid, unreadable.get(name, {}))
             rows = tuple((number, tuple(_cell(c) for c in cells)) for number, cells in enumerate(grid, start=1))
             sheets.append(RawSheet(name=name, rows=_trim_trailing_blank(rows), hidden=name in hidden))
-    except (CalamineError, OSError, ValueError) as exc:
+    except (CalamineError, OSError, ValueError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
         raise InputFileError(
             path,
             f"Excel-tiedostoa ei voitu avata ({type(exc).__name__})",
             "Avaa tiedosto Excelissä ja tallenna se uudelleen .xlsx-muodossa.",
         ) from exc
     return sheets
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def unreadable_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells whose value a reader would show as empty although the file does not say so: error
+    values (#DIV/0!, #REF!, ...) and formulas saved without their computed value. Per sheet name,
+    (row, column) 1-based -> the error text, or "=" + the formula. calamine reads both as empty
+    cells, and an empty amount must never stand for an error."""
+    with zipfile.ZipFile(path) as book:
+        names = set(book.namelist())
+        if "xl/workbook.xml" not in names:
+            return {}
+        rels = {}
+        if "xl/_rels/workbook.xml.rels" in names:
+            for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels")):
+                target = rel.get("Target", "")
+                rels[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        found: dict[str, dict[tuple[int, int], str]] = {}
+        for sheet in ElementTree.fromstring(book.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"):
+            member = rels.get(sheet.get(_REL))
+            if member not in names:
+                continue
+            data = book.read(member)
+            if b't="e"' not in data and b"<f" not in data:
+                continue
+            cells = {}
+            for cell in ElementTree.fromstring(data).iter(f"{_MAIN}c"):
+                value, formula = cell.find(f"{_MAIN}v"), cell.find(f"{_MAIN}f")
+                if cell.get("t") == "e":
+                    text = (value.text if value is not None else None) or "#VIRHE"
+                elif formula is not None and (value is None or not value.text):
+                    text = "=" + (formula.text or "")
+                else:
+                    continue
+                match = _CELL_REF.match(cell.get("r", ""))
+                if match:
+                    column = 0
+                    for letter in match.group(1):
+                        column = column * 26 + ord(letter) - 64
+                    cells[(int(match.group(2)), column)] = text
+            if cells:
+                found[sheet.get("name", "")] = cells
+    return found
+
+
+def _with_unreadable(grid: list[list[object]], cells: dict[tuple[int, int], str]) -> list[list[object]]:
+    """The grid with error and uncomputed-formula cells written in (row and column 1-based)."""
+    if not cells:
+        return grid
+    grid = [list(row) for row in grid]
+    for (row, column), text in cells.items():
+        while len(grid) < row:
+            grid.append([])
+        if len(grid[row - 1]) < column:
+            grid[row - 1].extend([""] * (column - len(grid[row - 1])))
+        if grid[row - 1][column - 1] in ("", None):
+            grid[row - 1][column - 1] = text
+    return grid
 
 
 def _cell(value: object) -> object:

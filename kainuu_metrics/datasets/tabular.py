@@ -10,11 +10,15 @@ import pandas as pd
 
 from kainuu_metrics.settings import ColumnMapping
 from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.datasets.parsing import is_blank
+from kainuu_metrics.datasets.parsing import is_blank, parse_finnish_number
 from kainuu_metrics.datasets.readers import RawSheet
 
 HEADER_SEARCH_ROWS = 30
-_TOTALS = re.compile(r"^\s*(yhteensä|yht\.?|kaikki yhteensä|summa|total)\b", re.IGNORECASE)
+# A label that is nothing but a totals word ("Yhteensä", "Yht.", "Summa 2024:"); a name that
+# only starts with one ("Summa ry", "Yhteensä-kuoro ry") is not.
+_TOTALS_LABEL = re.compile(
+    r"^\s*(kaikki\s+)?(yhteensä|yht\.?|summa|total|totalt|kaikki)(\s+(19|20)\d{2})?\s*:?\s*$", re.IGNORECASE
+)
 _FOOTNOTE = re.compile(r"^\s*(lähde|huom|tiedot|päivitetty|esimerkkiaineisto|\*)", re.IGNORECASE)
 
 
@@ -28,10 +32,15 @@ class MappedSheet:
     # The totals rows ("Yhteensä"), skipped above, under canonical names (raw cell values), so
     # that a cleaner can reconcile its figures with the export's own total.
     totals: tuple[dict[str, object], ...] = ()
+    # Kept rows that look like a totals row in part (a totals word with other data beside it, or
+    # the shape of one whose amount equals the single amount above it): for a cleaner to flag.
+    possible_totals: tuple[int, ...] = ()
 
 
 def _cells(row: tuple[object, ...]) -> list[object]:
-    return [None if is_blank(c) else c for c in row]
+    """Blank cells as None; the text 'NaN' is kept for the parsers to refuse (an amount written
+    as 'NaN' is not 0 €; a text parser still reads it as blank)."""
+    return [None if is_blank(c) and not (isinstance(c, str) and c.strip().casefold() == "nan") else c for c in row]
 
 
 def _header_score(row: tuple[object, ...], mapping: ColumnMapping) -> int:
@@ -101,8 +110,67 @@ def map_headers(
     return positions
 
 
-def map_sheet(sheet: RawSheet, mapping: ColumnMapping, file_label: str) -> MappedSheet:
-    """Split a raw sheet into data records and skipped rows (title, header, blank, totals, footnote)."""
+def _number(value: object) -> float | None:
+    """A cell's amount when it reads as one, else None."""
+    try:
+        return parse_finnish_number(value)
+    except ValueError:
+        return None
+
+
+class _RunningSums:
+    """The amounts of the data rows since the start or the previous totals row, per column
+    (a column's sum is unknown once one of its amounts cannot be read)."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        self.columns, self.rows = columns, 0
+        self.sums: dict[str, float | None] = {c: 0.0 for c in columns}
+
+    def add(self, record: dict[str, object]) -> None:
+        self.rows += 1
+        for column in self.columns:
+            if is_blank(record.get(column)) or self.sums[column] is None:
+                continue
+            amount = _number(record.get(column))
+            self.sums[column] = None if amount is None else self.sums[column] + amount  # type: ignore[operator]
+
+    def matches(self, record: dict[str, object]) -> bool:
+        """Every amount written on the row equals its column's sum (at least one is written)."""
+        written = [(c, _number(record.get(c))) for c in self.columns if not is_blank(record.get(c))]
+        return bool(written) and all(
+            amount is not None and self.sums[c] is not None and abs(amount - self.sums[c]) < 0.005  # type: ignore[operator]
+            for c, amount in written
+        )
+
+
+def _totals_shape(values: list[object], positions: dict[int, str], amounts: tuple[str, ...], ids: tuple[str, ...]) -> bool:
+    """A label first, then only amounts: no identifier, every other cell blank or a number in an
+    amount column (or in a column the configuration does not use)."""
+    filled = [(p, c) for p, c in enumerate(values) if c is not None]
+    label_position, label = filled[0]
+    if not isinstance(label, str) or _number(label) is not None:
+        return False
+    if any(values[p] is not None for p, canonical in positions.items() if canonical in ids and p < len(values)):
+        return False
+    for position, cell in filled[1:]:
+        canonical = positions.get(position)
+        if _number(cell) is None or (amounts and canonical is not None and canonical not in amounts):
+            return False
+    amount_positions = [p for p, canonical in positions.items() if canonical in amounts]
+    return all(label_position < p for p in amount_positions)
+
+
+def map_sheet(
+    sheet: RawSheet, mapping: ColumnMapping, file_label: str, *, amounts: tuple[str, ...] = (), ids: tuple[str, ...] = ()
+) -> MappedSheet:
+    """Split a raw sheet into data records and skipped rows (title, header, blank, totals, footnote).
+
+    A totals row is recognised by its shape, never by a word at the start of a name: a label
+    first and the rest empty but amounts (in `amounts`, when given), no identifier (`ids`), and
+    either a label that is only a totals word ("Yhteensä", "Yht.", "Summa") or amounts equal to
+    the sums of the data rows above it (since the previous totals row) over at least two rows.
+    When unsure (a totals word beside other data, or a sum over a single row) the row is kept
+    and listed in `possible_totals`."""
     header_index = find_header_row(sheet, mapping, file_label)
     header_row_number, header_cells = sheet.rows[header_index]
     positions = map_headers(header_cells, mapping, file_label, header_row_number)
@@ -118,25 +186,36 @@ def map_sheet(sheet: RawSheet, mapping: ColumnMapping, file_label: str) -> Mappe
         (i for i, (_, cells) in enumerate(body) if sum(c is not None for c in _cells(cells)) > 1),
         default=-1,
     )
-    records, totals = [], []
+    records, totals, possible = [], [], []
+    running = _RunningSums(amounts)
     for i, (number, cells) in enumerate(body):
         values = _cells(cells)
         non_blank = [c for c in values if c is not None]
+        record = {canonical: values[p] if p < len(values) else None for p, canonical in positions.items()}
+        record["source_row"] = number
         if not non_blank:
             skipped.append((number, "blank"))
-        elif any(isinstance(c, str) and _TOTALS.match(c) for c in non_blank[:2]):
-            skipped.append((number, "totals"))
-            totals.append({**{canonical: values[p] if p < len(values) else None for p, canonical in positions.items()}, "source_row": number})
-        elif i > last_data and len(non_blank) == 1 and isinstance(non_blank[0], str) and _FOOTNOTE.match(non_blank[0]):
+            continue
+        if i > last_data and len(non_blank) == 1 and isinstance(non_blank[0], str) and _FOOTNOTE.match(non_blank[0]):
             skipped.append((number, "footnote"))
-        else:
-            record = {canonical: values[p] if p < len(values) else None for p, canonical in positions.items()}
-            record["source_row"] = number
-            records.append(record)
+            continue
+        labelled = isinstance(non_blank[0], str) and _TOTALS_LABEL.match(non_blank[0]) is not None
+        shaped = _totals_shape(values, positions, amounts, ids)
+        summed = bool(amounts) and shaped and running.matches(record)
+        if shaped and (labelled or (summed and running.rows >= 2)):
+            skipped.append((number, "totals"))
+            totals.append(record)
+            running = _RunningSums(amounts)
+            continue
+        if labelled or summed:
+            possible.append(number)
+        records.append(record)
+        running.add(record)
     columns = [*positions.values(), "source_row"]
     return MappedSheet(
         records=pd.DataFrame.from_records(records, columns=columns).astype(object),
         skipped=skipped,
         headers=headers,
         totals=tuple(totals),
+        possible_totals=tuple(possible),
     )

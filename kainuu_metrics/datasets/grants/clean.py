@@ -17,13 +17,14 @@ import pandas as pd
 
 from kainuu_metrics import formatting
 from kainuu_metrics.datasets import parsing
-from kainuu_metrics.datasets.accounting import OUT_OF_SCOPE_ORGANISATION, CleaningResult, set_aside
+from kainuu_metrics.datasets.accounting import FLAGGED_COLUMNS, OUT_OF_SCOPE_ORGANISATION, CleaningResult, set_aside
 from kainuu_metrics.settings import ColumnMapping, Domain, Settings, normalise_key
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.datasets.readers import RawSheet
 from kainuu_metrics.datasets.rows import RowProblem, has_unprintable, cell_text, clean_files, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
 from kainuu_metrics.datasets.schemas import GRANTS, conform
 from kainuu_metrics.datasets.tabular import map_sheet
+from kainuu_metrics.datasets.grants.duplicates import FLAG_POSSIBLE_TOTALS, FLAG_REASONS_SET_ASIDE, flag_line, set_aside_duplicates
 
 DATASET = "grants"
 
@@ -40,6 +41,9 @@ FLAG_REASONS = {
         "mukana vuoden luvuissa ilman päätöspäivää ja aluevaltuustokautta"
     ),
 }
+
+AMOUNT_COLUMNS = ("applied_eur", "granted_eur")  # what a totals row adds up
+ID_COLUMNS = ("business_id", "association_reg_no")  # a totals row has none
 
 # The processed tables that account for the euros left out of the grant table.
 EXCLUDED, OUT_OF_SCOPE, RECONCILIATION = "grants_excluded", "grants_out_of_scope", "grants_reconciliation"
@@ -64,6 +68,7 @@ RECONCILIATION_COLUMNS = {
     "excluded_eur": "float64",  # readable granted amounts of the rejected rows
     "excluded_unreadable_rows": "int64",  # rejected rows whose amount could not be read
     "out_of_scope_eur": "float64",  # granted to organisations the plan does not cover
+    "duplicate_eur": "float64",  # granted on rows skipped as probable duplicates (counted once elsewhere)
     "difference_eur": "float64",  # reported - (cleaned + excluded + out of scope), to the cent
     "mismatch_fi": "str",  # Finnish message when the difference is not zero; missing otherwise
 }
@@ -107,8 +112,24 @@ def plausible_decision_date(day: dt.date, domain: Domain) -> bool:
     return dt.date(first.year - PLAUSIBLE_YEARS_BEFORE_TERMS, 1, 1) <= day <= max(t.end for t in domain.council_terms)
 
 
-def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml") -> tuple[dict[str, Any], list[RowProblem]]:
-    """Parse one application. Returns the canonical values and the problems that reject it."""
+PLAUSIBLE_DAYS_AFTER_RUN = 31  # a decision date may be a little ahead (a meeting already scheduled), no more
+
+
+def implausible_date_reason(day: dt.date, domain: Domain, today: dt.date) -> str | None:
+    """Why a decision date cannot be right (outside the council terms, or later than the run's
+    date plus PLAUSIBLE_DAYS_AFTER_RUN days), or None."""
+    if not plausible_decision_date(day, domain):
+        return f"päätöspäivä {cell_text(day)} ei ole uskottava: se on seurannan valtuustokausien ulkopuolella"
+    if day > today + dt.timedelta(days=PLAUSIBLE_DAYS_AFTER_RUN):
+        return (f"päätöspäivä {cell_text(day)} ei ole uskottava: se on yli {PLAUSIBLE_DAYS_AFTER_RUN} päivää "
+                f"ajopäivän {cell_text(today)} jälkeen")
+    return None
+
+
+def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml",
+                       *, today: dt.date | None = None) -> tuple[dict[str, Any], list[RowProblem]]:
+    """Parse one application. Returns the canonical values and the problems that reject it
+    (`today`: the run's date, for the latest plausible decision date)."""
     problems: list[RowProblem] = []
     fixes = fixes_for(domain)
 
@@ -142,9 +163,8 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
         decision_date = parse_value("decision_date", parsing.parse_finnish_date, get("decision_date"), fixes)
     except RowProblem as problem:
         date_problem = problem
-    if decision_date is not None and not plausible_decision_date(decision_date, domain):
-        date_problem = RowProblem("decision_date", f"päätöspäivä {cell_text(decision_date)} ei ole uskottava: se on seurannan "
-                                  f"valtuustokausien ulkopuolella. {fixes['decision_date']}")
+    if decision_date is not None and (implausible := implausible_date_reason(decision_date, domain, today or dt.date.today())):
+        date_problem = RowProblem("decision_date", f"{implausible}. {fixes['decision_date']}")
         decision_date = None
     position = len(problems)
     year = attempt("year", lambda: parse_value("year", parsing.parse_year, get("year"), fixes))
@@ -237,6 +257,8 @@ class GrantSheet:
     excluded: list[dict[str, Any]] = field(default_factory=list)  # rows of EXCLUDED_COLUMNS
     out_of_scope: list[dict[str, Any]] = field(default_factory=list)  # rows of OUT_OF_SCOPE_COLUMNS
     reported: dict[str, Any] | None = None  # the last totals row with a readable granted amount
+    flagged: list[dict[str, Any]] = field(default_factory=list)  # rows of FLAGGED_COLUMNS raised on this sheet
+    duplicates: list[dict[str, Any]] = field(default_factory=list)  # copies set aside: source_row, granted_eur
 
 
 def readable_amount(values: dict[str, Any], problems: list[RowProblem]) -> float | None:
@@ -273,7 +295,7 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
     """One sheet of one export -> cleaned rows, rejected rows with reasons, skipped rows (the
     rows of out-of-scope organisations among them), the readable euros of the rejected rows and
     the export's own total."""
-    mapped = map_sheet(sheet, mapping, source_file)
+    mapped = map_sheet(sheet, mapping, source_file, amounts=AMOUNT_COLUMNS, ids=ID_COLUMNS)
     outcomes: dict[int, tuple[dict[str, Any], list[RowProblem]]] = {}
 
     def clean_record(record: dict[str, Any]) -> tuple[dict[str, Any], list[RowProblem]]:
@@ -301,6 +323,12 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
             parts.out_of_scope.append({**base, "kind": entry.kind, "granted_eur": values["granted_eur"],
                                        "reason": _scope_reason(entry.label, word, domain_file)})
     parts.result = set_aside(result, [r["source_row"] for r in parts.out_of_scope], OUT_OF_SCOPE_ORGANISATION)
+    scoped = {r["source_row"] for r in parts.out_of_scope}
+    for row in mapped.possible_totals:
+        values, problems = outcomes[row]
+        if not problems and row not in scoped:
+            parts.flagged.append(flag_line(source_file, sheet.name, row, values["year"], FLAG_POSSIBLE_TOTALS,
+                                            f"{FLAG_REASONS_SET_ASIDE[FLAG_POSSIBLE_TOTALS]} ({values['organisation']}, {formatting.eur(values['granted_eur'], 2)})"))
     if (reported := reported_total(mapped.totals)) is not None:
         parts.reported = {"source_file": source_file, "sheet": sheet.name, **reported}
     return parts
@@ -348,7 +376,8 @@ def _sum(frame: pd.DataFrame, source_file: str, sheet: str) -> float:
     return float(mine.sum())
 
 
-def reconcile(reported: list[dict[str, Any]], grants: pd.DataFrame, excluded: pd.DataFrame, out_of_scope: pd.DataFrame) -> pd.DataFrame:
+def reconcile(reported: list[dict[str, Any]], grants: pd.DataFrame, excluded: pd.DataFrame, out_of_scope: pd.DataFrame,
+              duplicates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each export with a totals row: its reported granted total against the rows read from it,
     cleaned + rejected (readable amounts) + out of scope. A difference of a cent or more gets a
     Finnish message naming the file and both figures (a blocking check:
@@ -357,9 +386,10 @@ def reconcile(reported: list[dict[str, Any]], grants: pd.DataFrame, excluded: pd
     for total in reported:
         where = (total["source_file"], total["sheet"])
         cleaned, rejected, scoped = _sum(grants, *where), _sum(excluded, *where), _sum(out_of_scope, *where)
+        copies = _sum(duplicates, *where) if duplicates is not None and not duplicates.empty else 0.0
         mine = excluded.loc[(excluded["source_file"] == where[0]) & (excluded["sheet"] == where[1])]
         unreadable = int(mine["granted_eur"].isna().sum())
-        accounted = cleaned + rejected + scoped
+        accounted = cleaned + rejected + scoped + copies
         difference = round(total["reported_eur"] - accounted, 2)
         message = None
         if abs(difference) >= 0.005:
@@ -367,13 +397,20 @@ def reconcile(reported: list[dict[str, Any]], grants: pd.DataFrame, excluded: pd
             eur = lambda v: formatting.eur(v, 2)  # noqa: E731
             message = (
                 f"{place}: yhteensä-rivin (rivi {total['source_row']}) myönnetty summa {eur(total['reported_eur'])} ei täsmää "
-                f"luettuihin riveihin {eur(accounted)} (hyväksytyt {eur(cleaned)} + hylätyt {eur(rejected)} + rajatut {eur(scoped)}); "
+                f"luettuihin riveihin {eur(accounted)} (hyväksytyt {eur(cleaned)} + hylätyt {eur(rejected)} + rajatut {eur(scoped)}"
+                + (f" + kaksoiskappaleet {eur(copies)}" if copies else "") + "); "
                 f"erotus {eur(difference)}"
                 + (f"; {unreadable} hylätyn rivin summaa ei voitu lukea" if unreadable else "")
             )
         rows.append({**total, "cleaned_eur": cleaned, "excluded_eur": rejected, "excluded_unreadable_rows": unreadable,
-                     "out_of_scope_eur": scoped, "difference_eur": difference, "mismatch_fi": message})
+                     "out_of_scope_eur": scoped, "duplicate_eur": copies, "difference_eur": difference, "mismatch_fi": message})
     return _frame(rows, RECONCILIATION_COLUMNS)
+
+
+def _lines(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Flag lines of several sources in one table (empty ones left out)."""
+    kept = [f for f in frames if not f.empty]
+    return pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=FLAGGED_COLUMNS)
 
 
 @dataclass
@@ -391,10 +428,13 @@ def clean_grant_exports(paths: list[Path], layout: Layout, settings: Settings) -
     mapping, domain_file = settings.columns(DATASET), settings.shown_path("domain.yaml")
     sheets: list[GrantSheet] = []
 
+    seen: dict[tuple[object, ...], tuple[str, str, int]] = {}  # duplicate key -> the first row read with it
+
     def clean_sheet(sheet: RawSheet, source_file: str, sha256: str) -> CleaningResult:
-        sheets.append(clean_grant_sheet_parts(
+        parts = clean_grant_sheet_parts(
             sheet, source_file=source_file, sha256=sha256, domain=settings.domain, mapping=mapping, domain_file=domain_file
-        ))
+        )
+        sheets.append(parts if mapping.repeats_rows else set_aside_duplicates(parts, seen, mapping.config_file))
         return sheets[-1].result
 
     combined = clean_files(paths, layout, clean_sheet, dataset=DATASET)
@@ -405,10 +445,14 @@ def clean_grant_exports(paths: list[Path], layout: Layout, settings: Settings) -
         cleaned=grants,
         rejected=combined.rejected,
         skipped=combined.skipped,
-        flagged=flagged_rows(grants),
+        flagged=_lines(flagged_rows(grants), pd.DataFrame([line for s in sheets for line in s.flagged], columns=FLAGGED_COLUMNS)),
         accounts=combined.accounts,
     )
-    reconciliation = reconcile([s.reported for s in sheets if s.reported], grants, excluded, out_of_scope)
+    duplicates = pd.DataFrame(
+        [{"source_file": s.result.accounts[0].source_file, "sheet": s.result.accounts[0].sheet, **d} for s in sheets for d in s.duplicates],
+        columns=["source_file", "sheet", "source_row", "granted_eur"],
+    )
+    reconciliation = reconcile([s.reported for s in sheets if s.reported], grants, excluded, out_of_scope, duplicates)
     return GrantCleaning(result, {EXCLUDED: excluded, OUT_OF_SCOPE: out_of_scope, RECONCILIATION: reconciliation})
 
 
