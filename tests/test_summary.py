@@ -527,3 +527,63 @@ def test_the_shipped_data_log_covers_every_sample_folder():
              and p.name != "README.md"]
     assert found and files
     assert "ei kirjattu" not in set(method.deliveries_table(files, deliveries)["Toimitettu"])
+
+
+# --- development goals --------------------------------------------------------------------------
+
+
+def _goal(date, number, goal, owner, deadline, status="Suunniteltu", action="Toimenpide"):
+    return {"evaluation_date": pd.Timestamp(date), "year": pd.Timestamp(date).year, "scope": "hyvinvointialue",
+            "evaluation_name": None, "goal_number": number, "goal": goal, "action": action, "criterion": "osallistuminen",
+            "owner": owner, "deadline": deadline, "deadline_date": pd.NaT, "status": status,
+            "source_file": "x.xlsx", "sheet": "Yhteenveto", "source_row": 10 + number}
+
+
+def _followup(date, number, goal, status, notes=None):
+    return {"evaluation_date": pd.Timestamp(date), "year": pd.Timestamp(date).year, "scope": "hyvinvointialue",
+            "evaluation_name": None, "previous_goal_number": number, "goal": goal, "status": status, "notes": notes,
+            "source_file": "x.xlsx", "sheet": "Yhteenveto", "source_row": 30}
+
+
+def _goal_tables():
+    goals = pd.DataFrame([
+        _goal("2024-11-14", 1, "Järjestöt mukaan suunnitteluun", "Koordinaattori", "30.6.2025"),
+        _goal("2024-11-14", 2, "Mittarit sovitaan", "Yhteistyöryhmä", "kevät 2025"),
+        _goal("2025-11-12", 1, "Tieto päätöksentekoon", "Hyte-yksikkö", "31.10.2026", action="Käsittely aluehallituksessa"),
+    ])
+    followups = pd.DataFrame([_followup("2025-11-12", 1, "Järjestöt mukaan suunnitteluun", "Toteutunut", "Kaikissa ryhmissä.")])
+    return {"tuokio_goals": goals, "tuokio_goal_followups": followups}
+
+
+def _tuokio_config():
+    from kainuu_metrics.datasets.tuokio.config import load_tuokio_config
+    from kainuu_metrics.settings import load_settings
+
+    return load_tuokio_config(load_settings(CONFIG_DIR))
+
+
+def test_goals_of_the_year_with_owner_and_schedule_and_last_years_status():
+    goals = sm.year_goals(_goal_tables(), 2025, _tuokio_config())
+    assert goals.date == pd.Timestamp("2025-11-12") and goals.previous_date == pd.Timestamp("2024-11-14")
+    markup = sm.goals_html(goals)
+    # this year's single goal: its action, owner and schedule
+    assert "Vuoden 2025 tavoitteet (arviointi 12.11.2025)" in markup
+    assert "1. Tieto päätöksentekoon" in markup and "Käsittely aluehallituksessa" in markup
+    assert "Hyte-yksikkö" in markup and "31.10.2026" in markup
+    # last evaluation's two goals: no. 1 followed up as reached, no. 2 not in this year's follow-up
+    previous = markup[markup.index("Edellisen arvioinnin (14.11.2024) tavoitteiden tila"):]
+    assert previous.count('<li class="tavoite">') == 2
+    assert "Tila nyt:</span> Toteutunut" in previous and "Kaikissa ryhmissä." in previous
+    assert "Tila nyt:</span> ei raportoitu" in previous
+
+
+def test_a_year_without_goals_says_so_in_one_sentence():
+    config = _tuokio_config()
+    none = sm.goals_html(sm.year_goals(_goal_tables(), 2023, config))
+    assert "Vuodelta 2023 ei ole koko hyvinvointialueen Yhteistyö-Tuokio-arviointia" in none
+    assert "<li" not in none
+    first = sm.goals_html(sm.year_goals(_goal_tables(), 2024, config))
+    assert first.count('<li class="tavoite">') == 2  # 2024's two goals, no earlier evaluation to follow up
+    assert sm.NO_PREVIOUS_GOALS in first
+    empty = sm.goals_html(sm.year_goals({}, 2025, config))
+    assert "Vuodelta 2025 ei ole" in empty
