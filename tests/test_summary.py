@@ -487,7 +487,9 @@ def test_method_box(tmp_path):
     assert "Luvut ovat esimerkkiaineistoa" in html
     assert "Ennakollisia (*) ovat: Avustukset asukasta kohden" in html
     assert "Ei tietoa vuodelta 2024: Tilojen maksuttoman käytön arvo." in html
-    assert "data/raw/toimitukset.yaml" in html and "<caption>Lähdeaineistojen toimitukset</caption>" in html
+    # the data log is named in words: file paths belong on the quality page only (issue 12)
+    assert "raakatietokansion toimituslokiin" in html and "data/raw/" not in html
+    assert "<caption>Lähdeaineistojen toimitukset</caption>" in html
     assert "20.3.2023" in html and "ei kirjattu" in html
 
 

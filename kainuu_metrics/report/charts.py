@@ -27,6 +27,7 @@ from plotly.io.base_renderers import MimetypeRenderer
 
 from kainuu_metrics import formatting
 from kainuu_metrics.formatting import MISSING
+from kainuu_metrics.report.labels import column_label
 
 # Okabe & Ito (2008) palette, colour-blind safe. The first five reach the 3:1 contrast on white
 # that WCAG 2.1 (1.4.11) asks of graphics; the pale three come only after them.
@@ -207,14 +208,15 @@ def table_html(
     """A Finnish-formatted, accessible HTML table (caption, th scope, numbers right-aligned).
 
     A meaningful index (named, or not a plain 0..n-1 range) is shown as the first column.
-    Missing values show as '–'; `formats` maps a column to a function of one non-missing value.
+    Headers are Finnish (labels.column_label: 'myönnetty_eur' -> 'Myönnetty (€)'); `formats`
+    may name a column by either. Missing values show as '–'; `formats` maps a column to a function of one non-missing value.
     """
     if df.index.name is not None or not isinstance(df.index, pd.RangeIndex):
         df = df.reset_index()
     formats = formats or {}
-    columns = [str(c) for c in df.columns]
+    columns = [column_label(c) for c in df.columns]  # Finnish headers, never machine names (report/labels.py)
     numeric = [_right_aligned(df[c]) for c in df.columns]
-    formatters = [formats.get(str(c)) or _default_formatter(df[c]) for c in df.columns]
+    formatters = [formats.get(str(c)) or formats.get(column_label(c)) or _default_formatter(df[c]) for c in df.columns]
     row_header = bool(columns) and not numeric[0]
 
     def cls(i: int) -> str:
