@@ -589,3 +589,28 @@ def test_a_year_without_goals_says_so_in_one_sentence():
     assert sm.NO_PREVIOUS_GOALS in first
     empty = sm.goals_html(sm.year_goals({}, 2025, config))
     assert "Vuodelta 2025 ei ole" in empty
+
+
+# --- trend charts only from two years up -----------------------------------------------------------------
+
+
+def test_a_trend_of_one_year_is_a_sentence_not_a_lone_bar(monkeypatch):
+    import plotly.express as px
+
+    from kainuu_metrics.report import charts
+
+    shown = []
+    monkeypatch.setattr(charts, "_display_html", shown.append)
+    one = pd.DataFrame({"Vuosi": ["2023"], "Avustukset (€)": [122200.0]})
+    fig = px.bar(one, x="Vuosi", y="Avustukset (€)", title="Järjestöjen tuki vuosittain")
+    fig.update_xaxes(type="category")
+    assert charts.trend_years(fig) == ["2023"]
+    charts.show_figure(fig, alt_text="Pylväskaavio", data=one)
+    assert shown == ['<p class="kehitys-yksi-vuosi">Järjestöjen tuki vuosittain: kehitys näytetään kuviona, kun aineistossa on '
+                     "vähintään kaksi vuotta; nyt aineistossa on vain vuosi 2023, jonka luvut ovat sivun tunnusluvuissa.</p>"]
+    two = pd.DataFrame({"Vuosi": ["2023", "2024"], "Avustukset (€)": [122200.0, 147300.0]})
+    fig = px.line(two, x="Vuosi", y="Avustukset (€)", markers=True)
+    fig.update_xaxes(type="category")
+    assert charts.trend_years(fig) == ["2023", "2024"]  # two years: drawn as a chart
+    by_role = px.bar(pd.DataFrame({"Tunteja": [2024.0], "Rooli": ["Kouluttaja"]}), x="Tunteja", y="Rooli", orientation="h")
+    assert charts.trend_years(by_role) is None  # not a trend: numbers on x are no years

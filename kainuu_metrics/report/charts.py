@@ -266,13 +266,46 @@ def _display_html(markup: str) -> None:
     display({"text/html": markup}, raw=True)
 
 
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def trend_years(fig: go.Figure) -> list[str] | None:
+    """The years a trend chart shows, or None when `fig` is no trend chart. A trend chart is one
+    whose x axis is categorical and whose every x value is a year ('2024'), as the pages draw
+    their "vuosittain" charts.
+
+    >>> trend_years(go.Figure(go.Bar(x=["2024", "2025"], y=[1, 2]), layout={"xaxis": {"type": "category"}}))
+    ['2024', '2025']
+    >>> trend_years(go.Figure(go.Bar(x=[2024.0], y=["Rooli"], orientation="h"))) is None
+    True
+    """
+    if fig.layout.xaxis.type != "category":
+        return None
+    values = [str(x) for trace in fig.data for x in (getattr(trace, "x", None) if getattr(trace, "x", None) is not None else [])]
+    if not values or not all(_YEAR.match(v) for v in values):
+        return None
+    return sorted(set(values))
+
+
+def single_year_text(fig: go.Figure, years: list[str]) -> str:
+    """The sentence shown instead of a trend chart of one year (a lone bar or dot is no trend)."""
+    title = fig.layout.title.text or "Kehitys vuosittain"
+    return (f"{title}: kehitys näytetään kuviona, kun aineistossa on vähintään kaksi vuotta; "
+            f"nyt aineistossa on vain vuosi {years[0]}, jonka luvut ovat sivun tunnusluvuissa.")
+
+
 def show_figure(fig: go.Figure, *, alt_text: str, data: pd.DataFrame | None = None) -> None:
-    """Display the figure with a text alternative and, when given, its data as a table.
+    """Display the figure with a text alternative and, when given, its data as a table. A trend
+    chart (trend_years) of a single year is replaced by one sentence saying why.
 
     The plotly mimetype rides along so that the chart is interactive in a live JupyterLab
     session; exported pages use the text/html part (plotly.js embedded by the page)."""
     from IPython.display import display
 
+    years = trend_years(fig)
+    if years is not None and len(years) < 2:
+        _display_html(f'<p class="kehitys-yksi-vuosi">{html.escape(single_year_text(fig, years))}</p>')
+        return
     bundle = {
         "text/html": figure_html(fig, alt_text=alt_text, data=data),
         "application/vnd.plotly.v1+json": json.loads(fig.to_json()),
