@@ -104,9 +104,51 @@ def kainuu_template() -> go.layout.Template:
     )
 
 
+LABEL_LINE_CHARS = 18  # a category label longer than this wraps (<br>) instead of being clipped
+
+
+def wrap_label(text: str, width: int = LABEL_LINE_CHARS) -> str:
+    """A long label in lines of at most `width` characters joined by <br> (words never split).
+
+    >>> wrap_label("Lapset, nuoret ja perheet")
+    'Lapset, nuoret ja<br>perheet'
+    >>> wrap_label("Ikäverkosto")
+    'Ikäverkosto'
+    """
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines) or str(text)
+
+
+def wrap_category_labels(fig: go.Figure) -> go.Figure:
+    """Long category labels of a bar chart wrapped onto lines (tick text only: the data and the
+    hover texts keep the whole name), so that a narrow screen does not clip them. Returns `fig`."""
+    for axis_name, attribute in (("xaxis", "x"), ("yaxis", "y")):
+        categories: list[str] = []
+        for trace in fig.data:
+            values = getattr(trace, attribute, None)
+            if trace.type != "bar" or values is None:
+                continue
+            categories += [v for v in values if isinstance(v, str) and v not in categories]
+        axis = fig.layout[axis_name]
+        if not categories or axis.tickvals is not None or not any(len(c) > LABEL_LINE_CHARS for c in categories):
+            continue
+        if not all(isinstance(v, str) for trace in fig.data if trace.type == "bar" and getattr(trace, attribute, None) is not None
+                   for v in getattr(trace, attribute)):
+            continue
+        axis.update(tickmode="array", tickvals=categories, ticktext=[wrap_label(c) for c in categories])
+    return fig
+
+
 def figure_div(fig: go.Figure | dict[str, Any], div_id: str | None = None) -> str:
-    """The figure as a ``<div>`` + ``<script>`` needing plotly.js from the page; no CDN, no MathJax."""
+    """The figure as a ``<div>`` + ``<script>`` needing plotly.js from the page; no CDN, no MathJax.
+    Long category labels wrap (wrap_category_labels)."""
     div_id = div_id or _next_figure_id()
+    fig = wrap_category_labels(go.Figure(fig))
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": div_id, "scale": 2}}
     return pio.to_html(
         fig,
@@ -253,7 +295,7 @@ def figure_html(fig: go.Figure, *, alt_text: str, data: pd.DataFrame | None = No
         parts += [
             '<details class="kuvion-tiedot">',
             "<summary>Kuvion tiedot taulukkona</summary>",
-            table_html(data, caption=f"Kuvion tiedot: {alt_text}"),
+            f'<div class="taulukko-kehys">{table_html(data, caption=f"Kuvion tiedot: {alt_text}")}</div>',
             "</details>",
         ]
     parts.append("</figure>")

@@ -32,24 +32,83 @@
   function markScrollableTables() {
     document.querySelectorAll(".taulukko-kehys").forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var hint = box.previousElementSibling && box.previousElementSibling.classList.contains("vieritys-vihje")
+        ? box.previousElementSibling : null;
       if (scrolls && !box.hasAttribute("tabindex")) {
         var caption = box.querySelector("caption");
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", (caption ? caption.textContent : "Taulukko") + " (vieritettävä)");
         box.setAttribute("data-vieritettava", "");
+        if (!hint) {
+          hint = document.createElement("p");
+          hint.className = "vieritys-vihje";
+          hint.setAttribute("aria-hidden", "true");
+          hint.textContent = "Taulukko jatkuu oikealle: vieritä sivusuunnassa →";
+          box.parentNode.insertBefore(hint, box);
+        }
       } else if (!scrolls && box.hasAttribute("data-vieritettava")) {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");
         box.removeAttribute("aria-label");
         box.removeAttribute("data-vieritettava");
+        if (hint) { hint.parentNode.removeChild(hint); }
       }
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", markScrollableTables);
-  } else {
-    markScrollableTables();
+  /* On a narrow screen a chart title wraps onto lines and the legend moves under the chart,
+     so that neither is clipped nor overlaps the other; a wide screen gets the original back. */
+  var NARROW_PX = 600;
+  function wrapWords(text, width) {
+    var lines = [];
+    String(text).split(/\s+/).forEach(function (word) {
+      if (!word) { return; }
+      if (lines.length && lines[lines.length - 1].length + 1 + word.length <= width) {
+        lines[lines.length - 1] += " " + word;
+      } else {
+        lines.push(word);
+      }
+    });
+    return lines;
   }
-  window.addEventListener("resize", markScrollableTables);
+  function fitChartsToScreen() {
+    charts().forEach(function (gd) {
+      if (!gd.layout) { return; }
+      var narrow = window.innerWidth <= NARROW_PX;
+      if (gd.kainuuOriginal === undefined) {
+        var title = gd.layout.title && gd.layout.title.text ? gd.layout.title.text : "";
+        gd.kainuuOriginal = {
+          title: title,
+          top: gd.layout.margin ? gd.layout.margin.t : undefined,
+          legend: gd.layout.legend ? { y: gd.layout.legend.y, yanchor: gd.layout.legend.yanchor } : {}
+        };
+      }
+      var original = gd.kainuuOriginal;
+      if (narrow === !!gd.kainuuNarrow) { return; }
+      gd.kainuuNarrow = narrow;
+      if (narrow) {
+        var lines = wrapWords(original.title.replace(/<br>/g, " "), Math.max(20, Math.floor(gd.clientWidth / 9)));
+        window.Plotly.relayout(gd, {
+          "title.text": lines.join("<br>"), "title.font.size": 15,
+          "margin.t": 24 + 20 * lines.length, "legend.y": -0.22, "legend.yanchor": "top"
+        });
+      } else {
+        window.Plotly.relayout(gd, {
+          "title.text": original.title, "title.font.size": 18, "margin.t": original.top,
+          "legend.y": original.legend.y, "legend.yanchor": original.legend.yanchor
+        });
+      }
+    });
+  }
+  function fitPage() {
+    markScrollableTables();
+    fitChartsToScreen();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fitPage);
+  } else {
+    fitPage();
+  }
+  window.addEventListener("load", fitPage);
+  window.addEventListener("resize", fitPage);
 })();
