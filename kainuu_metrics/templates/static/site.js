@@ -75,12 +75,15 @@
     charts().forEach(function (gd) {
       if (!gd.layout) { return; }
       var narrow = window.innerWidth <= NARROW_PX;
+      var polar = gd.layout.polar && gd.layout.polar.angularaxis ? gd.layout.polar : null;
       if (gd.kainuuOriginal === undefined) {
         var title = gd.layout.title && gd.layout.title.text ? gd.layout.title.text : "";
+        var margin = gd.layout.margin || {};
+        var legend = gd.layout.legend || {};
         gd.kainuuOriginal = {
-          title: title,
-          top: gd.layout.margin ? gd.layout.margin.t : undefined,
-          legend: gd.layout.legend ? { y: gd.layout.legend.y, yanchor: gd.layout.legend.yanchor } : {}
+          title: title, margin: { t: margin.t, l: margin.l, r: margin.r },
+          legend: { y: legend.y, yanchor: legend.yanchor, orientation: legend.orientation },
+          names: (gd.data || []).map(function (trace) { return trace.name; })
         };
       }
       var original = gd.kainuuOriginal;
@@ -88,15 +91,44 @@
       gd.kainuuNarrow = narrow;
       if (narrow) {
         var lines = wrapWords(original.title.replace(/<br>/g, " "), Math.max(20, Math.floor(gd.clientWidth / 9)));
-        window.Plotly.relayout(gd, {
-          "title.text": lines.join("<br>"), "title.font.size": 15,
-          "margin.t": 24 + 20 * lines.length, "legend.y": -0.22, "legend.yanchor": "top"
-        });
+        /* plotly places a title of several lines as if it had one: it is moved down by a line */
+        var size = gd._fullLayout ? gd._fullLayout._size : null;
+        var update = {
+          "title.text": lines.join("<br>"), "title.font.size": 15, "margin.t": 36 + 20 * lines.length,
+          "title.y": 1 - 18 / (gd._fullLayout ? gd._fullLayout.height : 450),
+          "legend.orientation": "v", "legend.y": size && size.h ? -(80 / size.h) : -0.3, "legend.yanchor": "top"
+        };
+        if (polar) {  /* the criteria round the radar: short lines, room on both sides */
+          var categories = [];
+          (gd.data || []).forEach(function (trace) {
+            (trace.theta || []).forEach(function (c) { if (categories.indexOf(c) < 0) { categories.push(c); } });
+          });
+          update["polar.angularaxis.tickmode"] = "array";
+          update["polar.angularaxis.tickvals"] = categories;
+          update["polar.angularaxis.ticktext"] = categories.map(function (c) { return wrapWords(c, 12).join("<br>"); });
+          update["polar.angularaxis.tickfont.size"] = 11;
+          update["margin.l"] = 90;
+          update["margin.r"] = 90;
+        }
+        window.Plotly.relayout(gd, update);
+        window.Plotly.restyle(gd, { name: original.names.map(function (name) {
+          return name ? wrapWords(name, Math.max(16, Math.floor(gd.clientWidth / 9) - 6)).join("<br>") : name;
+        }) });
       } else {
-        window.Plotly.relayout(gd, {
-          "title.text": original.title, "title.font.size": 18, "margin.t": original.top,
-          "legend.y": original.legend.y, "legend.yanchor": original.legend.yanchor
-        });
+        var back = {
+          "title.text": original.title, "title.font.size": 18, "margin.t": original.margin.t, "title.y": 1,
+          "legend.orientation": original.legend.orientation, "legend.y": original.legend.y, "legend.yanchor": original.legend.yanchor
+        };
+        if (polar) {
+          back["polar.angularaxis.tickmode"] = null;
+          back["polar.angularaxis.tickvals"] = null;
+          back["polar.angularaxis.ticktext"] = null;
+          back["polar.angularaxis.tickfont.size"] = null;
+          back["margin.l"] = original.margin.l;
+          back["margin.r"] = original.margin.r;
+        }
+        window.Plotly.relayout(gd, back);
+        window.Plotly.restyle(gd, { name: original.names });
       }
     });
   }
