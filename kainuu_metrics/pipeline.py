@@ -390,7 +390,8 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
 
     def context_for(year: int, title: str) -> PageContext:
         return PageContext(title=f"{title} {year}", year=year, sample_data=sample, nav=page_nav(specs_for(year)), generated_at=generated,
-                           site_name=settings.domain.site_name)
+                           site_name=settings.domain.site_name, site_body=settings.domain.site_body,
+                           site_contact=settings.domain.site_contact)
 
     # Pages are made in a staging folder while the checks run, and replace the published ones
     # only when no blocking check failed: a failed or interrupted run never leaves half-updated

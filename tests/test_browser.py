@@ -179,7 +179,11 @@ def test_every_chart_is_drawn_with_data_points(visit, relative):
         assert chart["svg"] > 0 and chart["traces"] > 0, chart
         assert chart["points"] > 0, chart
     if relative.endswith(("summary.html", "grants.html", "council_term.html")):
-        assert len(result.charts) >= 2
+        # A trend of one year is one sentence, not a lone bar (issue 12): the first year's summary
+        # has no chart left and its council-term page one (the municipalities); later years two.
+        first_year = {"summary.html": 0, "council_term.html": 1, "grants.html": 2}
+        expected = first_year[relative.split("/")[-1]] if relative.startswith(f"{YEARS[0]}/") else 2
+        assert len(result.charts) >= expected
 
 
 @pytest.mark.parametrize("relative", PAGES)

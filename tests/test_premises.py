@@ -661,7 +661,9 @@ def test_network_trend_and_method_note(indicators, monkeypatch):
     }
     assert set(rp.network_trend(indicators, DOMAIN, up_to=2024)["vuosi"]) == {"2024"}
     monkeypatch.chdir(PROJECT)
-    assert "(config/premises_prices.yaml)" in rp.method_note(load_settings(CONFIG_DIR))
+    # The price list is named in words: file paths belong on the quality page only (issue 12).
+    note = rp.method_note(load_settings(CONFIG_DIR))
+    assert "(seurannan asetuksiin kirjattu tilojen tuntihinnasto)" in note and "config/" not in note
 
 
 # --- entry points ------------------------------------------------------------------------------

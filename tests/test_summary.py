@@ -487,7 +487,9 @@ def test_method_box(tmp_path):
     assert "Luvut ovat esimerkkiaineistoa" in html
     assert "Ennakollisia (*) ovat: Avustukset asukasta kohden" in html
     assert "Ei tietoa vuodelta 2024: Tilojen maksuttoman käytön arvo." in html
-    assert "data/raw/toimitukset.yaml" in html and "<caption>Lähdeaineistojen toimitukset</caption>" in html
+    # the data log is named in words: file paths belong on the quality page only (issue 12)
+    assert "raakatietokansion toimituslokiin" in html and "data/raw/" not in html
+    assert "<caption>Lähdeaineistojen toimitukset</caption>" in html
     assert "20.3.2023" in html and "ei kirjattu" in html
 
 
@@ -527,3 +529,88 @@ def test_the_shipped_data_log_covers_every_sample_folder():
              and p.name != "README.md"]
     assert found and files
     assert "ei kirjattu" not in set(method.deliveries_table(files, deliveries)["Toimitettu"])
+
+
+# --- development goals --------------------------------------------------------------------------
+
+
+def _goal(date, number, goal, owner, deadline, status="Suunniteltu", action="Toimenpide"):
+    return {"evaluation_date": pd.Timestamp(date), "year": pd.Timestamp(date).year, "scope": "hyvinvointialue",
+            "evaluation_name": None, "goal_number": number, "goal": goal, "action": action, "criterion": "osallistuminen",
+            "owner": owner, "deadline": deadline, "deadline_date": pd.NaT, "status": status,
+            "source_file": "x.xlsx", "sheet": "Yhteenveto", "source_row": 10 + number}
+
+
+def _followup(date, number, goal, status, notes=None):
+    return {"evaluation_date": pd.Timestamp(date), "year": pd.Timestamp(date).year, "scope": "hyvinvointialue",
+            "evaluation_name": None, "previous_goal_number": number, "goal": goal, "status": status, "notes": notes,
+            "source_file": "x.xlsx", "sheet": "Yhteenveto", "source_row": 30}
+
+
+def _goal_tables():
+    goals = pd.DataFrame([
+        _goal("2024-11-14", 1, "Järjestöt mukaan suunnitteluun", "Koordinaattori", "30.6.2025"),
+        _goal("2024-11-14", 2, "Mittarit sovitaan", "Yhteistyöryhmä", "kevät 2025"),
+        _goal("2025-11-12", 1, "Tieto päätöksentekoon", "Hyte-yksikkö", "31.10.2026", action="Käsittely aluehallituksessa"),
+    ])
+    followups = pd.DataFrame([_followup("2025-11-12", 1, "Järjestöt mukaan suunnitteluun", "Toteutunut", "Kaikissa ryhmissä.")])
+    return {"tuokio_goals": goals, "tuokio_goal_followups": followups}
+
+
+def _tuokio_config():
+    from kainuu_metrics.datasets.tuokio.config import load_tuokio_config
+    from kainuu_metrics.settings import load_settings
+
+    return load_tuokio_config(load_settings(CONFIG_DIR))
+
+
+def test_goals_of_the_year_with_owner_and_schedule_and_last_years_status():
+    goals = sm.year_goals(_goal_tables(), 2025, _tuokio_config())
+    assert goals.date == pd.Timestamp("2025-11-12") and goals.previous_date == pd.Timestamp("2024-11-14")
+    markup = sm.goals_html(goals)
+    # this year's single goal: its action, owner and schedule
+    assert "Vuoden 2025 tavoitteet (arviointi 12.11.2025)" in markup
+    assert "1. Tieto päätöksentekoon" in markup and "Käsittely aluehallituksessa" in markup
+    assert "Hyte-yksikkö" in markup and "31.10.2026" in markup
+    # last evaluation's two goals: no. 1 followed up as reached, no. 2 not in this year's follow-up
+    previous = markup[markup.index("Edellisen arvioinnin (14.11.2024) tavoitteiden tila"):]
+    assert previous.count('<li class="tavoite">') == 2
+    assert "Tila nyt:</span> Toteutunut" in previous and "Kaikissa ryhmissä." in previous
+    assert "Tila nyt:</span> ei raportoitu" in previous
+
+
+def test_a_year_without_goals_says_so_in_one_sentence():
+    config = _tuokio_config()
+    none = sm.goals_html(sm.year_goals(_goal_tables(), 2023, config))
+    assert "Vuodelta 2023 ei ole koko hyvinvointialueen Yhteistyö-Tuokio-arviointia" in none
+    assert "<li" not in none
+    first = sm.goals_html(sm.year_goals(_goal_tables(), 2024, config))
+    assert first.count('<li class="tavoite">') == 2  # 2024's two goals, no earlier evaluation to follow up
+    assert sm.NO_PREVIOUS_GOALS in first
+    empty = sm.goals_html(sm.year_goals({}, 2025, config))
+    assert "Vuodelta 2025 ei ole" in empty
+
+
+# --- trend charts only from two years up -----------------------------------------------------------------
+
+
+def test_a_trend_of_one_year_is_a_sentence_not_a_lone_bar(monkeypatch):
+    import plotly.express as px
+
+    from kainuu_metrics.report import charts
+
+    shown = []
+    monkeypatch.setattr(charts, "_display_html", shown.append)
+    one = pd.DataFrame({"Vuosi": ["2023"], "Avustukset (€)": [122200.0]})
+    fig = px.bar(one, x="Vuosi", y="Avustukset (€)", title="Järjestöjen tuki vuosittain")
+    fig.update_xaxes(type="category")
+    assert charts.trend_years(fig) == ["2023"]
+    charts.show_figure(fig, alt_text="Pylväskaavio", data=one)
+    assert shown == ['<p class="kehitys-yksi-vuosi">Järjestöjen tuki vuosittain: kehitys näytetään kuviona, kun aineistossa on '
+                     "vähintään kaksi vuotta; nyt aineistossa on vain vuosi 2023, jonka luvut ovat sivun tunnusluvuissa.</p>"]
+    two = pd.DataFrame({"Vuosi": ["2023", "2024"], "Avustukset (€)": [122200.0, 147300.0]})
+    fig = px.line(two, x="Vuosi", y="Avustukset (€)", markers=True)
+    fig.update_xaxes(type="category")
+    assert charts.trend_years(fig) == ["2023", "2024"]  # two years: drawn as a chart
+    by_role = px.bar(pd.DataFrame({"Tunteja": [2024.0], "Rooli": ["Kouluttaja"]}), x="Tunteja", y="Rooli", orientation="h")
+    assert charts.trend_years(by_role) is None  # not a trend: numbers on x are no years

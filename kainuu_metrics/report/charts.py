@@ -27,6 +27,7 @@ from plotly.io.base_renderers import MimetypeRenderer
 
 from kainuu_metrics import formatting
 from kainuu_metrics.formatting import MISSING
+from kainuu_metrics.report.labels import column_label
 
 # Okabe & Ito (2008) palette, colour-blind safe. The first five reach the 3:1 contrast on white
 # that WCAG 2.1 (1.4.11) asks of graphics; the pale three come only after them.
@@ -103,9 +104,51 @@ def kainuu_template() -> go.layout.Template:
     )
 
 
+LABEL_LINE_CHARS = 18  # a category label longer than this wraps (<br>) instead of being clipped
+
+
+def wrap_label(text: str, width: int = LABEL_LINE_CHARS) -> str:
+    """A long label in lines of at most `width` characters joined by <br> (words never split).
+
+    >>> wrap_label("Lapset, nuoret ja perheet")
+    'Lapset, nuoret ja<br>perheet'
+    >>> wrap_label("Ikäverkosto")
+    'Ikäverkosto'
+    """
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines) or str(text)
+
+
+def wrap_category_labels(fig: go.Figure) -> go.Figure:
+    """Long category labels of a bar chart wrapped onto lines (tick text only: the data and the
+    hover texts keep the whole name), so that a narrow screen does not clip them. Returns `fig`."""
+    for axis_name, attribute in (("xaxis", "x"), ("yaxis", "y")):
+        categories: list[str] = []
+        for trace in fig.data:
+            values = getattr(trace, attribute, None)
+            if trace.type != "bar" or values is None:
+                continue
+            categories += [v for v in values if isinstance(v, str) and v not in categories]
+        axis = fig.layout[axis_name]
+        if not categories or axis.tickvals is not None or not any(len(c) > LABEL_LINE_CHARS for c in categories):
+            continue
+        if not all(isinstance(v, str) for trace in fig.data if trace.type == "bar" and getattr(trace, attribute, None) is not None
+                   for v in getattr(trace, attribute)):
+            continue
+        axis.update(tickmode="array", tickvals=categories, ticktext=[wrap_label(c) for c in categories])
+    return fig
+
+
 def figure_div(fig: go.Figure | dict[str, Any], div_id: str | None = None) -> str:
-    """The figure as a ``<div>`` + ``<script>`` needing plotly.js from the page; no CDN, no MathJax."""
+    """The figure as a ``<div>`` + ``<script>`` needing plotly.js from the page; no CDN, no MathJax.
+    Long category labels wrap (wrap_category_labels)."""
     div_id = div_id or _next_figure_id()
+    fig = wrap_category_labels(go.Figure(fig))
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": div_id, "scale": 2}}
     return pio.to_html(
         fig,
@@ -207,14 +250,15 @@ def table_html(
     """A Finnish-formatted, accessible HTML table (caption, th scope, numbers right-aligned).
 
     A meaningful index (named, or not a plain 0..n-1 range) is shown as the first column.
-    Missing values show as '–'; `formats` maps a column to a function of one non-missing value.
+    Headers are Finnish (labels.column_label: 'myönnetty_eur' -> 'Myönnetty (€)'); `formats`
+    may name a column by either. Missing values show as '–'; `formats` maps a column to a function of one non-missing value.
     """
     if df.index.name is not None or not isinstance(df.index, pd.RangeIndex):
         df = df.reset_index()
     formats = formats or {}
-    columns = [str(c) for c in df.columns]
+    columns = [column_label(c) for c in df.columns]  # Finnish headers, never machine names (report/labels.py)
     numeric = [_right_aligned(df[c]) for c in df.columns]
-    formatters = [formats.get(str(c)) or _default_formatter(df[c]) for c in df.columns]
+    formatters = [formats.get(str(c)) or formats.get(column_label(c)) or _default_formatter(df[c]) for c in df.columns]
     row_header = bool(columns) and not numeric[0]
 
     def cls(i: int) -> str:
@@ -251,7 +295,7 @@ def figure_html(fig: go.Figure, *, alt_text: str, data: pd.DataFrame | None = No
         parts += [
             '<details class="kuvion-tiedot">',
             "<summary>Kuvion tiedot taulukkona</summary>",
-            table_html(data, caption=f"Kuvion tiedot: {alt_text}"),
+            f'<div class="taulukko-kehys">{table_html(data, caption=f"Kuvion tiedot: {alt_text}")}</div>',
             "</details>",
         ]
     parts.append("</figure>")
@@ -264,13 +308,46 @@ def _display_html(markup: str) -> None:
     display({"text/html": markup}, raw=True)
 
 
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def trend_years(fig: go.Figure) -> list[str] | None:
+    """The years a trend chart shows, or None when `fig` is no trend chart. A trend chart is one
+    whose x axis is categorical and whose every x value is a year ('2024'), as the pages draw
+    their "vuosittain" charts.
+
+    >>> trend_years(go.Figure(go.Bar(x=["2024", "2025"], y=[1, 2]), layout={"xaxis": {"type": "category"}}))
+    ['2024', '2025']
+    >>> trend_years(go.Figure(go.Bar(x=[2024.0], y=["Rooli"], orientation="h"))) is None
+    True
+    """
+    if fig.layout.xaxis.type != "category":
+        return None
+    values = [str(x) for trace in fig.data for x in (getattr(trace, "x", None) if getattr(trace, "x", None) is not None else [])]
+    if not values or not all(_YEAR.match(v) for v in values):
+        return None
+    return sorted(set(values))
+
+
+def single_year_text(fig: go.Figure, years: list[str]) -> str:
+    """The sentence shown instead of a trend chart of one year (a lone bar or dot is no trend)."""
+    title = fig.layout.title.text or "Kehitys vuosittain"
+    return (f"{title}: kehitys näytetään kuviona, kun aineistossa on vähintään kaksi vuotta; "
+            f"nyt aineistossa on vain vuosi {years[0]}, jonka luvut ovat sivun tunnusluvuissa.")
+
+
 def show_figure(fig: go.Figure, *, alt_text: str, data: pd.DataFrame | None = None) -> None:
-    """Display the figure with a text alternative and, when given, its data as a table.
+    """Display the figure with a text alternative and, when given, its data as a table. A trend
+    chart (trend_years) of a single year is replaced by one sentence saying why.
 
     The plotly mimetype rides along so that the chart is interactive in a live JupyterLab
     session; exported pages use the text/html part (plotly.js embedded by the page)."""
     from IPython.display import display
 
+    years = trend_years(fig)
+    if years is not None and len(years) < 2:
+        _display_html(f'<p class="kehitys-yksi-vuosi">{html.escape(single_year_text(fig, years))}</p>')
+        return
     bundle = {
         "text/html": figure_html(fig, alt_text=alt_text, data=data),
         "application/vnd.plotly.v1+json": json.loads(fig.to_json()),

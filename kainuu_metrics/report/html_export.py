@@ -48,6 +48,8 @@ class PageContext:
     generated_at: str = ""
     provisional_note: str | None = None
     site_name: str = ""  # from the configuration (domain.yaml: site.name)
+    site_body: str = ""  # the body the reports are for (site.body): the printed cover block
+    site_contact: str = ""  # whom to ask (site.contact): the printed cover block
 
 
 # --- static assets, read once per process ---------------------------------------------

@@ -6,6 +6,7 @@ processed folder and the data log."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,21 @@ def matching_delivery(path: str, deliveries: Sequence[Delivery]) -> Delivery | N
     return max(folders, key=lambda d: len(d.path)) if folders else None
 
 
+# A path into the repository or a program file ("scripts/generate_sample_data.py", "config/x.yaml").
+_REPOSITORY_PATH = re.compile(r"(?<![\w.])(?:kainuu_metrics|scripts|config|data|notebooks|tests|examples)/[\w./-]*"
+                              r"|[\w/.-]+\.(?:py|yaml|yml|ipynb)\b")
+
+
+def without_paths(text: str) -> str:
+    """A deliverer as leadership reads it: repository paths left out (they belong on the quality page).
+
+    >>> without_paths("esimerkkiaineisto (scripts/generate_sample_data.py)"), without_paths("Talous, Matti M.")
+    ('esimerkkiaineisto', 'Talous, Matti M.')
+    """
+    cleaned = re.sub(r"\(\s*\)", "", _REPOSITORY_PATH.sub("", text))
+    return re.sub(r"\s{2,}", " ", cleaned).strip(" ,;") or NOT_LOGGED
+
+
 def deliveries_table(source_files: Sequence[str], deliveries: Sequence[Delivery]) -> pd.DataFrame:
     """When and from whom the run's raw files came: one row per logged file or folder; files not in
     the log as 'ei kirjattu' (several in one folder as one row)."""
@@ -111,7 +127,7 @@ def deliveries_table(source_files: Sequence[str], deliveries: Sequence[Delivery]
             "Aineisto": labels.get(key.split("/", 1)[0], key.split("/", 1)[0]),
             "Tiedosto": shown,
             "Toimitettu": delivery.delivered if delivery else NOT_LOGGED,
-            "Toimittaja": delivery.deliverer if delivery else NOT_LOGGED,
+            "Toimittaja": without_paths(delivery.deliverer) if delivery else NOT_LOGGED,
         })
     return pd.DataFrame(out, columns=["Aineisto", "Tiedosto", "Toimitettu", "Toimittaja"])
 
@@ -159,7 +175,7 @@ def method_box_html(*, year: int, cards: Sequence[Card], facts: RunFacts, domain
     missing = [c.label for c in cards if c.figure is None]
     if missing:
         provisional_text += f" Ei tietoa vuodelta {year}: {', '.join(missing)}."
-    sample_text = ("Luvut ovat esimerkkiaineistoa, eivät todellisia päätöksiä, paitsi kansion data/raw/ "
+    sample_text = ("Luvut ovat esimerkkiaineistoa, eivät todellisia päätöksiä, paitsi raakatietokansion "
                    "README-tiedostossa erikseen mainitut." if facts.sample_data else "Luvut perustuvat toimitettuihin aineistoihin.")
     status, css = quality_status(facts.quality)
     when = ""
@@ -167,9 +183,10 @@ def method_box_html(*, year: int, cards: Sequence[Card], facts: RunFacts, domain
         from kainuu_metrics.report.pages import format_timestamp
 
         when = f" Tarkistusajo {_e(format_timestamp(facts.quality.started_at))}."
-    log_text = ("Toimitusajat ja toimittajat on kirjattu tiedostoon data/raw/toimitukset.yaml; tiedosto, jota siinä ei ole, "
+    # File paths belong on the quality page: the log is named in words here.
+    log_text = ("Toimitusajat ja toimittajat on kirjattu raakatietokansion toimituslokiin; tiedosto, jota siinä ei ole, "
                 f"on merkitty ”{NOT_LOGGED}”." if facts.delivery_log_found else
-                f"Toimituslokia data/raw/toimitukset.yaml ei ole, joten toimitusajat ovat ”{NOT_LOGGED}”.")
+                f"Raakatietokansiossa ei ole toimituslokia, joten toimitusajat ovat ”{NOT_LOGGED}”.")
     table = deliveries_table(facts.source_files, facts.deliveries)
     deliveries = (f'<div class="taulukko-kehys">{table_html(table, caption="Lähdeaineistojen toimitukset")}</div>'
                   if not table.empty else "<p>Ajossa ei luettu yhtään tiedostoa.</p>")

@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from kainuu_metrics.datasets.premises.organisations import UNKNOWN_NETWORK, organisation_table
-from kainuu_metrics.datasets.premises.prices import PRICES_FILE
 from kainuu_metrics import formatting
 from kainuu_metrics.indicators.table import categories, lookup, slug
 from kainuu_metrics.indicators.terms import support_year_terms, term_figures, term_statuses
@@ -28,12 +27,13 @@ SUPPORT_COLUMNS = [
 
 
 def method_note(settings: Settings, year: int | None = None) -> str:
-    """How the figures are computed, naming the configuration's price list (and, with `year`,
-    that the year's page uses data up to that year only)."""
+    """How the figures are computed, naming the configuration's price list in words (file paths
+    belong on the quality page only), and with `year`, that the year's page uses data up to that
+    year only."""
     return (
         "Tilojen käytön arvo (luontoissuoritteinen tuki) on tilavarauksen viennissä ilmoitettu "
         "kustannus tai, jos sitä ei ole, käyttötunnit kerrottuna tilan tuntihinnalla käyttöpäivänä "
-        f"voimassa olleen hinnaston mukaan ({settings.shown_path(PRICES_FILE)}). Järjestön "
+        "voimassa olleen hinnaston mukaan (seurannan asetuksiin kirjattu tilojen tuntihinnasto). Järjestön "
         "kumppanuusverkosto haetaan avustusaineistosta saman Y-tunnuksen tai, jos sitä ei ole, saman "
         f"nimen perusteella; muiden järjestöjen verkosto on \"{UNKNOWN_NETWORK}\". Tuki yhteensä = myönnetyt "
         "avustukset + tilojen käytön arvo. Euroa asukasta kohden -luvussa jakajana on vuoden lopun "

@@ -1,0 +1,54 @@
+"""Finnish column headers for the tables the pages show.
+
+Report functions hand tables to the notebooks with short machine names for the columns a
+notebook still computes with ("vuosi", "eur_per_asukas", "myönnetty_eur"); a reader sees the
+Finnish header from COLUMN_LABELS instead (charts.table_html applies it to every table and
+every chart's data table). A name not in the map still never shows as snake_case: "_eur"
+becomes " (€)", the other underscores spaces, and the first letter a capital.
+"""
+
+from __future__ import annotations
+
+import re
+
+COLUMN_LABELS: dict[str, str] = {
+    "vuosi": "Vuosi",
+    "kunta": "Kunta",
+    "kotikunta": "Kotikunta",
+    "kausi": "Valtuustokausi",
+    "järjestö": "Järjestö",
+    "avustuslaji": "Avustuslaji",
+    "verkosto": "Kumppanuusverkosto",
+    "näkökulma": "Kohdistus",
+    "tunnusluku": "Tunnusluku",
+    "arvo": "Arvo",
+    "ennakollinen": "Ennakollinen",
+    "haettu_eur": "Haettu (€)",
+    "myönnetty_eur": "Myönnetty (€)",
+    "eur_per_asukas": "€ / asukas",
+    "eur_per_asukas_vuodessa": "€ / asukas vuodessa",
+    "avustukset_eur": "Avustukset (€)",
+    "tilojen_arvo_eur": "Tilojen käyttö (€)",
+    "tuki_yhteensä_eur": "Tuki yhteensä (€)",
+    "käyttötunnit": "Käyttötunnit",
+    "kuukausia_aineistossa": "Kuukausia aineistossa",
+}
+
+_MACHINE_NAME = re.compile(r"^[a-zåäö0-9_]+$")
+
+
+def column_label(name: object) -> str:
+    """The Finnish header of a column.
+
+    >>> column_label("myönnetty_eur"), column_label("kuukausia_aineistossa"), column_label("Kriteeri")
+    ('Myönnetty (€)', 'Kuukausia aineistossa', 'Kriteeri')
+    >>> column_label("varauksia_yhteensa_eur")
+    'Varauksia yhteensa (€)'
+    """
+    text = str(name)
+    if text in COLUMN_LABELS:
+        return COLUMN_LABELS[text]
+    if not _MACHINE_NAME.match(text) or "_" not in text:
+        return text
+    words = re.sub(r"_eur$", " (€)", text).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
