@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kainuu_metrics.paths import CONFIG_DIR
@@ -57,6 +57,7 @@ def test_an_amount_that_is_not_certain_is_refused_never_guessed(value, message):
         parsing.parse_finnish_number(value)
 
 
+@settings(deadline=None)  # the machine is shared: a slow example is not a failure
 @given(st.integers(min_value=-10**9, max_value=10**9), st.integers(min_value=0, max_value=99))
 def test_finnish_number_round_trip(whole, cents):
     sign = "-" if whole < 0 else ""
@@ -96,6 +97,7 @@ def test_a_year_with_fewer_than_four_digits_is_refused_asking_for_four(text, dig
         parsing.parse_finnish_date(text)
 
 
+@settings(deadline=None)  # the machine is shared: a slow example is not a failure
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)), st.sampled_from([1, 2, 3]))
 def test_a_short_year_is_never_read_as_a_date(day, digits):
     short = str(day.year)[-digits:]
@@ -103,6 +105,7 @@ def test_a_short_year_is_never_read_as_a_date(day, digits):
         parsing.parse_finnish_date(f"{day.day}.{day.month}.{short}")
 
 
+@settings(deadline=None)  # the machine is shared: a slow example is not a failure
 @given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_finnish_date_round_trip(day):
     assert parsing.parse_finnish_date(f"{day.day}.{day.month}.{day.year}") == day
@@ -130,6 +133,7 @@ def test_business_id_remainder_one_has_no_valid_check_digit():
     assert parsing.business_id_check_digit("0000030") is None
 
 
+@settings(deadline=None)  # the machine is shared: a slow example is not a failure
 @given(st.integers(min_value=0, max_value=9_999_999))
 def test_generated_check_digits_validate(body_number):
     body = f"{body_number:07d}"
@@ -166,6 +170,7 @@ def test_parse_municipality_outside_kainuu(text):
         parsing.parse_municipality(text, domain.municipality_lookup, set(domain.municipalities), domain.region_genitive)
 
 
+@settings(deadline=None)  # the machine is shared: a slow example is not a failure
 @given(st.sampled_from(["Hyrynsalmi", "Kajaani", "Kuhmo", "Paltamo", "Puolanka", "Ristijärvi", "Sotkamo", "Suomussalmi"]),
        st.text(alphabet=" \u00a0", max_size=3), st.booleans())
 def test_municipality_names_in_any_case_and_spacing(name, pad, upper):
@@ -274,6 +279,7 @@ def activity_cell(draw):
     return cell, codes
 
 
+@settings(deadline=None)  # the machine is shared: a slow example is not a failure
 @given(activity_cell())
 def test_any_list_of_municipalities_gives_their_sorted_codes(cell_and_codes):
     cell, codes = cell_and_codes
@@ -282,6 +288,7 @@ def test_any_list_of_municipalities_gives_their_sorted_codes(cell_and_codes):
     assert activity(parsed) == parsed  # the normalised form reads back as itself
 
 
+@settings(deadline=None)  # the machine is shared: a slow example is not a failure
 @given(activity_cell(), st.sampled_from(sorted(REGION_PHRASES)), st.booleans(), st.sampled_from(_SEPARATORS))
 def test_a_region_wide_phrase_anywhere_in_the_list_makes_it_region_wide(cell_and_codes, phrase, upper, separator):
     cell, _ = cell_and_codes
