@@ -18,6 +18,7 @@ from kainuu_metrics.datasets.base import CleaningContext, Dataset, DatasetOutput
 from kainuu_metrics.datasets.readers import year_in_path
 from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.indicators.catalogue import Catalogue, load_catalogue
+from kainuu_metrics.indicators.lineage import run_lineage
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.quality.model import QualityReport
 from kainuu_metrics.settings import Settings
@@ -228,23 +229,31 @@ def now_text() -> str:
 
 
 def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport, years: list[int], context_for: Callable) -> list[Path]:
+    """Each year's quality page: the year's own files' rows (Cleaned.file_years) with the whole
+    run's totals apart, and the year's lineage file beside it (kainuu_metrics.lineage)."""
+    from kainuu_metrics.indicators.lineage import copy_year_lineage
     from kainuu_metrics.report.pages import render_quality_page
 
     pages = []
+    file_years = cleaned.file_years()
+    rejected, flagged, skipped = (cleaned.concat(attribute) for attribute in ("rejected", "flagged", "skipped"))
     for year in years:
-        accounts, rejected, flagged, skipped = cleaned.inputs_up_to(year)
+        lineage = copy_year_lineage(layout.processed, layout.year_reports(year), year)
         pages.append(
             render_quality_page(
                 layout.year_reports(year) / "quality.html",
                 year=year,
                 report=report,
-                accounts=accounts,
+                accounts=cleaned.accounts,
                 rejected=rejected,
                 flagged=flagged,
                 skipped=skipped,
                 context=context_for(year, "Tietojen laatu"),
-                reconciliation=cleaned.rows_up_to(cleaned.tables.get("grants_reconciliation"), year),
+                reconciliation=cleaned.tables.get("grants_reconciliation"),
                 refused=cleaned.refused,
+                file_years=file_years,
+                tables=cleaned.tables,
+                lineage=lineage,
             )
         )
     return pages
@@ -366,6 +375,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     for line in unlogged_files(layout, cleaned):
         progress.detail(line)
     write_processed(layout, cleaned, catalogue)
+    run_lineage(layout.processed, cleaned.tables, cleaned.indicators, settings)
     selected = _select_years(years, cleaned.years_of("grants"))
     checks = check(cleaned, layout, settings, checker)
 
