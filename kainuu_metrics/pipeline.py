@@ -360,6 +360,7 @@ def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, p
 def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool) -> RunResult:
     from kainuu_metrics.report.html_export import PageContext
     from kainuu_metrics.report.methods import render_methods_page
+    from kainuu_metrics.report.history import publish_history
     from kainuu_metrics.report.pdf import BackgroundPrinter
     from kainuu_metrics.report.notebooks import PageJob, default_workers, load_notebook_specs, run_notebooks
 
@@ -449,6 +450,9 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         title="Tunnusluvut ja menetelmät", year=None, sample_data=sample, nav=[("Kaikki raportit", "index.html")],
         generated_at=generated, site_name=settings.domain.site_name))
     publish_staged(staging.reports, layout.reports)
+    publish_history(layout.processed / "runs", layout.reports, PageContext(
+        title="Ajohistoria", year=None, sample_data=sample, nav=[("Kaikki raportit", "index.html")],
+        generated_at=generated, site_name=settings.domain.site_name))
     index = write_index(layout, specs, report, sample, generated, settings.domain.site_name)
     failures = [o for o in outcomes if o.error]
     messages = [f"Muistion {o.job.spec.notebook} ajo vuodelle {o.job.year} epäonnistui: {o.error}" for o in failures]
@@ -497,4 +501,5 @@ def write_index(layout: Layout, specs, report: QualityReport, sample: bool, gene
         quality_details={year: detail for year in years},
         site_name=site_name,
         methods_href=METHODS_PAGE if (layout.reports / METHODS_PAGE).exists() else None,
+        history_href="historia.html" if (layout.reports / "historia.html").exists() else None,
     )

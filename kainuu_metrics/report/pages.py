@@ -409,6 +409,7 @@ def render_index(
     quality_details: dict[int, str] | None = None,
     site_name: str = "",
     methods_href: str | None = None,
+    history_href: str | None = None,
 ) -> Path:
     """Write reports/index.html: each year's pages (in the order given), its data-quality status
     (with an optional detail such as the number of checks) and the time of the last run."""
@@ -432,4 +433,5 @@ def render_index(
         generated_at=last_run,
         site_name=site_name,
     )
-    return render_page("index.html.j2", out, context, sections=sections, last_run=last_run, methods_href=methods_href)
+    return render_page("index.html.j2", out, context, sections=sections, last_run=last_run, methods_href=methods_href,
+                       history_href=history_href)
