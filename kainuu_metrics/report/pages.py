@@ -330,7 +330,8 @@ def render_quality_page(
     `accounts`, `rejected` and `skipped` are the whole run's; with `file_years` (Cleaned.file_years)
     the page's own rows are those of the files dated to `year`, and the run's totals are shown
     apart, labelled so (without it every file is the year's). Flagged rows are the year's rows
-    and those whose year is not known. Long lists show PAGE_ROWS sorted rows; the whole list is
+    and those whose year is not known, of the files dated up to `year` (so a later delivery never
+    changes the year's page). Long lists show PAGE_ROWS sorted rows; the whole list is
     written beside the page (laatu/*.csv, *.xlsx). `reconciliation` (the grants_reconciliation
     table) adds the section on the exports' totals rows; `tables` (the checked tables) lets the
     unexpected values be counted; `lineage` gives the hrefs of the lineage files."""
@@ -343,7 +344,7 @@ def render_quality_page(
     files = None if file_years is None else {a.source_file for a in own}
     rejected = qp.rows_of_files(_frame(rejected, list(rejected.columns)), files)
     skipped = qp.rows_of_files(skipped, files)
-    flagged = _year_flagged(flagged, year)
+    flagged = _year_flagged(qp.rows_of_files(flagged, qp.files_up_to(file_years, year)), year)
     labels = table_labels()
 
     accounts_table, _ = account_rows(own)

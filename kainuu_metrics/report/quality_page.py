@@ -42,9 +42,10 @@ FLAG_SENTENCES = {
 }
 
 SCOPE_SENTENCE = (
-    "Vuoden {year} luvut koskevat vuodelle {year} päivättyjä lähdetiedostoja (tiedoston päiväys on sen "
-    "hyväksyttyjen rivien uusin vuosi, muuten tiedostonimen vuosi) ja merkityistä riveistä vuoden {year} rivejä; "
-    "koko ajon luvut (kaikki vuodet ja tiedostot) näytetään erikseen niin otsikoituina."
+    "Vuoden {year} rivit ovat vuodelle {year} päivättyjen lähdetiedostojen rivejä (tiedoston päiväys on sen "
+    "hyväksyttyjen rivien uusin vuosi, muuten tiedostonimen vuosi) ja merkityistä riveistä vuoden {year} rivejä "
+    "vuoteen {year} mennessä päivätyistä tiedostoista; koko ajon luvut (kaikki vuodet ja tiedostot, myös muille "
+    "vuosille päivätyt ja päiväämättömät) näytetään erikseen niin otsikoituina."
 )
 
 
@@ -83,6 +84,13 @@ def account_totals(accounts: list[FileAccount]) -> dict[str, Any]:
         "skipped": format_number(sum(a.skipped for a in accounts)),
         "balanced": all(a.balanced for a in accounts),
     }
+
+
+def files_up_to(file_years: Mapping[str, int | None] | None, year: int) -> set[str] | None:
+    """The files dated up to 31.12.`year` or undated (None: no dates known, every file)."""
+    if file_years is None:
+        return None
+    return {source for source, dated in file_years.items() if dated is None or dated <= year}
 
 
 def rows_of_files(frame: pd.DataFrame, files: set[str] | None) -> pd.DataFrame:
