@@ -229,34 +229,20 @@ def now_text() -> str:
 
 
 def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport, years: list[int], context_for: Callable) -> list[Path]:
-    """Each year's quality page: the year's own files' rows (Cleaned.file_years) with the whole
-    run's totals apart, and the year's lineage file beside it (kainuu_metrics.lineage)."""
+    """Each year's quality page (the year's own files' rows, the run's totals apart) and lineage copy."""
     from kainuu_metrics.indicators.lineage import copy_year_lineage
     from kainuu_metrics.report.pages import render_quality_page
 
-    pages = []
-    file_years = cleaned.file_years()
     rejected, flagged, skipped = (cleaned.concat(attribute) for attribute in ("rejected", "flagged", "skipped"))
-    for year in years:
-        lineage = copy_year_lineage(layout.processed, layout.year_reports(year), year)
-        pages.append(
-            render_quality_page(
-                layout.year_reports(year) / "quality.html",
-                year=year,
-                report=report,
-                accounts=cleaned.accounts,
-                rejected=rejected,
-                flagged=flagged,
-                skipped=skipped,
-                context=context_for(year, "Tietojen laatu"),
-                reconciliation=cleaned.tables.get("grants_reconciliation"),
-                refused=cleaned.refused,
-                file_years=file_years,
-                tables=cleaned.tables,
-                lineage=lineage,
-            )
+    return [
+        render_quality_page(
+            layout.year_reports(year) / "quality.html", year=year, report=report, accounts=cleaned.accounts,
+            rejected=rejected, flagged=flagged, skipped=skipped, context=context_for(year, "Tietojen laatu"),
+            reconciliation=cleaned.tables.get("grants_reconciliation"), refused=cleaned.refused, file_years=cleaned.file_years(),
+            tables=cleaned.tables, lineage=copy_year_lineage(layout.processed, layout.year_reports(year), year),
         )
-    return pages
+        for year in years
+    ]
 
 
 class Progress:
@@ -450,9 +436,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         title="Tunnusluvut ja menetelmät", year=None, sample_data=sample, nav=[("Kaikki raportit", "index.html")],
         generated_at=generated, site_name=settings.domain.site_name))
     publish_staged(staging.reports, layout.reports)
-    publish_history(layout.processed / "runs", layout.reports, PageContext(
-        title="Ajohistoria", year=None, sample_data=sample, nav=[("Kaikki raportit", "index.html")],
-        generated_at=generated, site_name=settings.domain.site_name))
+    publish_history(layout.processed / "runs", layout.reports, sample_data=sample, generated_at=generated, site_name=settings.domain.site_name)
     index = write_index(layout, specs, report, sample, generated, settings.domain.site_name)
     failures = [o for o in outcomes if o.error]
     messages = [f"Muistion {o.job.spec.notebook} ajo vuodelle {o.job.year} epäonnistui: {o.error}" for o in failures]

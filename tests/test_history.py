@@ -56,7 +56,7 @@ def test_history_rows_newest_first_with_counts():
 
 def test_history_page_lists_every_run_and_copies_the_manifests(tmp_path):
     runs, reports = _runs(tmp_path), tmp_path / "reports"
-    out = publish_history(runs, reports, _context())
+    out = publish_history(runs, reports, sample_data=False, generated_at="1.12.2026 klo 12.00")
     assert out == reports / HISTORY_PAGE
     html = out.read_text(encoding="utf-8")
     assert "<caption>Ajot (3)</caption>" in html  # two runs and the unreadable one, which is not dropped
@@ -73,11 +73,11 @@ def test_history_page_lists_every_run_and_copies_the_manifests(tmp_path):
 
 def test_history_is_kept_across_runs(tmp_path):
     runs, reports = _runs(tmp_path), tmp_path / "reports"
-    publish_history(runs, reports, _context())
+    publish_history(runs, reports, sample_data=False, generated_at="1.12.2026 klo 12.00")
     later = _manifest("20261201T090000Z", "2026-12-01T09:00:00Z", 0, 1240, 1, 0, [2025])
     (runs / later["run_id"]).mkdir()
     (runs / later["run_id"] / "manifest.json").write_text(json.dumps(later), encoding="utf-8")
-    html = publish_history(runs, reports, _context()).read_text(encoding="utf-8")
+    html = publish_history(runs, reports, sample_data=False, generated_at="1.12.2026 klo 12.00").read_text(encoding="utf-8")
     assert "<caption>Ajot (4)</caption>" in html and len(load_manifests(runs)) == 4
     assert (reports / "ajot" / "20261101T080000Z" / "manifest.json").exists()
 

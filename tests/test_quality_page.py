@@ -167,3 +167,14 @@ def test_history_and_lineage_are_linked(tmp_path):
     assert '<a href="../historia.html">' in html
     assert '<a href="lineage.csv">vuoden 2024 jäljitystiedosto</a>' in html
     assert "jäljitystiedosto" not in _page(tmp_path)
+
+
+def test_the_grants_recipients_table_is_bounded_with_the_whole_list_beside_the_page(tmp_path):
+    from kainuu_metrics.report import downloads
+
+    recipients = pd.DataFrame({"järjestö": [f"Yhdistys {i}" for i in range(1000)], "myönnetty_eur": [float(i) for i in range(1000)]})
+    note = downloads.recipients_download(recipients, tmp_path / "2024")
+    assert note.startswith(f"Taulukossa on 200 suurinta 1{NB}000 avustuksesta")
+    assert "[CSV](avustusten_saajat.csv)" in note and "[Excel (XLSX)](avustusten_saajat.xlsx)" in note
+    assert len(pd.read_csv(tmp_path / "2024" / "avustusten_saajat.csv", sep=";", encoding="utf-8-sig")) == 1000
+    assert downloads.recipients_download(recipients.head(3), tmp_path / "x").startswith("Taulukossa ovat kaikki 3 avustusta.")

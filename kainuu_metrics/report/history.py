@@ -111,8 +111,11 @@ def copy_manifests(manifests: list[dict[str, Any]], reports: Path) -> list[Path]
     return copied
 
 
-def publish_history(runs_dir: Path, reports: Path, context: PageContext) -> Path:
-    """The pipeline's one call at the end of publishing: copy the manifests and write the page."""
+def publish_history(runs_dir: Path, reports: Path, *, sample_data: bool, generated_at: str, site_name: str = "") -> Path:
+    """The pipeline's one call at the end of publishing: copy the manifests and write the page.
+    Call it after the run's own manifest is written, so that the page lists this run too."""
     manifests = load_manifests(runs_dir)
     copy_manifests(manifests, reports)
+    context = PageContext(title="Ajohistoria", year=None, sample_data=sample_data, nav=[("Kaikki raportit", "index.html")],
+                          generated_at=generated_at, site_name=site_name)
     return render_history_page(reports / HISTORY_PAGE, manifests, context)

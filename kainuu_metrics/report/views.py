@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -205,26 +204,6 @@ def recipients_table(grants: pd.DataFrame, year: int, domain: Domain) -> pd.Data
         "myönnetty_eur": g["granted_eur"].to_numpy(),
     })
     return out.sort_values(["myönnetty_eur", "järjestö"], ascending=[False, True], ignore_index=True)
-
-
-RECIPIENTS_SHOWN = 200  # rows of the recipients table on the page; the whole list is a download
-RECIPIENTS_FILE = "avustusten_saajat"  # beside grants.html: <reports>/<year>/avustusten_saajat.csv|.xlsx
-
-
-def recipients_download(recipients: pd.DataFrame, folder: Path) -> str:
-    """Write the whole recipients table beside the page (CSV ';' + BOM and XLSX, via store) and
-    return the Finnish sentence under the page's bounded table: how many rows are shown of how
-    many, in which order, and the links to the full list."""
-    from kainuu_metrics.store import write_csv, write_xlsx
-
-    write_csv(recipients, folder / f"{RECIPIENTS_FILE}.csv")
-    write_xlsx(recipients, folder / f"{RECIPIENTS_FILE}.xlsx", sheet_name="saajat")
-    total = len(recipients)
-    shown = (f"Taulukossa on {format_number(RECIPIENTS_SHOWN)} suurinta {format_number(total)} avustuksesta "
-             "(järjestys: myönnetty summa suurimmasta, sitten järjestön nimi)." if total > RECIPIENTS_SHOWN
-             else f"Taulukossa ovat kaikki {format_number(total)} avustusta.")
-    return (f"{shown} Koko luettelo: [CSV]({RECIPIENTS_FILE}.csv) (puolipiste, Excel avaa suoraan) · "
-            f"[Excel (XLSX)]({RECIPIENTS_FILE}.xlsx).")
 
 
 # --- council terms, as of the page's year ---------------------------------------------------------
