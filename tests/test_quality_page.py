@@ -71,7 +71,7 @@ def test_the_years_own_rows_and_the_runs_totals_apart(tmp_path):
     assert ("<dt>Koko ajo (kaikki vuodet ja tiedostot)</dt><dd>luettu 320 (hyväksytty 288, hylätty 11, ohitettu 21) "
             "3 tiedostosta</dd>") in html
     assert qp.SCOPE_SENTENCE.format(year=2024) in html
-    assert f'<td class="luku">200</td>' in html and F23.split("/")[-1].replace("_", "_<wbr>") not in html.split('id="tasmaytys"')[1].split("</section>")[0]
+    assert '<td class="luku">200</td>' in html and F23.split("/")[-1].replace("_", "_<wbr>") not in html.split('id="tasmaytys"')[1].split("</section>")[0]
     # Rejected rows of 2024's file only: 7 problems on 7 rows.
     assert "Hylättyjä rivejä 7; ongelmia 7" in html
     # Flagged rows of the year 2024: 5, not the 2023 row.
