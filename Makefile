@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run validate verify test benchmark samples lab clean
+.PHONY: help install run validate verify test benchmark samples lab clean clean-history
 
 help: ## Näytä komennot
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,15 @@ samples: install ## Tuota esimerkkiaineisto uudelleen (kiinteä siemenluku)
 lab: install ## Avaa muistiot JupyterLabissa
 	$(BIN)/jupyter lab --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
-clean: ## Poista tuotetut raportit ja käsitellyt tiedot (data/raw säilyy)
-	rm -rf reports/* data/processed/*
+# Run history (data/processed/runs, reports/ajot, reports/historia.html) is an audit record:
+# `clean` keeps it and says so; only `clean-history` deletes it, after saying what it deletes.
+HISTORY := data/processed/runs reports/ajot reports/historia.html
+
+clean: ## Poista tuotetut raportit ja käsitellyt tiedot (data/raw ja ajohistoria säilyvät)
+	find reports data/processed -mindepth 1 -maxdepth 1 $(foreach p,$(HISTORY),! -path $(p)) -exec rm -rf {} +
 	git checkout -- reports/README.md data/processed/README.md 2>/dev/null || true
+	@echo "Ajohistoria säilytettiin: $(HISTORY). Poista se komennolla make clean-history."
+
+clean-history: ## Poista ajohistoria (ajotiedot ja historiasivu)
+	@echo "Poistetaan ajohistoria: $(HISTORY)"
+	rm -rf $(HISTORY)

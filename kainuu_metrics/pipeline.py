@@ -18,6 +18,7 @@ from kainuu_metrics.datasets.base import CleaningContext, Dataset, DatasetOutput
 from kainuu_metrics.datasets.readers import year_in_path
 from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.indicators.catalogue import Catalogue, load_catalogue
+from kainuu_metrics.indicators.lineage import run_lineage
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.quality.model import QualityReport
 from kainuu_metrics.runs.console import Progress, format_seconds  # noqa: F401  (format_seconds: part of this module's interface)
@@ -231,26 +232,20 @@ def run_time_text(started_at: str) -> str:
 
 
 def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport, years: list[int], context_for: Callable) -> list[Path]:
+    """Each year's quality page (the year's own files' rows, the run's totals apart) and lineage copy."""
+    from kainuu_metrics.indicators.lineage import copy_year_lineage
     from kainuu_metrics.report.pages import render_quality_page
 
-    pages = []
-    for year in years:
-        accounts, rejected, flagged, skipped = cleaned.inputs_up_to(year)
-        pages.append(
-            render_quality_page(
-                layout.year_reports(year) / "quality.html",
-                year=year,
-                report=report,
-                accounts=accounts,
-                rejected=rejected,
-                flagged=flagged,
-                skipped=skipped,
-                context=context_for(year, "Tietojen laatu"),
-                reconciliation=cleaned.rows_up_to(cleaned.tables.get("grants_reconciliation"), year),
-                refused=cleaned.refused,
-            )
+    rejected, flagged, skipped = (cleaned.concat(attribute) for attribute in ("rejected", "flagged", "skipped"))
+    return [
+        render_quality_page(
+            layout.year_reports(year) / "quality.html", year=year, report=report, accounts=cleaned.accounts,
+            rejected=rejected, flagged=flagged, skipped=skipped, context=context_for(year, "Tietojen laatu"),
+            reconciliation=cleaned.tables.get("grants_reconciliation"), refused=cleaned.refused, file_years=cleaned.file_years(),
+            tables=cleaned.tables, lineage=copy_year_lineage(layout.processed, layout.year_reports(year), year),
         )
-    return pages
+        for year in years
+    ]
 
 
 def describe_accounts(cleaned: Cleaned) -> list[str]:
@@ -358,6 +353,7 @@ def _guarded_run(layout: Layout, settings: Settings, years: list[int] | None, *,
 def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool, recorder) -> RunResult:
     from kainuu_metrics.report.html_export import PageContext
     from kainuu_metrics.report.methods import render_methods_page
+    from kainuu_metrics.report.history import HISTORY_PAGE, RUNS_COPY_DIR, publish_history
     from kainuu_metrics.report.pdf import BackgroundPrinter
     from kainuu_metrics.report.notebooks import PageJob, default_workers, load_notebook_specs, run_notebooks
     from kainuu_metrics.runs.office import pin_workbooks
@@ -375,6 +371,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     for line in unlogged_files(layout, cleaned):
         progress.detail(line)
     write_processed(layout, cleaned, catalogue)
+    run_lineage(layout.processed, cleaned.tables, cleaned.indicators, settings)
     pin_workbooks(layout.processed, recorder.started)  # workbooks carry the run's start time, not the time of writing
     selected = _select_years(years, cleaned.years_of("grants"))
     frozen = publication.frozen_years(layout)  # published years keep their pages (publication.py)
@@ -457,8 +454,11 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         generated_at=generated, site_name=settings.domain.site_name))
     # The new set is complete beside the old one: what this run did not rebuild is carried
     # over, the index is written from the new set, and the two are swapped in one step.
-    recorder.published_years = assemble(staging.reports, layout.reports, ["index.html", METHODS_PAGE], recorder.started)
+    rebuilt = ["index.html", METHODS_PAGE, HISTORY_PAGE, RUNS_COPY_DIR, *(p.name for p in layout.reports.glob(f"*{publication.COMPARISON_SUFFIX}"))]
+    recorder.published_years = assemble(staging.reports, layout.reports, rebuilt, recorder.started)
     missing = {pdf.parent.name: reason for pdf, reason in (pdfs.missing.items() if pdfs else [])}
+    publish_history(layout.processed / "runs", staging.reports, current=recorder.manifest(1 if any(o.error for o in outcomes) else 0),
+                    sample_data=sample, generated_at=generated, site_name=settings.domain.site_name)
     write_index(staging, specs, report, sample, generated, settings.domain.site_name, pdf_missing=missing)
     swap_in(staging.reports, layout.reports)
     index = layout.reports / "index.html"
@@ -503,4 +503,5 @@ def write_index(layout: Layout, specs, report: QualityReport, sample: bool, gene
         quality_details={year: detail for year in years},
         site_name=site_name,
         methods_href=METHODS_PAGE if (layout.reports / METHODS_PAGE).exists() else None,
+        history_href="historia.html" if (layout.reports / "historia.html").exists() else None,
     )

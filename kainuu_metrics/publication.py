@@ -383,8 +383,11 @@ def index_entries(reports: Path, years: list[int]) -> dict[int, dict]:
 COMPARISONS = "vertailu"  # data/processed/vertailu/<year>.csv
 
 
+COMPARISON_SUFFIX = "-vertailu.html"
+
+
 def comparison_page(year: int) -> str:
-    return f"{year}-vertailu.html"
+    return f"{year}{COMPARISON_SUFFIX}"
 
 
 def compare_frozen(layout: Layout, pages: Path | None, indicators: pd.DataFrame, catalogue, settings, *,

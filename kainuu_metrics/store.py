@@ -51,6 +51,13 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+def write_xlsx(frame: pd.DataFrame, path: Path, sheet_name: str = "rivit") -> Path:
+    """The same table as an Excel workbook, as safely as write_csv (formula_safe)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    formula_safe(frame).to_excel(path, index=False, sheet_name=sheet_name)
+    return path
+
+
 def accounts_frame(accounts: list[FileAccount], file_years: dict[str, int | None] | None = None) -> pd.DataFrame:
     """The row account of every sheet of every input file, with the file's date as a year
     (`file_year`: which years' pages it may feed)."""

@@ -29,7 +29,7 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 YEARS = [2023, 2024, 2025]
 SPECS = load_notebook_specs(CONFIG_DIR)
 YEAR_PAGES = [s.page for s in SPECS] + ["quality.html"]
-PAGES = ["index.html", "methods.html"] + [f"{year}/{page}" for year in YEARS for page in YEAR_PAGES]
+PAGES = ["index.html", "methods.html", "historia.html"] + [f"{year}/{page}" for year in YEARS for page in YEAR_PAGES]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 TIMEOUT_MS = 120_000
 

@@ -154,12 +154,14 @@ def test_quality_page_summary(tmp_path):
 
 def test_quality_page_lists_every_check_with_text_results(tmp_path):
     html = _quality_page(tmp_path)
-    assert "<caption>Kaikki tarkistukset (3)</caption>" in html
+    # Checks are grouped by table now (issue 10 §5): the three grant checks are one group.
+    assert "<caption>Avustukset: tarkistukset (3)</caption>" in html
     assert html.count(f"✓{NB}läpäisty") == 1  # the symbol never wraps away from its text
     assert html.count(f"✗{NB}ei läpäisty (varoitus)") == 1
     assert html.count(f'<span class="tulos-virhe">✗{NB}ei läpäisty</span>') == 1
     assert "Myönnetty summa on 0–500 000 €" in html
-    assert '<td class="esimerkit">612000; -50</td>' in html
+    # Unexpected values with their counts (issue 10 §5): 2 unexpected rows, 2 distinct values -> 1 row each.
+    assert '<td class="esimerkit">612000 (1 rivi); -50 (1 rivi)</td>' in html
     assert "expect_column_values_to_be_between" in html
     assert "sarake: granted_eur" in html
 

@@ -271,6 +271,41 @@ def reconciliation_rows(reconciliation: pd.DataFrame) -> list[dict[str, Any]]:
 # --- pages -------------------------------------------------------------------------------------
 
 
+def _frame(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=columns) if frame is None or frame.empty else frame
+
+
+def _year_flagged(flagged: pd.DataFrame, year: int) -> pd.DataFrame:
+    if flagged.empty:
+        return flagged
+    years = pd.to_numeric(flagged["year"], errors="coerce")
+    return flagged.loc[years.isna() | (years == year)]
+
+
+def _group_rows(frame: pd.DataFrame, key: str, labels: dict[str, str], prefix: str) -> list[dict[str, Any]]:
+    """Counts per (table, `key`) with anchors '<prefix>-<table>-<key>' (row) and '<prefix>-<table>'
+    (the table's first row), for the links from the checks."""
+    from kainuu_metrics.report.quality_page import anchor, flag_sentence
+
+    if frame.empty:
+        return []
+    counts = frame.groupby(["dataset", key], sort=True, dropna=False).size().reset_index(name="count")
+    rows, seen = [], set()
+    for r in counts.itertuples(index=False):
+        table, value = str(r[0]), _text(r[1], "")
+        rows.append({
+            "id": anchor(prefix, table, value),
+            "table_id": None if table in seen else anchor(prefix, table),
+            "label": soft_hyphenated(labels.get(table, table)),
+            "column": value,
+            "flag": value,
+            "sentence": flag_sentence(value),
+            "count": format_number(int(r[2])),
+        })
+        seen.add(table)
+    return rows
+
+
 def render_quality_page(
     out: Path,
     *,
@@ -283,13 +318,49 @@ def render_quality_page(
     context: PageContext,
     reconciliation: pd.DataFrame | None = None,
     refused: list | None = None,
+    file_years: dict[str, int | None] | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
+    lineage: dict[str, str] | None = None,
+    history_href: str = "../historia.html",
+    assumptions_path: Path | None = None,
 ) -> Path:
     """Write the Finnish data-quality page of `year` (title 'Tietojen laatu <year>' unless the
-    context gives one); returns `out`. `reconciliation` (the grants_reconciliation table) adds
-    the section on the exports' totals rows."""
+    context gives one); returns `out`.
+
+    `accounts`, `rejected` and `skipped` are the whole run's; with `file_years` (Cleaned.file_years)
+    the page's own rows are those of the files dated to `year`, and the run's totals are shown
+    apart, labelled so (without it every file is the year's). Flagged rows are the year's rows
+    and those whose year is not known, of the files dated up to `year` (so a later delivery never
+    changes the year's page). Long lists show PAGE_ROWS sorted rows; the whole list is
+    written beside the page (laatu/*.csv, *.xlsx). `reconciliation` (the grants_reconciliation
+    table) adds the section on the exports' totals rows; `tables` (the checked tables) lets the
+    unexpected values be counted; `lineage` gives the hrefs of the lineage files."""
+    from kainuu_metrics.paths import PROJECT_ROOT
+    from kainuu_metrics.registry import table_labels
+    from kainuu_metrics.report import quality_page as qp
+
     context = dataclasses.replace(context, title=context.title or f"Tietojen laatu {year}")
-    accounts_table, account_totals = account_rows(accounts)
+    own = qp.year_accounts(accounts, file_years, year)
+    files = None if file_years is None else {a.source_file for a in own}
+    rejected = qp.rows_of_files(_frame(rejected, list(rejected.columns)), files)
+    skipped = qp.rows_of_files(skipped, files)
+    flagged = _year_flagged(qp.rows_of_files(flagged, qp.files_up_to(file_years, year)), year)
+    labels = table_labels()
+
+    accounts_table, _ = account_rows(own)
     skipped_table, skipped_total = skipped_summary(skipped)
+    folder = out.parent / qp.FULL_LISTS_DIR
+    shown_rejected, rejected_total = qp.bounded(rejected, ["source_file", "sheet", "source_row"])
+    shown_flagged, flagged_total = qp.bounded(flagged, ["source_file", "source_row"])
+    rejected_groups = _group_rows(rejected, "column", labels, "hylatty")
+    flag_groups = _group_rows(flagged, "flag", labels, "merkitty")
+    flagged_anchors = {r["id"] for r in flag_groups} | {r["table_id"] for r in flag_groups if r["table_id"]}
+    rejected_anchors = {r["id"] for r in rejected_groups} | {r["table_id"] for r in rejected_groups if r["table_id"]}
+
+    def summary_rows(checks: list[CheckResult]) -> list[dict[str, Any]]:
+        return [{**row, "target": qp.check_target(check, flagged_anchors, rejected_anchors)}
+                for row, check in zip(check_rows(checks), checks)]
+
     return render_page(
         "quality.html.j2",
         out,
@@ -297,19 +368,35 @@ def render_quality_page(
         year=year,
         report=report,
         started_at=format_timestamp(report.started_at),
-        blocking_failures=check_rows(report.blocking_failures),
-        warnings=check_rows(report.warnings),
-        checks=check_rows(report.checks),
+        blocking_failures=summary_rows(report.blocking_failures),
+        warnings=summary_rows(report.warnings),
+        checks=report.checks,
+        check_groups=qp.check_groups(report.checks, labels, tables=tables, flagged_anchors=flagged_anchors,
+                                     rejected_anchors=rejected_anchors),
         checks_passed=sum(c.success for c in report.checks),
         accounts=accounts_table,
-        account_totals=account_totals,
-        rejected=rejected_rows(rejected),
+        account_totals=qp.account_totals(own),
+        run_totals=qp.account_totals(accounts),
+        scope_sentence=qp.SCOPE_SENTENCE.format(year=year),
+        rejected=rejected_rows(shown_rejected),
+        rejected_total=rejected_total,
+        rejected_total_fi=format_number(rejected_total),
+        rejected_groups=rejected_groups,
         rejected_source_rows=format_number(rejected_row_count(rejected)),
-        flagged=flagged_rows(flagged, year),
+        rejected_files=qp.write_full_list(rejected, folder, "hylatyt_rivit") if rejected_total else {},
+        flagged=flagged_rows(shown_flagged, year),
+        flagged_total=flagged_total,
+        flagged_total_fi=format_number(flagged_total),
+        flag_groups=flag_groups,
+        flagged_files=qp.write_full_list(flagged, folder, "merkityt_rivit") if flagged_total else {},
         skipped=skipped_table,
         skipped_total=skipped_total,
-        reconciliation=None if reconciliation is None else reconciliation_rows(reconciliation),
+        skipped_files=qp.write_full_list(skipped, folder, "ohitetut_rivit") if not skipped.empty else {},
+        reconciliation=None if reconciliation is None else reconciliation_rows(qp.rows_of_files(reconciliation, files)),
         refused=refused or [],
+        history_href=history_href,
+        lineage=lineage,
+        assumptions=qp.assumptions(assumptions_path or PROJECT_ROOT / "docs" / "assumptions.md"),
     )
 
 
@@ -324,6 +411,7 @@ def render_index(
     site_name: str = "",
     methods_href: str | None = None,
     publications: dict[int, dict] | None = None,
+    history_href: str | None = None,
 ) -> Path:
     """Write reports/index.html: each year's pages (in the order given), its data-quality status
     (with an optional detail such as the number of checks) and the time of the last run.
@@ -361,4 +449,5 @@ def render_index(
         generated_at=last_run,
         site_name=site_name,
     )
-    return render_page("index.html.j2", out, context, sections=sections, last_run=last_run, methods_href=methods_href)
+    return render_page("index.html.j2", out, context, sections=sections, last_run=last_run, methods_href=methods_href,
+                       history_href=history_href)

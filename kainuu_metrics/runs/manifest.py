@@ -107,7 +107,8 @@ def _skip_processed(relative: Path) -> bool:
 
 
 def _skip_reports(relative: Path) -> bool:
-    return relative.parts[0].startswith(".")  # staging folders and lock files are not published
+    # staging folders and lock files are not published; ajot/ holds copies of the manifests themselves
+    return relative.parts[0].startswith(".") or relative.parts[0] == "ajot"
 
 
 def input_hashes(data: Path) -> dict[str, str]:

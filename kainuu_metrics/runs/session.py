@@ -11,6 +11,17 @@ from kainuu_metrics.runs.faults import StorageError, as_storage_error, storage_f
 from kainuu_metrics.runs.lock import RunLock
 
 
+def publish_manifest(recorder, reports) -> None:
+    """The run's final manifest beside the history page (reports/ajot/<run id>/), so that the
+    page's link to it works from a copied reports/ folder."""
+    from kainuu_metrics.report.history import HISTORY_PAGE, MANIFEST, RUNS_COPY_DIR
+
+    if reports is not None and getattr(recorder, "path", None) and (reports / HISTORY_PAGE).exists():
+        target = reports / RUNS_COPY_DIR / recorder.run_id / MANIFEST
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(recorder.path.read_bytes())
+
+
 def run_recorded(layout, recorder, body: Callable[[str | None], object]):
     """`body(stale_note)` under the data folder's lock; returns its RunResult. A storage
     OSError (full disk, read-only) is raised as StorageError."""
@@ -42,6 +53,7 @@ def run_recorded(layout, recorder, body: Callable[[str | None], object]):
     finally:
         try:
             recorder.finish(status, message if status else None)
+            publish_manifest(recorder, layout.reports)
         except OSError:  # a full disk may not take the manifest either; the message still shows
             pass
         lock.release()

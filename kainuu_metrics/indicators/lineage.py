@@ -1,0 +1,197 @@
+"""Lineage: from a published additive figure back to the source rows it was added from.
+
+`data/processed/lineage.csv` has one line per (figure, source row): indicator, period, area,
+category, source_file, sheet, source_row, contribution. Summing `contribution` over
+(indicator, period, area, category) gives the figure in indicators.csv (tests/test_lineage.py
+re-adds them). Covered, per year: the grant sums and counts (region; home municipality; area
+of activity, where a grant listing k municipalities contributes 1/k of its € to each), the
+premises in-kind €, hours and bookings, and the experience counts, hours and euros that are
+published (a suppressed cell has no lineage: its rows would give the hidden figure away).
+
+Ratios are not additive and have no lines of their own; each divides two lineages:
+- grants_per_capita_eur = grants_total_eur / population_used (same period and area);
+- grants_by_activity_area_per_capita_eur = grants_by_activity_area_eur / population_used;
+- support_total_per_capita_eur = (grants_total_eur + premises_inkind_eur) / population_used;
+- experience_hours_per_10000 = experience_hours / population_used * 10 000.
+population_used is the year-end population of one row of the population table (denominators.parquet
+names it). A council term's total is the sum of its grant years' yearly figures (indicators/terms.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from kainuu_metrics.datasets.parsing import REGION_WIDE
+from kainuu_metrics.indicators.table import municipality_area, slug
+from kainuu_metrics.settings import Domain
+
+LINEAGE_CSV = "lineage.csv"
+LINEAGE_COLUMNS = ["indicator", "period", "area", "category", "source_file", "sheet", "source_row", "contribution"]
+SOURCE = ["source_file", "sheet", "source_row"]
+
+
+def _lines(frame: pd.DataFrame, indicator: str, area: str | pd.Series, contribution: pd.Series | float,
+           category: str | pd.Series = "") -> pd.DataFrame:
+    """One lineage line per row of `frame` (its year is the period)."""
+    if frame.empty:
+        return pd.DataFrame(columns=LINEAGE_COLUMNS)
+    out = pd.DataFrame({
+        "indicator": indicator,
+        "period": frame["year"].astype(int).astype(str).to_numpy(),
+        "area": area.to_numpy() if isinstance(area, pd.Series) else area,
+        "category": category.to_numpy() if isinstance(category, pd.Series) else category,
+        "source_file": frame["source_file"].to_numpy(),
+        "sheet": frame["sheet"].fillna("").to_numpy() if "sheet" in frame else "",
+        "source_row": frame["source_row"].astype(int).to_numpy(),
+        "contribution": (contribution.to_numpy() if isinstance(contribution, pd.Series) else contribution),
+    })
+    return out[LINEAGE_COLUMNS]
+
+
+def grant_lineage(grants: pd.DataFrame, domain: Domain) -> list[pd.DataFrame]:
+    """Lines of the yearly grant sums and counts (indicators/grants.py's yearly_grant_indicators)."""
+    if grants.empty:
+        return []
+    region, g = domain.region_code, grants
+    eur = g["granted_eur"].astype(float)
+    parts = [
+        _lines(g, "grants_total_eur", region, eur),
+        _lines(g, "grants_applied_eur", region, g["applied_eur"].astype(float).fillna(0.0)),
+        _lines(g, "grants_applications", region, 1.0),
+    ]
+    home = g.loc[g["municipality_code"].notna() & g["municipality_code"].isin(list(domain.municipalities))]
+    parts.append(_lines(home, "grants_total_eur", home["municipality_code"].map(municipality_area), home["granted_eur"].astype(float)))
+    unknown_home = g.loc[g["municipality_code"].isna()]
+    parts.append(_lines(unknown_home, "grants_home_municipality_unknown_eur", region, unknown_home["granted_eur"].astype(float)))
+    typed = g.loc[g["grant_type"].isin(list(domain.grant_type_labels))]
+    parts += [_lines(typed, "grants_by_type_eur", region, typed["granted_eur"].astype(float), typed["grant_type"].astype(str)),
+              _lines(typed, "grants_applications", region, 1.0, typed["grant_type"].astype(str))]
+    for column, indicator in (("network", "grants_by_network_eur"), ("service_area", "grants_by_service_area_eur")):
+        named = g.loc[g[column].notna()]
+        parts.append(_lines(named, indicator, region, named["granted_eur"].astype(float), named[column].astype(str).map(slug)))
+    areas = g["activity_municipalities"]
+    wide, not_said = g.loc[areas == REGION_WIDE], g.loc[areas.isna()]
+    parts += [_lines(wide, "grants_region_wide_eur", region, wide["granted_eur"].astype(float)),
+              _lines(not_said, "grants_activity_area_unknown_eur", region, not_said["granted_eur"].astype(float))]
+    listed = g.loc[areas.notna() & (areas != REGION_WIDE)].copy()
+    if not listed.empty:
+        listed["code"] = listed["activity_municipalities"].str.split(";")
+        listed["share"] = listed["granted_eur"].astype(float) / listed["code"].str.len()
+        split = listed.explode("code")
+        parts.append(_lines(split, "grants_by_activity_area_eur", split["code"].map(municipality_area), split["share"]))
+    return parts
+
+
+def premises_lineage(bookings: pd.DataFrame, domain: Domain) -> list[pd.DataFrame]:
+    """Lines of premises_inkind_eur (total, network_<slug>, org_<slug>), premises_hours and
+    premises_bookings. `bookings` must have org_slug (datasets/premises/organisations.py)."""
+    if bookings.empty:
+        return []
+    region, b = domain.region_code, bookings
+    cost = b["cost_eur"].astype(float)
+    parts = [
+        _lines(b, "premises_inkind_eur", region, cost),
+        _lines(b, "premises_hours", region, b["hours"].astype(float)),
+        _lines(b, "premises_bookings", region, 1.0),
+    ]
+    networked = b.loc[b["network"].notna()]
+    parts.append(_lines(networked, "premises_inkind_eur", region, networked["cost_eur"].astype(float),
+                        "network_" + networked["network"].astype(str).map(slug)))
+    if "org_slug" in b:
+        named = b.loc[b["org_slug"].notna()]
+        parts.append(_lines(named, "premises_inkind_eur", region, named["cost_eur"].astype(float), "org_" + named["org_slug"].astype(str)))
+    return parts
+
+
+EXPERIENCE_MEASURES = {  # indicator -> the row's contribution (indicators/experience.py's _measures)
+    "experience_assignments": lambda a: pd.Series(1.0, index=a.index),
+    "experience_hours": lambda a: a["hours"].astype(float),
+    "experience_fees_eur": lambda a: a["fee_eur"].astype(float),
+    "experience_costs_eur": lambda a: a["costs_eur"].astype(float),
+    "experience_volunteer_hours": lambda a: a["hours"].astype(float).where(a["fee_waived"].astype(bool), 0.0),
+}
+
+
+def experience_lineage(assignments: pd.DataFrame, region: str, categories: Mapping[str, tuple[str, object]]) -> list[pd.DataFrame]:
+    """Lines of the experience totals and breakdowns. `categories`: category -> (column, value)
+    (value None: the rows where the column is empty), as indicators/experience.py builds them."""
+    if assignments.empty:
+        return []
+    parts = []
+    for indicator, contribution in EXPERIENCE_MEASURES.items():
+        parts.append(_lines(assignments, indicator, region, contribution(assignments)))
+        for category, (column, value) in categories.items():
+            subset = assignments.loc[assignments[column].isna()] if value is None else assignments.loc[assignments[column] == value]
+            parts.append(_lines(subset, indicator, region, contribution(subset), category))
+    return parts
+
+
+def published_only(lineage: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The lines of figures that indicators.csv publishes with a value (drops suppressed or
+    absent cells, whose lines would give a hidden figure away)."""
+    if lineage.empty:
+        return lineage
+    shown = indicators.loc[indicators["value"].notna(), ["indicator", "period", "area", "category"]].copy()
+    shown = shown.astype(str).drop_duplicates()
+    keyed = lineage.astype({"period": str, "category": str})
+    return keyed.merge(shown, on=["indicator", "period", "area", "category"], how="inner")[LINEAGE_COLUMNS]
+
+
+def lineage_table(tables: Mapping[str, pd.DataFrame], indicators: pd.DataFrame, domain: Domain,
+                  experience_categories: Mapping[str, tuple[str, object]] | None = None) -> pd.DataFrame:
+    """Every covered figure's lines, sorted by indicator, period, area, category and source row."""
+    from kainuu_metrics.datasets.premises.organisations import with_organisations
+
+    empty = pd.DataFrame()
+    grants = tables.get("grants", empty)
+    parts = grant_lineage(grants, domain)
+    premises = tables.get("premises", empty)
+    if not premises.empty:
+        parts += premises_lineage(with_organisations(premises, grants), domain)
+    assignments = tables.get("experience_assignments", empty)
+    if experience_categories is not None and not assignments.empty:
+        parts += experience_lineage(assignments, domain.region_code, experience_categories)
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=LINEAGE_COLUMNS)
+    lineage = published_only(pd.concat(parts, ignore_index=True), indicators)
+    return lineage.sort_values(["indicator", "period", "area", "category", *SOURCE], kind="stable", ignore_index=True)
+
+
+def write_lineage(processed: Path, lineage: pd.DataFrame) -> Path:
+    from kainuu_metrics.store import write_csv
+
+    return write_csv(lineage, processed / LINEAGE_CSV)
+
+
+def copy_year_lineage(processed: Path, year_folder: Path, year: int) -> dict[str, str] | None:
+    """reports/<Y>/lineage.csv: the lines of the year's figures (period = the year), beside its
+    quality page; returns the page's hrefs to it and to the run's whole file (copied as
+    reports/<Y>/lineage_koko_ajo.csv), or None when the run wrote no lineage."""
+    from kainuu_metrics.store import write_csv
+
+    source = processed / LINEAGE_CSV
+    if not source.exists():
+        return None
+    lineage = pd.read_csv(source, sep=";", encoding="utf-8-sig", dtype={"period": str, "category": str, "sheet": str},
+                          keep_default_na=False)
+    write_csv(lineage.loc[lineage["period"] == str(year)], year_folder / "lineage.csv")
+    write_csv(lineage, year_folder / "lineage_koko_ajo.csv")
+    return {"year": "lineage.csv", "all": "lineage_koko_ajo.csv"}
+
+
+def experience_categories(settings) -> dict[str, tuple[str, object]]:
+    """The experience breakdowns' categories -> (column, value), from the experience configuration."""
+    from kainuu_metrics.indicators.experience import load_experience_config, role_categories, service_area_categories
+
+    config = load_experience_config(settings)
+    return {**{c: ("role", v) for c, v in role_categories(config).items()},
+            **{c: ("service_area", v) for c, v in service_area_categories(config).items()}}
+
+
+def run_lineage(processed: Path, tables: Mapping[str, pd.DataFrame], indicators: pd.DataFrame, settings) -> Path:
+    """Build and write data/processed/lineage.csv for one run (pipeline's one call)."""
+    return write_lineage(processed, lineage_table(tables, indicators, settings.domain, experience_categories(settings)))
