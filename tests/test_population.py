@@ -579,7 +579,9 @@ def render_export(figures: dict[tuple[int, str], int], style: dict) -> bytes:
 def exports(draw):
     areas = draw(st.lists(st.sampled_from(AREA_CODES), min_size=1, max_size=4, unique=True))
     years = draw(st.lists(st.integers(1990, 2024), min_size=1, max_size=3, unique=True))
-    figures = {(y, a): draw(st.integers(0, 6_000_000)) for y in years for a in areas}
+    # From 1: a population of 0 is rejected on purpose since issue 11 (it cannot be a divisor);
+    # test_zero_and_negative_population_are_rejected... covers it.
+    figures = {(y, a): draw(st.integers(1, 6_000_000)) for y in years for a in areas}
     style = {
         "labels": draw(st.sampled_from(["code_name", "number_name", "name", "code"])),
         "separator": draw(st.sampled_from([";", ","])),
@@ -599,7 +601,8 @@ def exports(draw):
 # Found by hypothesis: the first population of a year-first long table looked like a year (1900),
 # and the row was taken for a second heading row; the table came out empty.
 YEAR_LIKE_FIRST_VALUE = (
-    {(year, area): 1900 if (year, area) == (1991, "MK18") else 0
+    # The other figures were 0 when hypothesis found it; 1 since a population of 0 is rejected (issue 11).
+    {(year, area): 1900 if (year, area) == (1991, "MK18") else 1
      for year in (1990, 1991, 1992) for area in ("MK18", "KU105", "KU205", "KU290")},
     {"labels": "code_name", "separator": ";", "encoding": "utf-8-sig", "layout": "long_year_first", "thousands": "",
      "title": False, "footnotes": False, "eol": "\r\n", "year_order": [1991, 1990, 1992]},
@@ -631,11 +634,12 @@ def test_any_label_style_separator_encoding_and_layout_gives_the_same_table(expo
 
 def test_a_year_like_population_on_the_first_data_row_is_data_not_a_heading(tmp_path):
     (tmp_path / "year_first.csv").write_bytes(
-        '"Vuosi";"Alue";"Väestö 31.12."\r\n"1991";"MK18 Kainuu";1900\r\n"";"KU105 Hyrynsalmi";0\r\n'.encode("utf-8-sig")
+        '"Vuosi";"Alue";"Väestö 31.12."\r\n"1991";"MK18 Kainuu";1900\r\n"";"KU105 Hyrynsalmi";1\r\n'.encode("utf-8-sig")
     )
     result = clean("year_first.csv", folder=tmp_path)
+    # Hyrynsalmi was 0 here; 1 since a population of 0 is rejected (issue 11) -- the point is row 2.
     pd.testing.assert_frame_equal(
-        result.cleaned, expected("year_first.csv", [(1991, "MK18", 1900, 2), (1991, "KU105", 0, 3)])
+        result.cleaned, expected("year_first.csv", [(1991, "MK18", 1900, 2), (1991, "KU105", 1, 3)])
     )
     assert skipped_kinds(result) == [(1, "header")]
 
@@ -715,3 +719,47 @@ def test_no_files_gives_empty_typed_frames(tmp_path):
     assert list(result.cleaned.columns) == CLEANED_COLUMNS
     assert result.cleaned.dtypes.astype(str).to_dict() == DTYPES
     assert result.rejected.empty and result.skipped.empty and result.accounts == []
+
+
+# --- a population of zero or less (issue 11) ------------------------------------------------------
+
+
+def test_zero_and_negative_population_are_rejected_with_a_finnish_reason_and_the_year_falls_back(tmp_path):
+    (tmp_path / "zero.csv").write_bytes(
+        ('"Alue";"Vuosi";"Väestö 31.12."\r\n'
+         '"MK18 Kainuu";"2019";72306\r\n"";"2020";0\r\n'
+         '"KU205 Kajaani";"2019";36709\r\n"";"2020";-36567\r\n').encode("cp1252")
+    )
+    result = clean("zero.csv", folder=tmp_path)
+    # Two of four values kept; rows 3 (0) and 5 (-36567) rejected, each naming its column.
+    pd.testing.assert_frame_equal(result.cleaned, expected("zero.csv", [(2019, "MK18", 72306, 2), (2019, "KU205", 36709, 4)]))
+    rejected = result.rejected.set_index("source_row")
+    assert list(rejected.index) == [3, 5]
+    assert list(rejected["column"]) == ["Väestö 31.12.", "Väestö 31.12."]
+    assert list(rejected["value"]) == ["0", "-36567"]
+    assert rejected.loc[3, "reason"].startswith("sarakkeen 'Väestö 31.12.' väkiluku 0 (Kainuu 2020) ei ole mahdollinen (nolla)")
+    assert "(negatiivinen)" in rejected.loc[5, "reason"] and "Korjaa arvo" in rejected.loc[5, "reason"]
+    assert_balanced(result)
+    # The 2020 denominator is then 2019's population, marked provisional, as for a missing year:
+    # 72 306 (2019) for Kainuu, never 0 (a division by zero).
+    from kainuu_metrics.indicators.population import population_denominators
+
+    used = population_denominators(result.cleaned, [2020], ["MK18"]).iloc[0]
+    assert (int(used["population"]), int(used["population_year"]), bool(used["provisional"])) == (72306, 2019, True)
+
+
+def test_zero_population_in_json_stat_is_rejected_not_a_program_error(tmp_path):
+    doc = {
+        "version": "2.0", "class": "dataset", "id": ["Alue", "Vuosi", "Tiedot"], "size": [1, 2, 1],
+        "dimension": {
+            "Alue": {"label": "Alue", "category": {"index": ["MK18"], "label": {"MK18": "Kainuu"}}},
+            "Vuosi": {"label": "Vuosi", "category": {"index": ["2023", "2024"]}},
+            "Tiedot": {"label": "Tiedot", "category": {"index": ["vaesto"], "label": {"vaesto": "Väestö 31.12."}}},
+        },
+        "value": [70000, 0],
+    }
+    (tmp_path / "zero.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = clean("zero.json", folder=tmp_path)
+    assert list(result.cleaned["population"]) == [70000]
+    assert list(result.rejected["source_row"]) == [2] and "ei ole mahdollinen (nolla)" in result.rejected["reason"].iloc[0]
+    assert_balanced(result)
