@@ -763,3 +763,97 @@ def test_zero_population_in_json_stat_is_rejected_not_a_program_error(tmp_path):
     assert list(result.cleaned["population"]) == [70000]
     assert list(result.rejected["source_row"]) == [2] and "ei ole mahdollinen (nolla)" in result.rejected["reason"].iloc[0]
     assert_balanced(result)
+
+
+# --- malformed JSON-stat and PxWeb JSON (issue 11) -------------------------------------------------
+
+
+def _jsonstat(ids, sizes, dimension, value):
+    return {"version": "2.0", "class": "dataset", "id": ids, "size": sizes, "dimension": dimension, "value": value}
+
+
+GOOD_DIMENSIONS = {
+    "Alue": {"label": "Alue", "category": {"index": ["MK18", "KU205"]}},
+    "Vuosi": {"label": "Vuosi", "category": {"index": ["2023"]}},
+}
+
+
+def test_a_json_stat_file_whose_sizes_multiply_to_billions_is_refused_before_allocating(tmp_path):
+    # 1.6 MB: three dimensions of 40 000 listed codes each, and a sparse value object.
+    # 40 000^3 = 64 000 000 000 000 cells, which [None] * n would try to allocate.
+    codes = [f"KU{i:07d}" for i in range(40_000)]
+    dimension = {d: {"category": {"index": codes}} for d in ("a", "b", "c")}
+    text = json.dumps(_jsonstat(["a", "b", "c"], [40_000] * 3, dimension, {"0": 1}))
+    assert 1_400_000 < len(text) < 2_000_000
+    (tmp_path / "huge.json").write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        clean("huge.json", folder=tmp_path)
+    assert caught.value.file == "huge.json"
+    assert caught.value.problem == (
+        "JSON-tiedoston rakenne on virheellinen: ulottuvuuksien koot (40 000 × 40 000 × 40 000) tarkoittavat "
+        "64 000 000 000 000 arvoa; väestötaulukossa voi olla enintään 2 000 000"
+    )
+    assert "Lataa Tilastokeskuksen taulukko 11ra" in caught.value.fix
+
+
+@pytest.mark.parametrize(
+    ("doc", "problem"),
+    [
+        (_jsonstat(["Alue", "Vuosi"], [2, 1], GOOD_DIMENSIONS, [36709]),
+         "arvoja on 1, ulottuvuuksien kokojen tulon mukaan pitäisi olla 2"),
+        (_jsonstat(["Alue", "Vuosi"], ["kaksi", 1], GOOD_DIMENSIONS, [1, 2]), "ulottuvuuden 'Alue' koko \"kaksi\" ei ole kokonaisluku"),
+        (_jsonstat(["Alue", "Vuosi"], [2.5, 1], GOOD_DIMENSIONS, [1, 2]), "ulottuvuuden 'Alue' koko 2.5 ei ole kokonaisluku"),
+        (_jsonstat(["Alue", "Vuosi"], [-2, 1], GOOD_DIMENSIONS, [1, 2]), "ulottuvuuden 'Alue' koko -2 ei ole positiivinen"),
+        (_jsonstat(["Alue", "Vuosi"], [2], GOOD_DIMENSIONS, [1, 2]), "ulottuvuuksia on 2 ('id'), mutta kokoja 1 ('size')"),
+        (_jsonstat(["Alue", "Vuosi"], [3, 1], GOOD_DIMENSIONS, [1, 2, 3]), "ulottuvuuden 'Alue' luokkia on 2, kooksi on ilmoitettu 3"),
+        (_jsonstat(["Alue", "Muu"], [2, 1], GOOD_DIMENSIONS, [1, 2]), "ulottuvuuden 'Muu' kuvaus puuttuu kohdasta 'dimension'"),
+        (_jsonstat(["Alue", "Vuosi"], [2, 1], GOOD_DIMENSIONS, {"0": 1, "-1": 2}), "arvon sijainti '-1' ei ole kokonaisluku väliltä 0–1"),
+        (_jsonstat(["Alue", "Vuosi"], [2, 1], GOOD_DIMENSIONS, {"0": 1, "7": 2}), "arvon sijainti '7' ei ole kokonaisluku väliltä 0–1"),
+        (_jsonstat("Alue", 2, GOOD_DIMENSIONS, [1, 2]), "ulottuvuuksien tunnukset ('id') ja koot ('size') eivät ole luetteloita"),
+        ({"columns": [{"code": "Alue", "type": "d"}, {"code": "Vuosi", "type": "t"}, {"code": "v", "type": "c", "text": "Väestö 31.12."}],
+          "data": [{"key": ["MK18", "2023"], "values": ["70000"]}, {"key": ["KU205"], "values": ["36000"]}]},
+         "datarivillä 2 on 1 avainta ja 1 arvoa; sarakkeiden mukaan pitäisi olla 2 ja 1"),
+    ],
+)
+def test_malformed_json_shapes_are_finnish_input_errors(tmp_path, doc, problem):
+    (tmp_path / "bad.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        clean("bad.json", folder=tmp_path)
+    assert caught.value.problem == f"JSON-tiedoston rakenne on virheellinen: {problem}"
+
+
+def test_pxweb_json_with_too_many_distinct_keys_is_refused_by_size(tmp_path):
+    # 3 key columns with 200 distinct codes each in 200 data rows: 200^3 = 8 000 000 cells > 2 000 000.
+    data = [{"key": [f"KU{i:03d}", f"a{i}", f"b{i}"], "values": ["1"]} for i in range(200)]
+    columns = [{"code": "Alue", "type": "d"}, {"code": "x", "type": "d"}, {"code": "y", "type": "t"}, {"code": "v", "type": "c"}]
+    (tmp_path / "wide.json").write_text(json.dumps({"columns": columns, "data": data}), encoding="utf-8")
+    with pytest.raises(InputFileError, match="8 000 000 arvoa"):
+        clean("wide.json", folder=tmp_path)
+
+
+def test_deeply_nested_json_is_a_finnish_input_error(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputFileError, match="liian syvä"):
+        clean("deep.json", folder=tmp_path)
+
+
+_json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-3, 10**12), st.floats(allow_nan=False), st.text(max_size=6))
+_json = st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    ids=st.one_of(st.lists(st.sampled_from(["Alue", "Vuosi", "Tiedot", "x"]), max_size=4), _json),
+    sizes=st.one_of(st.lists(st.one_of(st.integers(-2, 10**9), st.text(max_size=3), st.floats(allow_nan=False)), max_size=4), _json),
+    value=_json,
+)
+def test_any_json_stat_shape_is_read_or_refused_with_a_finnish_message(ids, sizes, value):
+    doc = _jsonstat(ids, sizes, {**GOOD_DIMENSIONS, "Tiedot": {"category": {"index": ["v"], "label": {"v": "Väestö 31.12."}}}}, value)
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "doc.json").write_text(json.dumps(doc), encoding="utf-8")
+        try:
+            result = clean("doc.json", folder=Path(folder))
+        except InputFileError as exc:
+            assert exc.problem.startswith("JSON-tiedosto")
+        else:
+            assert_balanced(result)
