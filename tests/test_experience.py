@@ -173,7 +173,12 @@ def test_flags(cleaned):
     ]
     r = cleaned["experience_register"].cleaned.set_index("source_row")
     assert r["flag_status_conflict"].tolist() == [False, False, False, False, True]  # KE-006 left without date
-    assert cleaned["experience_register"].flagged["source_row"].tolist() == [9]
+    # Row 9: the status conflict. Row 3 (since issue 11): the register's "Puhelin" column is
+    # declared personal (config personal_columns), dropped at read and disclosed as a flagged line.
+    flagged = cleaned["experience_register"].flagged
+    assert list(zip(flagged["source_row"], flagged["flag"])) == [(9, "flag_status_conflict"), (3, "personal_column_dropped")]
+    assert flagged["reason"].iloc[1].startswith("henkilötietosarake jätetty pois: sarakkeen 'Puhelin' arvoja ei lueta")
+    assert pd.isna(flagged["year"].iloc[1])
 
 
 def test_register_values(cleaned):

@@ -213,7 +213,7 @@ def clean_experience(paths: list[Path], layout: Layout, settings: Settings, *, k
     config = load_experience_config(settings)
     config_file = settings.shown_path(CONFIG_NAME)
     mappings = {ASSIGNMENTS: settings.columns(ASSIGNMENTS), REGISTER: settings.columns(REGISTER)}
-    sheets, hidden_sheets = read_experience_sheets(paths, layout, mappings)
+    sheets, hidden_sheets = read_experience_sheets(paths, layout, mappings, config.personal_columns)
     key = key if key is not None else load_or_create_key(layout.data)
     scrub = NameScrubber(raw_names(sheets))
     registers = [s for s in sheets if s.table == REGISTER]
@@ -227,8 +227,25 @@ def clean_experience(paths: list[Path], layout: Layout, settings: Settings, *, k
     )
     assignments = clean_assignments(logs, log_rows, key, scrub, links, mappings[ASSIGNMENTS], [year_in_path(s.source_file) for s in registers])
     hidden = [hidden_sheet_result(sheet, dataset=ASSIGNMENTS, source_file=f, sha256=h) for f, h, sheet in hidden_sheets]
-    return {
-        ASSIGNMENTS: dataclasses.replace(assignments, skipped=combine([assignments, *hidden]).skipped,
-                                         accounts=[*assignments.accounts, *(a for r in hidden for a in r.accounts)]),
-        REGISTER: clean_register(registers, register_rows, key, scrub, links, mappings[REGISTER]),
-    }
+    assignments = dataclasses.replace(assignments, skipped=combine([assignments, *hidden]).skipped,
+                                      accounts=[*assignments.accounts, *(a for r in hidden for a in r.accounts)])
+    register = clean_register(registers, register_rows, key, scrub, links, mappings[REGISTER])
+    return {ASSIGNMENTS: with_dropped_columns(assignments, logs), REGISTER: with_dropped_columns(register, registers)}
+
+
+PERSONAL_COLUMN_DROPPED = "personal_column_dropped"
+
+
+def with_dropped_columns(result: CleaningResult, sheets: list[SheetRead]) -> CleaningResult:
+    """The result with one flagged line per personal column dropped at read (on every year's
+    quality page: year empty), saying so; the header is the file's, never a value."""
+    lines = [
+        {"dataset": s.table, "source_file": s.source_file, "sheet": s.sheet.name, "source_row": row, "year": None,
+         "flag": PERSONAL_COLUMN_DROPPED,
+         "reason": f"henkilötietosarake jätetty pois: sarakkeen '{header}' arvoja ei lueta eikä julkaista (config/experience.yaml, personal_columns)"}
+        for s in sheets for row, header in s.dropped
+    ]
+    if not lines:
+        return result
+    flagged = pd.concat([result.flagged, pd.DataFrame(lines, columns=result.flagged.columns)], ignore_index=True) if len(result.flagged) else pd.DataFrame(lines, columns=result.flagged.columns)
+    return dataclasses.replace(result, flagged=flagged)
