@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="koko vuosiajo: siivous, tarkistukset, tunnusluvut ja raportit")
     run.add_argument("--year", type=int, nargs="+", action="extend", metavar="VUOSI",
                      help="raportoitavat vuodet (esim. --year 2024 2025); oletus: kaikki vuodet, joilta on avustusaineistoa")
+    run.add_argument("--uusi-avain", action="store_true",
+                     help="ota käyttöön uusi pseudonyymiavain (vaihdettu tai kadonnut avain); vaihto kirjataan ja kerrotaan raportissa")
     folders(run)
     validate = commands.add_parser("validate", help="vain siivous ja laaduntarkistus")
     folders(validate)
@@ -96,7 +98,8 @@ def _run(args: argparse.Namespace) -> int:
     from kainuu_metrics.pipeline import run
 
     layout = Layout(args.data.resolve(), args.reports.resolve())
-    result = run(layout, load_settings(args.config), getattr(args, "year", None), publish=args.command == "run")
+    result = run(layout, load_settings(args.config), getattr(args, "year", None), publish=args.command == "run",
+                 new_key=getattr(args, "uusi_avain", False))
     for message in result.messages:
         if message:
             print(message, file=sys.stderr if result.exit_code else sys.stdout)

@@ -330,14 +330,17 @@ def page_nav(specs) -> list[tuple[str, str]]:
             ("Menetelmät", f"../{METHODS_PAGE}")]
 
 
-def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print) -> RunResult:
+def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print,
+        new_key: bool = False) -> RunResult:
     """The whole annual run. Returns the exit code: 0 ok, 1 blocking data-quality failure or a
     failed notebook. Raises InputFileError for a raw file that is wrong as a whole."""
+    from kainuu_metrics.privacy import check_pseudonym_key
     from kainuu_metrics.quality.checks import start_checker
     from kainuu_metrics.report.notebooks import KernelPool, default_workers
 
     # What takes seconds to start starts first and works while the data are cleaned: Great
     # Expectations in a process of its own, and one warm Jupyter kernel per core.
+    check_pseudonym_key(layout, confirm_new=new_key)  # a changed key stops the run (ConfigError, exit 2) unless confirmed
     checker = start_checker()
     pool = KernelPool(default_workers()).start() if publish else None
     try:

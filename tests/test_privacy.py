@@ -271,3 +271,123 @@ def test_is_suppressed():
     assert is_suppressed("<5", MARKERS) and is_suppressed("x", MARKERS) and is_suppressed(" x ", MARKERS)
     assert not is_suppressed(4, MARKERS) and not is_suppressed("4", MARKERS) and not is_suppressed(None, MARKERS)
     assert (PRIVACY.threshold, *MARKERS) == (5, "<5", "x")
+
+
+# --- the key's fingerprint beside the processed data (issue 11) ------------------------------------
+
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+
+from kainuu_metrics import cli  # noqa: E402
+from kainuu_metrics.paths import Layout  # noqa: E402
+from kainuu_metrics.privacy import KEY_RECORD, check_pseudonym_key, key_change_note, key_fingerprint, read_key_record  # noqa: E402
+
+HEX_KEY = "ab" * 32
+OTHER_HEX_KEY = "cd" * 32
+
+
+def _layout(tmp_path) -> Layout:
+    return Layout(tmp_path / "data", tmp_path / "reports")
+
+
+def test_first_run_stores_a_fingerprint_never_the_key(tmp_path, monkeypatch):
+    monkeypatch.setenv(KEY_ENV_VAR, HEX_KEY)
+    layout = _layout(tmp_path)
+    record = check_pseudonym_key(layout, today=dt.date(2026, 1, 5))
+    text = (layout.processed / KEY_RECORD).read_text(encoding="utf-8")
+    assert record == json.loads(text) == {"fingerprint": key_fingerprint(bytes.fromhex(HEX_KEY)), "since": "2026-01-05", "changes": []}
+    # The fingerprint is HMAC-SHA256(key, label), 32 hex digits; the key (in either form) is not in the file.
+    assert len(record["fingerprint"]) == 32 and HEX_KEY not in text and "abab" not in text
+    assert record["fingerprint"] == hmac.new(bytes.fromhex(HEX_KEY), b"kainuu-metrics: pseudonym key fingerprint v1", hashlib.sha256).hexdigest()[:32]
+    # Same key on a later run: passes, record unchanged.
+    assert check_pseudonym_key(layout, today=dt.date(2026, 6, 1)) == record
+    assert (layout.processed / KEY_RECORD).read_text(encoding="utf-8") == text
+
+
+def test_a_changed_key_stops_the_run_with_the_choice_explained(tmp_path, monkeypatch):
+    monkeypatch.setenv(KEY_ENV_VAR, HEX_KEY)
+    layout = _layout(tmp_path)
+    check_pseudonym_key(layout, today=dt.date(2026, 1, 5))
+    before = (layout.processed / KEY_RECORD).read_text(encoding="utf-8")
+    monkeypatch.setenv(KEY_ENV_VAR, OTHER_HEX_KEY)
+    with pytest.raises(ConfigError) as caught:
+        check_pseudonym_key(layout, today=dt.date(2026, 6, 1))
+    message = str(caught.value)
+    assert message.startswith("Pseudonyymiavain on vaihtunut")
+    assert "otettiin käyttöön 2026-01-05" in message and "palauta alkuperäinen avain" in message
+    assert "'kainuu-metrics run --uusi-avain'" in message and str(tmp_path) not in message
+    assert (layout.processed / KEY_RECORD).read_text(encoding="utf-8") == before  # nothing recorded
+
+
+def test_a_deleted_key_file_stops_the_run_and_no_new_key_is_made(tmp_path, no_env_key):
+    layout = _layout(tmp_path)
+    check_pseudonym_key(layout, today=dt.date(2026, 1, 5))  # creates data/.pseudonym-key
+    (layout.data / KEY_FILE_NAME).unlink()
+    with pytest.raises(ConfigError, match=r"^Pseudonyymiavain puuttuu: ympäristömuuttujaa KAINUU_METRICS_PSEUDONYM_KEY ei ole asetettu"):
+        check_pseudonym_key(layout)
+    assert not (layout.data / KEY_FILE_NAME).exists()
+
+
+def test_a_confirmed_new_key_is_recorded_and_said_in_the_method_text(tmp_path, monkeypatch):
+    from kainuu_metrics.report import experience as report
+
+    monkeypatch.setenv(KEY_ENV_VAR, HEX_KEY)
+    layout = _layout(tmp_path)
+    first = check_pseudonym_key(layout, today=dt.date(2026, 1, 5))
+    assert key_change_note(layout.data) == ""
+    monkeypatch.setenv(KEY_ENV_VAR, OTHER_HEX_KEY)
+    record = check_pseudonym_key(layout, confirm_new=True, today=dt.date(2026, 6, 1))
+    assert record == {
+        "fingerprint": key_fingerprint(bytes.fromhex(OTHER_HEX_KEY)), "since": "2026-06-01",
+        "changes": [{"date": "2026-06-01", "previous_fingerprint": first["fingerprint"]}],
+    }
+    assert read_key_record(layout.data) == record
+    assert check_pseudonym_key(layout, today=dt.date(2026, 7, 1)) == record  # the new key is now the key
+    note = key_change_note(layout.data)
+    assert note.startswith("Pseudonyymiavain vaihdettiin 1.6.2026 (komento run --uusi-avain).")
+    assert "aktiivisena molempina vuosina" in note
+    method = report.method_note(SETTINGS_DOMAIN, layout.data)
+    assert method.startswith(note) and method.endswith(report.method_note(SETTINGS_DOMAIN))
+
+
+def test_a_deleted_key_can_be_replaced_only_with_the_flag(tmp_path, no_env_key):
+    layout = _layout(tmp_path)
+    first = check_pseudonym_key(layout, today=dt.date(2026, 1, 5))
+    (layout.data / KEY_FILE_NAME).unlink()
+    record = check_pseudonym_key(layout, confirm_new=True, today=dt.date(2026, 2, 1))
+    assert (layout.data / KEY_FILE_NAME).exists() and record["fingerprint"] != first["fingerprint"]
+    assert [c["date"] for c in record["changes"]] == ["2026-02-01"]
+
+
+def test_a_broken_key_record_is_a_finnish_config_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(KEY_ENV_VAR, HEX_KEY)
+    layout = _layout(tmp_path)
+    layout.processed.mkdir(parents=True)
+    (layout.processed / KEY_RECORD).write_text("{rikki", encoding="utf-8")
+    with pytest.raises(ConfigError, match="Pseudonyymiavaimen tunnistetiedostoa"):
+        check_pseudonym_key(layout)
+
+
+def test_cli_exits_2_for_a_changed_key_and_passes_the_flag(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(KEY_ENV_VAR, HEX_KEY)
+    layout = _layout(tmp_path)
+    check_pseudonym_key(layout)
+    monkeypatch.setenv(KEY_ENV_VAR, OTHER_HEX_KEY)
+    # The key is checked before anything starts, so the real run stops at once.
+    assert cli.main(["run", "--data", str(layout.data), "--reports", str(layout.reports)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("VIRHE ASETUKSISSA\nPseudonyymiavain on vaihtunut") and "Traceback" not in err
+    seen = {}
+
+    def fake_run(layout, settings, years=None, *, publish=True, new_key=False, **_):
+        seen["new_key"] = new_key
+        return type("R", (), {"messages": [], "index": None, "exit_code": 0})()
+
+    monkeypatch.setattr("kainuu_metrics.pipeline.run", fake_run)
+    assert cli.main(["run", "--uusi-avain", "--data", str(layout.data), "--reports", str(layout.reports)]) == 0
+    assert seen == {"new_key": True}
+    assert cli.main(["validate", "--data", str(layout.data), "--reports", str(layout.reports)]) == 0
+    assert seen == {"new_key": False}
+
+
+SETTINGS_DOMAIN = load_domain(CONFIG_DIR)
