@@ -563,6 +563,18 @@ def test_config_mistakes_get_finnish_messages(tmp_path, change, message):
     assert "experience.yaml" in str(error.value) and message in str(error.value)
 
 
+def test_experience_is_personal_data_and_its_rejected_values_are_masked_in_the_data(layout):
+    from kainuu_metrics.privacy import MASKED
+    from kainuu_metrics.registry import by_name
+
+    assert REGISTRY_ENTRY["personal"] is True and by_name("experience").personal
+    assert not by_name("grants").personal
+    paths = [write(layout, "a.csv", LOG_CSV), write(layout, "r.csv", REGISTER_CSV, "utf-8-sig")]
+    for result in clean_experience(paths, layout, SETTINGS, key=KEY).values():
+        for value in result.rejected["value"]:
+            assert value in ("", "(nimi poistettu)", "(tunnus poistettu)") or MASKED.match(value), value
+
+
 def test_registry_entry_and_entry_points(layout):
     assert {k: REGISTRY_ENTRY[k] for k in ("name", "label", "raw_folder", "needs", "required")} == {
         "name": "experience", "label": "Kokemustoiminta", "raw_folder": "experience", "needs": ("population",), "required": False,

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import stat
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -391,3 +392,81 @@ def test_cli_exits_2_for_a_changed_key_and_passes_the_flag(tmp_path, monkeypatch
 
 
 SETTINGS_DOMAIN = load_domain(CONFIG_DIR)
+
+
+# --- no planted name reaches any output (issue 11) ----------------------------------------------------
+
+PLANTED = "Matti Meikäläinen"
+PLANTED_LOG = (
+    '"Lisätehtävät 2024 (testi)"\r\n'
+    "\r\n"
+    "Pvm;Asiantuntija;Tunnus;Järjestö;Toimiala;Tehtävä;Tuntimäärä;Palkkio (€);Matkakulut;Muut kulut;Vapaaehtoistyö;Sähköposti\r\n"
+    f"5.5.2024;;KE-008;{PLANTED};Työikäiset;kehittäjäasiakas;2;40,00;;;ei;matti.meikalainen@example.fi\r\n"  # row 4: organisation
+    f"6.5.2024;;KE-008;Kainuun Omaiset ry;{PLANTED};kehittäjäasiakas;2;40,00;;;ei;{PLANTED}\r\n"  # row 5: service area
+    f"7.5.2024;;KE-008;Kainuun Omaiset ry;Työikäiset;{PLANTED};2;40,00;;;ei;\r\n"  # row 6: role
+    f"8.5.2024;;KE-008;Kainuun Omaiset ry;Työikäiset;kehittäjäasiakas;{PLANTED};40,00;;;ei;\r\n"  # row 7: hours (rejected)
+    "9.5.2024;;KE-008;Kainuun Omaiset ry;Työikäiset;kehittäjäasiakas;2;Meikäläinen Matti 040;;;ei;\r\n"  # row 8: fee (rejected)
+    f"10.5.2024;;KE-008;Kainuun Omaiset ry;Työikäiset;kehittäjäasiakas;2;40,00;;;ei;{PLANTED}\r\n"  # row 9: kept, e-mail dropped
+)
+PLANTED_REGISTER = (
+    "Tunnus;Nimi;Koulutus;Koulutusvuosi;Tila;Liittynyt;Puhelin\r\n"
+    f"KE-099;Liisa Testinen;{PLANTED}n ryhmä 2020;2020;aktiivinen;1.1.2021;{PLANTED} 040 123\r\n"
+)
+NEEDLES = ("meikäläi", "meikalai", "meik\\u00e4l", "meik&auml;", "meika\u0308")
+
+
+def _output_texts(folder: Path):
+    """(file, text) of every file written under a folder: Parquet as its table, XLSX as its cells."""
+    from openpyxl import load_workbook
+
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".parquet":
+            yield path, pd.read_parquet(path).to_csv(index=False)
+        elif path.suffix == ".xlsx":
+            book = load_workbook(path, read_only=True)
+            yield path, "\n".join(str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+        else:
+            yield path, path.read_bytes().decode("utf-8", errors="ignore")
+
+
+def test_a_planted_name_reaches_no_output_file(tmp_path):
+    """A name planted in the organisation, service area and role columns, in two rejected values
+    (hours, fee), in a personal column (e-mail, phone) and in a register's course name is in no
+    processed table, rejected/flagged/skipped CSV, XLSX cell, quality page or message."""
+    import shutil
+
+    from tests.conftest import ROOT, run_cli
+
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    shutil.copytree(ROOT / "data" / "raw", data / "raw")
+    (data / "raw" / "experience" / "kokemustoiminta_2024_lisa.csv").write_bytes(PLANTED_LOG.encode("utf-8-sig"))
+    (data / "raw" / "experience" / "kokemusasiantuntijarekisteri_2024_lisa.csv").write_bytes(PLANTED_REGISTER.encode("utf-8-sig"))
+    env = {**os.environ, KEY_ENV_VAR: "test-key-not-secret"}
+    result = run_cli("validate", "--data", str(data), "--reports", str(reports), env=env)
+    assert result.returncode in (0, 1), result.stderr  # 1: a data-quality check of the sample, not an error
+    # The scan finds the name where it is: in the raw files (so an empty result below means something).
+    assert any(n in text.casefold() for _, text in _output_texts(data / "raw" / "experience") for n in NEEDLES)
+    files = list(_output_texts(data / "processed")) + list(_output_texts(reports))
+    assert any(p.name == "quality.html" for p, _ in files) and any(p.suffix == ".parquet" for p, _ in files)
+    leaks = [(p.relative_to(tmp_path).as_posix(), n) for p, text in files for n in NEEDLES if n in text.casefold()]
+    assert leaks == []
+    assert not any(n in (result.stdout + result.stderr).casefold() for n in NEEDLES)
+    # The planted cells are there, masked: kind, length and position only.
+    rejected = pd.read_csv(data / "processed" / "rejected" / "experience_assignments.csv", dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig")
+    planted = rejected[rejected["source_file"] == "raw/experience/kokemustoiminta_2024_lisa.csv"]
+    assert list(zip(planted["source_row"], planted["value"])) == [
+        ("4", "teksti, 17 merkkiä (rivi 4, sarake Järjestö)"),
+        ("5", "teksti, 17 merkkiä (rivi 5, sarake Toimiala)"),
+        ("6", "teksti, 17 merkkiä (rivi 6, sarake Tehtävä)"),
+        ("7", "teksti, 17 merkkiä (rivi 7, sarake Tuntimäärä)"),
+        ("8", "teksti, 21 merkkiä (rivi 8, sarake Palkkio (€))"),  # "Meikäläinen Matti 040"
+    ]
+    # Row 9 is kept (its e-mail column dropped at read); each dropped column is disclosed.
+    flagged = pd.concat([pd.read_csv(data / "processed" / "flagged" / f"{t}.csv", dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig")
+                         for t in ("experience_assignments", "experience_register")])
+    dropped = flagged[flagged["flag"] == "personal_column_dropped"]
+    assert {("raw/experience/kokemustoiminta_2024_lisa.csv", "3"), ("raw/experience/kokemusasiantuntijarekisteri_2024_lisa.csv", "1")} <= set(
+        zip(dropped["source_file"], dropped["source_row"]))
+    quality = (reports / "2024" / "quality.html").read_text(encoding="utf-8")
+    assert "henkilötietosarake jätetty pois: sarakkeen &#39;Sähköposti&#39;" in quality or "henkilötietosarake jätetty pois: sarakkeen 'Sähköposti'" in quality
+    assert "teksti, 17 merkkiä (rivi 4, sarake Järjestö)" in quality
