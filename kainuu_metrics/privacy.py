@@ -70,7 +70,10 @@ def mask_in_reason(reason: str, raw: object, masked: str) -> str:
     forms = {str(raw), cell_text(raw), str(raw).strip(), " ".join(str(raw).split())}
     if isinstance(raw, float) and raw.is_integer():
         forms |= {str(int(raw)), f"{raw:g}"}
-    for form in sorted((f for f in forms if f.strip()), key=len, reverse=True):
+    # A short number ("0", "26") names nobody, and replacing it would garble the reason's own
+    # limits ("yli 0 ja enintään 24 tuntia").
+    forms = {f for f in forms if f.strip() and not (len(f.strip()) <= 4 and _NUMBER.match(f.strip()))}
+    for form in sorted(forms, key=len, reverse=True):
         reason = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", lambda _: masked, reason)
     return reason
 

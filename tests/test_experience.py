@@ -204,7 +204,8 @@ def test_rejected_rows_never_show_a_name_or_id(cleaned):
     assert lines[(8, "Tehtävä")].value == "teksti, 8 merkkiä (rivi 8, sarake Tehtävä)"  # "tulkkaus"
     assert lines[(8, "Tehtävä")].reason.startswith("tuntematon rooli 'teksti, 8 merkkiä'. Lisää kirjoitusasu tiedostoon config/experience.yaml kohtaan roles")
     assert lines[(8, "Palkkio (€)")].value == "luku, 2 merkkiä (rivi 8, sarake Palkkio (€))"  # "-5"
-    assert "negatiivinen" in lines[(8, "Palkkio (€)")].reason and "-5" not in lines[(8, "Palkkio (€)")].reason
+    # A short number names nobody: the reason keeps it ("summa -5 € on negatiivinen"); the value is masked.
+    assert lines[(8, "Palkkio (€)")].reason == "summa -5 € on negatiivinen; korjaa summa"
     reg = {(r.source_row, r.column): r for r in cleaned["experience_register"].rejected.itertuples()}
     assert set(reg) == {(7, "Liittynyt"), (10, "Tunnus")}
     assert reg[(7, "Liittynyt")].value == "päivämäärä, 9 merkkiä (rivi 7, sarake Liittynyt)"  # "31.6.2021", masked since issue 11

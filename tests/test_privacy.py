@@ -470,3 +470,29 @@ def test_a_planted_name_reaches_no_output_file(tmp_path):
     quality = (reports / "2024" / "quality.html").read_text(encoding="utf-8")
     assert "henkilötietosarake jätetty pois: sarakkeen &#39;Sähköposti&#39;" in quality or "henkilötietosarake jätetty pois: sarakkeen 'Sähköposti'" in quality
     assert "teksti, 17 merkkiä (rivi 4, sarake Järjestö)" in quality
+
+
+# --- masking ---------------------------------------------------------------------------------------
+
+from kainuu_metrics.privacy import MASKED, mask_in_reason, mask_value  # noqa: E402
+
+
+def test_mask_names_kind_length_and_position():
+    assert mask_value("Matti Meikäläinen", 7, "järjestö") == "teksti, 17 merkkiä (rivi 7, sarake järjestö)"
+    assert mask_value(26.0, 53, "Kesto (h)") == "luku, 2 merkkiä (rivi 53, sarake Kesto (h))"  # "26" as typed
+    assert mask_value("31.6.2021", 7, "Liittynyt") == "päivämäärä, 9 merkkiä (rivi 7, sarake Liittynyt)"
+    assert mask_value(dt.date(2024, 3, 1), 2, "Pvm") == "päivämäärä, 8 merkkiä (rivi 2, sarake Pvm)"  # "1.3.2024"
+    assert mask_value("x", 1, "A") == "teksti, 1 merkki (rivi 1, sarake A)"
+    assert mask_value(None, 1, "A") == mask_value("  ", 1, "A") == ""
+
+
+_names = st.text(alphabet=st.characters(categories=("L",)), min_size=3, max_size=12)
+
+
+@given(first=_names, last=_names, row=st.integers(1, 10**6))
+def test_a_masked_value_and_its_reason_never_hold_the_value(first, last, row):
+    name = f"{first} {last}"
+    masked = mask_value(name, row, "Järjestö")
+    assert MASKED.match(masked) and name not in masked
+    reason = mask_in_reason(f"tuntematon rooli '{name}'. Lisää '{name}' tiedostoon", name, "teksti")
+    assert name not in reason and reason == "tuntematon rooli 'teksti'. Lisää 'teksti' tiedostoon"
