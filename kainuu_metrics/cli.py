@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="koko vuosiajo: siivous, tarkistukset, tunnusluvut ja raportit")
     run.add_argument("--year", type=int, nargs="+", action="extend", metavar="VUOSI",
                      help="raportoitavat vuodet (esim. --year 2024 2025); oletus: kaikki vuodet, joilta on avustusaineistoa")
+    run.add_argument("--uusi-avain", action="store_true",
+                     help="ota käyttöön uusi pseudonyymiavain (vaihdettu tai kadonnut avain); vaihto kirjataan ja kerrotaan raportissa")
     folders(run)
     validate = commands.add_parser("validate", help="vain siivous ja laaduntarkistus")
     folders(validate)
@@ -114,7 +116,8 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
                   "config": args.config.as_posix() if args.config else None}
     recorder = RunRecorder(layout.data, layout.reports, argv=sys.argv[1:] if argv is None else argv, parameters=parameters,
                            config_dir=settings.config_dir)
-    result = run(layout, settings, years, publish=publish, recorder=recorder)
+    result = run(layout, settings, years, publish=publish, recorder=recorder,
+                 new_key=getattr(args, "uusi_avain", False))
     for message in result.messages:
         if message:
             print(message, file=sys.stderr if result.exit_code else sys.stdout)

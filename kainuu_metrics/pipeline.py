@@ -309,7 +309,7 @@ def page_nav(specs) -> list[tuple[str, str]]:
 
 
 def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, publish: bool = True, echo: Callable[[str], None] = print,
-        recorder=None) -> RunResult:
+        recorder=None, new_key: bool = False) -> RunResult:
     """The whole annual run. Returns the exit code: 0 ok, 1 blocking data-quality failure or a
     failed notebook. Raises InputFileError for a raw file that is wrong as a whole, StorageError
     for a folder that cannot be written (full disk, read-only) and RunLocked when another run
@@ -321,10 +321,11 @@ def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, p
 
     recorder = recorder or RunRecorder(layout.data, layout.reports, config_dir=settings.config_dir, out=echo,
                                        parameters=run_parameters(layout, settings.config_dir, years, publish))
-    return run_recorded(layout, recorder, lambda stale: _guarded_run(layout, settings, years, publish=publish, recorder=recorder, stale=stale))
+    return run_recorded(layout, recorder, lambda stale: _guarded_run(layout, settings, years, publish=publish, recorder=recorder, stale=stale, new_key=new_key))
 
 
-def _guarded_run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, recorder, stale: str | None) -> RunResult:
+def _guarded_run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, recorder, stale: str | None, new_key: bool = False) -> RunResult:
+    from kainuu_metrics.privacy import check_pseudonym_key
     from kainuu_metrics.quality.checks import start_checker
     from kainuu_metrics.report.notebooks import KernelPool, default_workers
     from kainuu_metrics.runs.publishing import remove_stale, staging_dir
@@ -339,6 +340,7 @@ def _guarded_run(layout: Layout, settings: Settings, years: list[int] | None, *,
     remove_stale(layout.reports)  # staging folders of a run that was stopped
     # What takes seconds to start starts first and works while the data are cleaned: Great
     # Expectations in a process of its own, and one warm Jupyter kernel per core.
+    check_pseudonym_key(layout, confirm_new=new_key)  # a changed key stops the run (ConfigError, exit 2) unless confirmed
     checker = start_checker()
     pool = KernelPool(default_workers()).start() if publish else None
     try:

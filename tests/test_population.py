@@ -579,7 +579,9 @@ def render_export(figures: dict[tuple[int, str], int], style: dict) -> bytes:
 def exports(draw):
     areas = draw(st.lists(st.sampled_from(AREA_CODES), min_size=1, max_size=4, unique=True))
     years = draw(st.lists(st.integers(1990, 2024), min_size=1, max_size=3, unique=True))
-    figures = {(y, a): draw(st.integers(0, 6_000_000)) for y in years for a in areas}
+    # From 1: a population of 0 is rejected on purpose since issue 11 (it cannot be a divisor);
+    # test_zero_and_negative_population_are_rejected... covers it.
+    figures = {(y, a): draw(st.integers(1, 6_000_000)) for y in years for a in areas}
     style = {
         "labels": draw(st.sampled_from(["code_name", "number_name", "name", "code"])),
         "separator": draw(st.sampled_from([";", ","])),
@@ -599,7 +601,8 @@ def exports(draw):
 # Found by hypothesis: the first population of a year-first long table looked like a year (1900),
 # and the row was taken for a second heading row; the table came out empty.
 YEAR_LIKE_FIRST_VALUE = (
-    {(year, area): 1900 if (year, area) == (1991, "MK18") else 0
+    # The other figures were 0 when hypothesis found it; 1 since a population of 0 is rejected (issue 11).
+    {(year, area): 1900 if (year, area) == (1991, "MK18") else 1
      for year in (1990, 1991, 1992) for area in ("MK18", "KU105", "KU205", "KU290")},
     {"labels": "code_name", "separator": ";", "encoding": "utf-8-sig", "layout": "long_year_first", "thousands": "",
      "title": False, "footnotes": False, "eol": "\r\n", "year_order": [1991, 1990, 1992]},
@@ -631,11 +634,12 @@ def test_any_label_style_separator_encoding_and_layout_gives_the_same_table(expo
 
 def test_a_year_like_population_on_the_first_data_row_is_data_not_a_heading(tmp_path):
     (tmp_path / "year_first.csv").write_bytes(
-        '"Vuosi";"Alue";"Väestö 31.12."\r\n"1991";"MK18 Kainuu";1900\r\n"";"KU105 Hyrynsalmi";0\r\n'.encode("utf-8-sig")
+        '"Vuosi";"Alue";"Väestö 31.12."\r\n"1991";"MK18 Kainuu";1900\r\n"";"KU105 Hyrynsalmi";1\r\n'.encode("utf-8-sig")
     )
     result = clean("year_first.csv", folder=tmp_path)
+    # Hyrynsalmi was 0 here; 1 since a population of 0 is rejected (issue 11) -- the point is row 2.
     pd.testing.assert_frame_equal(
-        result.cleaned, expected("year_first.csv", [(1991, "MK18", 1900, 2), (1991, "KU105", 0, 3)])
+        result.cleaned, expected("year_first.csv", [(1991, "MK18", 1900, 2), (1991, "KU105", 1, 3)])
     )
     assert skipped_kinds(result) == [(1, "header")]
 
@@ -715,3 +719,141 @@ def test_no_files_gives_empty_typed_frames(tmp_path):
     assert list(result.cleaned.columns) == CLEANED_COLUMNS
     assert result.cleaned.dtypes.astype(str).to_dict() == DTYPES
     assert result.rejected.empty and result.skipped.empty and result.accounts == []
+
+
+# --- a population of zero or less (issue 11) ------------------------------------------------------
+
+
+def test_zero_and_negative_population_are_rejected_with_a_finnish_reason_and_the_year_falls_back(tmp_path):
+    (tmp_path / "zero.csv").write_bytes(
+        ('"Alue";"Vuosi";"Väestö 31.12."\r\n'
+         '"MK18 Kainuu";"2019";72306\r\n"";"2020";0\r\n'
+         '"KU205 Kajaani";"2019";36709\r\n"";"2020";-36567\r\n').encode("cp1252")
+    )
+    result = clean("zero.csv", folder=tmp_path)
+    # Two of four values kept; rows 3 (0) and 5 (-36567) rejected, each naming its column.
+    pd.testing.assert_frame_equal(result.cleaned, expected("zero.csv", [(2019, "MK18", 72306, 2), (2019, "KU205", 36709, 4)]))
+    rejected = result.rejected.set_index("source_row")
+    assert list(rejected.index) == [3, 5]
+    assert list(rejected["column"]) == ["Väestö 31.12.", "Väestö 31.12."]
+    assert list(rejected["value"]) == ["0", "-36567"]
+    assert rejected.loc[3, "reason"].startswith("sarakkeen 'Väestö 31.12.' väkiluku 0 (Kainuu 2020) ei ole mahdollinen (nolla)")
+    assert "(negatiivinen)" in rejected.loc[5, "reason"] and "Korjaa arvo" in rejected.loc[5, "reason"]
+    assert_balanced(result)
+    # The 2020 denominator is then 2019's population, marked provisional, as for a missing year:
+    # 72 306 (2019) for Kainuu, never 0 (a division by zero).
+    from kainuu_metrics.indicators.population import population_denominators
+
+    used = population_denominators(result.cleaned, [2020], ["MK18"]).iloc[0]
+    assert (int(used["population"]), int(used["population_year"]), bool(used["provisional"])) == (72306, 2019, True)
+
+
+def test_zero_population_in_json_stat_is_rejected_not_a_program_error(tmp_path):
+    doc = {
+        "version": "2.0", "class": "dataset", "id": ["Alue", "Vuosi", "Tiedot"], "size": [1, 2, 1],
+        "dimension": {
+            "Alue": {"label": "Alue", "category": {"index": ["MK18"], "label": {"MK18": "Kainuu"}}},
+            "Vuosi": {"label": "Vuosi", "category": {"index": ["2023", "2024"]}},
+            "Tiedot": {"label": "Tiedot", "category": {"index": ["vaesto"], "label": {"vaesto": "Väestö 31.12."}}},
+        },
+        "value": [70000, 0],
+    }
+    (tmp_path / "zero.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = clean("zero.json", folder=tmp_path)
+    assert list(result.cleaned["population"]) == [70000]
+    assert list(result.rejected["source_row"]) == [2] and "ei ole mahdollinen (nolla)" in result.rejected["reason"].iloc[0]
+    assert_balanced(result)
+
+
+# --- malformed JSON-stat and PxWeb JSON (issue 11) -------------------------------------------------
+
+
+def _jsonstat(ids, sizes, dimension, value):
+    return {"version": "2.0", "class": "dataset", "id": ids, "size": sizes, "dimension": dimension, "value": value}
+
+
+GOOD_DIMENSIONS = {
+    "Alue": {"label": "Alue", "category": {"index": ["MK18", "KU205"]}},
+    "Vuosi": {"label": "Vuosi", "category": {"index": ["2023"]}},
+}
+
+
+def test_a_json_stat_file_whose_sizes_multiply_to_billions_is_refused_before_allocating(tmp_path):
+    # 1.6 MB: three dimensions of 40 000 listed codes each, and a sparse value object.
+    # 40 000^3 = 64 000 000 000 000 cells, which [None] * n would try to allocate.
+    codes = [f"KU{i:07d}" for i in range(40_000)]
+    dimension = {d: {"category": {"index": codes}} for d in ("a", "b", "c")}
+    text = json.dumps(_jsonstat(["a", "b", "c"], [40_000] * 3, dimension, {"0": 1}))
+    assert 1_400_000 < len(text) < 2_000_000
+    (tmp_path / "huge.json").write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        clean("huge.json", folder=tmp_path)
+    assert caught.value.file == "huge.json"
+    assert caught.value.problem == (
+        "JSON-tiedoston rakenne on virheellinen: ulottuvuuksien koot (40 000 × 40 000 × 40 000) tarkoittavat "
+        "64 000 000 000 000 arvoa; väestötaulukossa voi olla enintään 2 000 000"
+    )
+    assert "Lataa Tilastokeskuksen taulukko 11ra" in caught.value.fix
+
+
+@pytest.mark.parametrize(
+    ("doc", "problem"),
+    [
+        (_jsonstat(["Alue", "Vuosi"], [2, 1], GOOD_DIMENSIONS, [36709]),
+         "arvoja on 1, ulottuvuuksien kokojen tulon mukaan pitäisi olla 2"),
+        (_jsonstat(["Alue", "Vuosi"], ["kaksi", 1], GOOD_DIMENSIONS, [1, 2]), "ulottuvuuden 'Alue' koko \"kaksi\" ei ole kokonaisluku"),
+        (_jsonstat(["Alue", "Vuosi"], [2.5, 1], GOOD_DIMENSIONS, [1, 2]), "ulottuvuuden 'Alue' koko 2.5 ei ole kokonaisluku"),
+        (_jsonstat(["Alue", "Vuosi"], [-2, 1], GOOD_DIMENSIONS, [1, 2]), "ulottuvuuden 'Alue' koko -2 ei ole positiivinen"),
+        (_jsonstat(["Alue", "Vuosi"], [2], GOOD_DIMENSIONS, [1, 2]), "ulottuvuuksia on 2 ('id'), mutta kokoja 1 ('size')"),
+        (_jsonstat(["Alue", "Vuosi"], [3, 1], GOOD_DIMENSIONS, [1, 2, 3]), "ulottuvuuden 'Alue' luokkia on 2, kooksi on ilmoitettu 3"),
+        (_jsonstat(["Alue", "Muu"], [2, 1], GOOD_DIMENSIONS, [1, 2]), "ulottuvuuden 'Muu' kuvaus puuttuu kohdasta 'dimension'"),
+        (_jsonstat(["Alue", "Vuosi"], [2, 1], GOOD_DIMENSIONS, {"0": 1, "-1": 2}), "arvon sijainti '-1' ei ole kokonaisluku väliltä 0–1"),
+        (_jsonstat(["Alue", "Vuosi"], [2, 1], GOOD_DIMENSIONS, {"0": 1, "7": 2}), "arvon sijainti '7' ei ole kokonaisluku väliltä 0–1"),
+        (_jsonstat("Alue", 2, GOOD_DIMENSIONS, [1, 2]), "ulottuvuuksien tunnukset ('id') ja koot ('size') eivät ole luetteloita"),
+        ({"columns": [{"code": "Alue", "type": "d"}, {"code": "Vuosi", "type": "t"}, {"code": "v", "type": "c", "text": "Väestö 31.12."}],
+          "data": [{"key": ["MK18", "2023"], "values": ["70000"]}, {"key": ["KU205"], "values": ["36000"]}]},
+         "datarivillä 2 on 1 avainta ja 1 arvoa; sarakkeiden mukaan pitäisi olla 2 ja 1"),
+    ],
+)
+def test_malformed_json_shapes_are_finnish_input_errors(tmp_path, doc, problem):
+    (tmp_path / "bad.json").write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        clean("bad.json", folder=tmp_path)
+    assert caught.value.problem == f"JSON-tiedoston rakenne on virheellinen: {problem}"
+
+
+def test_pxweb_json_with_too_many_distinct_keys_is_refused_by_size(tmp_path):
+    # 3 key columns with 200 distinct codes each in 200 data rows: 200^3 = 8 000 000 cells > 2 000 000.
+    data = [{"key": [f"KU{i:03d}", f"a{i}", f"b{i}"], "values": ["1"]} for i in range(200)]
+    columns = [{"code": "Alue", "type": "d"}, {"code": "x", "type": "d"}, {"code": "y", "type": "t"}, {"code": "v", "type": "c"}]
+    (tmp_path / "wide.json").write_text(json.dumps({"columns": columns, "data": data}), encoding="utf-8")
+    with pytest.raises(InputFileError, match="8 000 000 arvoa"):
+        clean("wide.json", folder=tmp_path)
+
+
+def test_deeply_nested_json_is_a_finnish_input_error(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputFileError, match="liian syvä"):
+        clean("deep.json", folder=tmp_path)
+
+
+_json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-3, 10**12), st.floats(allow_nan=False), st.text(max_size=6))
+_json = st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    ids=st.one_of(st.lists(st.sampled_from(["Alue", "Vuosi", "Tiedot", "x"]), max_size=4), _json),
+    sizes=st.one_of(st.lists(st.one_of(st.integers(-2, 10**9), st.text(max_size=3), st.floats(allow_nan=False)), max_size=4), _json),
+    value=_json,
+)
+def test_any_json_stat_shape_is_read_or_refused_with_a_finnish_message(ids, sizes, value):
+    doc = _jsonstat(ids, sizes, {**GOOD_DIMENSIONS, "Tiedot": {"category": {"index": ["v"], "label": {"v": "Väestö 31.12."}}}}, value)
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "doc.json").write_text(json.dumps(doc), encoding="utf-8")
+        try:
+            result = clean("doc.json", folder=Path(folder))
+        except InputFileError as exc:
+            assert exc.problem.startswith("JSON-tiedosto")
+        else:
+            assert_balanced(result)

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import stat
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -271,3 +272,227 @@ def test_is_suppressed():
     assert is_suppressed("<5", MARKERS) and is_suppressed("x", MARKERS) and is_suppressed(" x ", MARKERS)
     assert not is_suppressed(4, MARKERS) and not is_suppressed("4", MARKERS) and not is_suppressed(None, MARKERS)
     assert (PRIVACY.threshold, *MARKERS) == (5, "<5", "x")
+
+
+# --- the key's fingerprint beside the processed data (issue 11) ------------------------------------
+
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+
+from kainuu_metrics import cli  # noqa: E402
+from kainuu_metrics.paths import Layout  # noqa: E402
+from kainuu_metrics.privacy import KEY_RECORD, check_pseudonym_key, key_change_note, key_fingerprint, read_key_record  # noqa: E402
+
+HEX_KEY = "ab" * 32
+OTHER_HEX_KEY = "cd" * 32
+
+
+def _layout(tmp_path) -> Layout:
+    return Layout(tmp_path / "data", tmp_path / "reports")
+
+
+def test_first_run_stores_a_fingerprint_never_the_key(tmp_path, monkeypatch):
+    monkeypatch.setenv(KEY_ENV_VAR, HEX_KEY)
+    layout = _layout(tmp_path)
+    record = check_pseudonym_key(layout, today=dt.date(2026, 1, 5))
+    text = (layout.processed / KEY_RECORD).read_text(encoding="utf-8")
+    assert record == json.loads(text) == {"fingerprint": key_fingerprint(bytes.fromhex(HEX_KEY)), "since": "2026-01-05", "changes": []}
+    # The fingerprint is HMAC-SHA256(key, label), 32 hex digits; the key (in either form) is not in the file.
+    assert len(record["fingerprint"]) == 32 and HEX_KEY not in text and "abab" not in text
+    assert record["fingerprint"] == hmac.new(bytes.fromhex(HEX_KEY), b"kainuu-metrics: pseudonym key fingerprint v1", hashlib.sha256).hexdigest()[:32]
+    # Same key on a later run: passes, record unchanged.
+    assert check_pseudonym_key(layout, today=dt.date(2026, 6, 1)) == record
+    assert (layout.processed / KEY_RECORD).read_text(encoding="utf-8") == text
+
+
+def test_a_changed_key_stops_the_run_with_the_choice_explained(tmp_path, monkeypatch):
+    monkeypatch.setenv(KEY_ENV_VAR, HEX_KEY)
+    layout = _layout(tmp_path)
+    check_pseudonym_key(layout, today=dt.date(2026, 1, 5))
+    before = (layout.processed / KEY_RECORD).read_text(encoding="utf-8")
+    monkeypatch.setenv(KEY_ENV_VAR, OTHER_HEX_KEY)
+    with pytest.raises(ConfigError) as caught:
+        check_pseudonym_key(layout, today=dt.date(2026, 6, 1))
+    message = str(caught.value)
+    assert message.startswith("Pseudonyymiavain on vaihtunut")
+    assert "otettiin käyttöön 2026-01-05" in message and "palauta alkuperäinen avain" in message
+    assert "'kainuu-metrics run --uusi-avain'" in message and str(tmp_path) not in message
+    assert (layout.processed / KEY_RECORD).read_text(encoding="utf-8") == before  # nothing recorded
+
+
+def test_a_deleted_key_file_stops_the_run_and_no_new_key_is_made(tmp_path, no_env_key):
+    layout = _layout(tmp_path)
+    check_pseudonym_key(layout, today=dt.date(2026, 1, 5))  # creates data/.pseudonym-key
+    (layout.data / KEY_FILE_NAME).unlink()
+    with pytest.raises(ConfigError, match=r"^Pseudonyymiavain puuttuu: ympäristömuuttujaa KAINUU_METRICS_PSEUDONYM_KEY ei ole asetettu"):
+        check_pseudonym_key(layout)
+    assert not (layout.data / KEY_FILE_NAME).exists()
+
+
+def test_a_confirmed_new_key_is_recorded_and_said_in_the_method_text(tmp_path, monkeypatch):
+    from kainuu_metrics.report import experience as report
+
+    monkeypatch.setenv(KEY_ENV_VAR, HEX_KEY)
+    layout = _layout(tmp_path)
+    first = check_pseudonym_key(layout, today=dt.date(2026, 1, 5))
+    assert key_change_note(layout.data) == ""
+    monkeypatch.setenv(KEY_ENV_VAR, OTHER_HEX_KEY)
+    record = check_pseudonym_key(layout, confirm_new=True, today=dt.date(2026, 6, 1))
+    assert record == {
+        "fingerprint": key_fingerprint(bytes.fromhex(OTHER_HEX_KEY)), "since": "2026-06-01",
+        "changes": [{"date": "2026-06-01", "previous_fingerprint": first["fingerprint"]}],
+    }
+    assert read_key_record(layout.data) == record
+    assert check_pseudonym_key(layout, today=dt.date(2026, 7, 1)) == record  # the new key is now the key
+    note = key_change_note(layout.data)
+    assert note.startswith("Pseudonyymiavain vaihdettiin 1.6.2026 (komento run --uusi-avain).")
+    assert "aktiivisena molempina vuosina" in note
+    method = report.method_note(SETTINGS_DOMAIN, layout.data)
+    assert method.startswith(note) and method.endswith(report.method_note(SETTINGS_DOMAIN))
+
+
+def test_a_deleted_key_can_be_replaced_only_with_the_flag(tmp_path, no_env_key):
+    layout = _layout(tmp_path)
+    first = check_pseudonym_key(layout, today=dt.date(2026, 1, 5))
+    (layout.data / KEY_FILE_NAME).unlink()
+    record = check_pseudonym_key(layout, confirm_new=True, today=dt.date(2026, 2, 1))
+    assert (layout.data / KEY_FILE_NAME).exists() and record["fingerprint"] != first["fingerprint"]
+    assert [c["date"] for c in record["changes"]] == ["2026-02-01"]
+
+
+def test_a_broken_key_record_is_a_finnish_config_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(KEY_ENV_VAR, HEX_KEY)
+    layout = _layout(tmp_path)
+    layout.processed.mkdir(parents=True)
+    (layout.processed / KEY_RECORD).write_text("{rikki", encoding="utf-8")
+    with pytest.raises(ConfigError, match="Pseudonyymiavaimen tunnistetiedostoa"):
+        check_pseudonym_key(layout)
+
+
+def test_cli_exits_2_for_a_changed_key_and_passes_the_flag(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(KEY_ENV_VAR, HEX_KEY)
+    layout = _layout(tmp_path)
+    check_pseudonym_key(layout)
+    monkeypatch.setenv(KEY_ENV_VAR, OTHER_HEX_KEY)
+    # The key is checked before anything starts, so the real run stops at once.
+    assert cli.main(["run", "--data", str(layout.data), "--reports", str(layout.reports)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("VIRHE ASETUKSISSA\nPseudonyymiavain on vaihtunut") and "Traceback" not in err
+    seen = {}
+
+    def fake_run(layout, settings, years=None, *, publish=True, new_key=False, **_):
+        seen["new_key"] = new_key
+        return type("R", (), {"messages": [], "index": None, "exit_code": 0})()
+
+    monkeypatch.setattr("kainuu_metrics.pipeline.run", fake_run)
+    assert cli.main(["run", "--uusi-avain", "--data", str(layout.data), "--reports", str(layout.reports)]) == 0
+    assert seen == {"new_key": True}
+    assert cli.main(["validate", "--data", str(layout.data), "--reports", str(layout.reports)]) == 0
+    assert seen == {"new_key": False}
+
+
+SETTINGS_DOMAIN = load_domain(CONFIG_DIR)
+
+
+# --- no planted name reaches any output (issue 11) ----------------------------------------------------
+
+PLANTED = "Matti Meikäläinen"
+PLANTED_LOG = (
+    '"Lisätehtävät 2024 (testi)"\r\n'
+    "\r\n"
+    "Pvm;Asiantuntija;Tunnus;Järjestö;Toimiala;Tehtävä;Tuntimäärä;Palkkio (€);Matkakulut;Muut kulut;Vapaaehtoistyö;Sähköposti\r\n"
+    f"5.5.2024;;KE-008;{PLANTED};Työikäiset;kehittäjäasiakas;2;40,00;;;ei;matti.meikalainen@example.fi\r\n"  # row 4: organisation
+    f"6.5.2024;;KE-008;Kainuun Omaiset ry;{PLANTED};kehittäjäasiakas;2;40,00;;;ei;{PLANTED}\r\n"  # row 5: service area
+    f"7.5.2024;;KE-008;Kainuun Omaiset ry;Työikäiset;{PLANTED};2;40,00;;;ei;\r\n"  # row 6: role
+    f"8.5.2024;;KE-008;Kainuun Omaiset ry;Työikäiset;kehittäjäasiakas;{PLANTED};40,00;;;ei;\r\n"  # row 7: hours (rejected)
+    "9.5.2024;;KE-008;Kainuun Omaiset ry;Työikäiset;kehittäjäasiakas;2;Meikäläinen Matti 040;;;ei;\r\n"  # row 8: fee (rejected)
+    f"10.5.2024;;KE-008;Kainuun Omaiset ry;Työikäiset;kehittäjäasiakas;2;40,00;;;ei;{PLANTED}\r\n"  # row 9: kept, e-mail dropped
+)
+PLANTED_REGISTER = (
+    "Tunnus;Nimi;Koulutus;Koulutusvuosi;Tila;Liittynyt;Puhelin\r\n"
+    f"KE-099;Liisa Testinen;{PLANTED}n ryhmä 2020;2020;aktiivinen;1.1.2021;{PLANTED} 040 123\r\n"
+)
+NEEDLES = ("meikäläi", "meikalai", "meik\\u00e4l", "meik&auml;", "meika\u0308")
+
+
+def _output_texts(folder: Path):
+    """(file, text) of every file written under a folder: Parquet as its table, XLSX as its cells."""
+    from openpyxl import load_workbook
+
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".parquet":
+            yield path, pd.read_parquet(path).to_csv(index=False)
+        elif path.suffix == ".xlsx":
+            book = load_workbook(path, read_only=True)
+            yield path, "\n".join(str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+        else:
+            yield path, path.read_bytes().decode("utf-8", errors="ignore")
+
+
+def test_a_planted_name_reaches_no_output_file(tmp_path):
+    """A name planted in the organisation, service area and role columns, in two rejected values
+    (hours, fee), in a personal column (e-mail, phone) and in a register's course name is in no
+    processed table, rejected/flagged/skipped CSV, XLSX cell, quality page or message."""
+    import shutil
+
+    from tests.conftest import ROOT, run_cli
+
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    shutil.copytree(ROOT / "data" / "raw", data / "raw")
+    (data / "raw" / "experience" / "kokemustoiminta_2024_lisa.csv").write_bytes(PLANTED_LOG.encode("utf-8-sig"))
+    (data / "raw" / "experience" / "kokemusasiantuntijarekisteri_2024_lisa.csv").write_bytes(PLANTED_REGISTER.encode("utf-8-sig"))
+    env = {**os.environ, KEY_ENV_VAR: "test-key-not-secret"}
+    result = run_cli("validate", "--data", str(data), "--reports", str(reports), env=env)
+    assert result.returncode in (0, 1), result.stderr  # 1: a data-quality check of the sample, not an error
+    # The scan finds the name where it is: in the raw files (so an empty result below means something).
+    assert any(n in text.casefold() for _, text in _output_texts(data / "raw" / "experience") for n in NEEDLES)
+    files = list(_output_texts(data / "processed")) + list(_output_texts(reports))
+    assert any(p.name == "quality.html" for p, _ in files) and any(p.suffix == ".parquet" for p, _ in files)
+    leaks = [(p.relative_to(tmp_path).as_posix(), n) for p, text in files for n in NEEDLES if n in text.casefold()]
+    assert leaks == []
+    assert not any(n in (result.stdout + result.stderr).casefold() for n in NEEDLES)
+    # The planted cells are there, masked: kind, length and position only.
+    rejected = pd.read_csv(data / "processed" / "rejected" / "experience_assignments.csv", dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig")
+    planted = rejected[rejected["source_file"] == "raw/experience/kokemustoiminta_2024_lisa.csv"]
+    assert list(zip(planted["source_row"], planted["value"])) == [
+        ("4", "teksti, 17 merkkiä (rivi 4, sarake Järjestö)"),
+        ("5", "teksti, 17 merkkiä (rivi 5, sarake Toimiala)"),
+        ("6", "teksti, 17 merkkiä (rivi 6, sarake Tehtävä)"),
+        ("7", "teksti, 17 merkkiä (rivi 7, sarake Tuntimäärä)"),
+        ("8", "teksti, 21 merkkiä (rivi 8, sarake Palkkio (€))"),  # "Meikäläinen Matti 040"
+    ]
+    # Row 9 is kept (its e-mail column dropped at read); each dropped column is disclosed.
+    flagged = pd.concat([pd.read_csv(data / "processed" / "flagged" / f"{t}.csv", dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig")
+                         for t in ("experience_assignments", "experience_register")])
+    dropped = flagged[flagged["flag"] == "personal_column_dropped"]
+    assert {("raw/experience/kokemustoiminta_2024_lisa.csv", "3"), ("raw/experience/kokemusasiantuntijarekisteri_2024_lisa.csv", "1")} <= set(
+        zip(dropped["source_file"], dropped["source_row"]))
+    quality = (reports / "2024" / "quality.html").read_text(encoding="utf-8")
+    assert "henkilötietosarake jätetty pois: sarakkeen &#39;Sähköposti&#39;" in quality or "henkilötietosarake jätetty pois: sarakkeen 'Sähköposti'" in quality
+    assert "teksti, 17 merkkiä (rivi 4, sarake Järjestö)" in quality
+
+
+# --- masking ---------------------------------------------------------------------------------------
+
+from kainuu_metrics.privacy import MASKED, mask_in_reason, mask_value  # noqa: E402
+
+
+def test_mask_names_kind_length_and_position():
+    assert mask_value("Matti Meikäläinen", 7, "järjestö") == "teksti, 17 merkkiä (rivi 7, sarake järjestö)"
+    assert mask_value(26.0, 53, "Kesto (h)") == "luku, 2 merkkiä (rivi 53, sarake Kesto (h))"  # "26" as typed
+    assert mask_value("31.6.2021", 7, "Liittynyt") == "päivämäärä, 9 merkkiä (rivi 7, sarake Liittynyt)"
+    assert mask_value(dt.date(2024, 3, 1), 2, "Pvm") == "päivämäärä, 8 merkkiä (rivi 2, sarake Pvm)"  # "1.3.2024"
+    assert mask_value("x", 1, "A") == "teksti, 1 merkki (rivi 1, sarake A)"
+    assert mask_value(None, 1, "A") == mask_value("  ", 1, "A") == ""
+
+
+_names = st.text(alphabet=st.characters(categories=("L",)), min_size=3, max_size=12)
+
+
+@given(first=_names, last=_names, row=st.integers(1, 10**6))
+def test_a_masked_value_and_its_reason_never_hold_the_value(first, last, row):
+    name = f"{first} {last}"
+    masked = mask_value(name, row, "Järjestö")
+    assert MASKED.match(masked) and name not in masked
+    reason = mask_in_reason(f"tuntematon rooli '{name}'. Lisää '{name}' tiedostoon", name, "teksti")
+    assert name not in reason and reason == "tuntematon rooli 'teksti'. Lisää 'teksti' tiedostoon"

@@ -258,3 +258,14 @@ def test_another_region_is_asked_for_and_named_by_configuration_alone(statfin, t
     message = str(caught.value)
     assert "ei ollut Esimerkin väkilukuja" in message and "(taulukko 11ra, Väestö 31.12., Esimerkki ja sen kunnat)" in message
     assert not (tmp_path / "population").exists()
+
+
+def test_a_response_whose_sizes_multiply_to_billions_is_refused_before_allocating(statfin, tmp_path):
+    # 50 000 x 50 000 x 50 000 = 125 000 000 000 000 cells; only sizes are sent, no values.
+    statfin.response = json.dumps({
+        "class": "dataset", "id": ["a", "b", "c"], "size": [50_000] * 3, "value": [],
+        "dimension": {d: {"category": {"index": {}}} for d in "abc"},
+    }).encode()
+    with pytest.raises(FetchError, match=r"125 000 000 000 000 arvoa; väestötaulukossa voi olla enintään 2 000 000"):
+        fetch_population(tmp_path, DOMAIN, base_url=statfin.url, timeout=5)
+    assert not (tmp_path / "population").exists()

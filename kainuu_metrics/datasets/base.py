@@ -77,6 +77,9 @@ class Dataset:
     list_files: Callable[[Path], list[Path]] | None = None  # default: the folder's files with `suffixes`
     warm_up: tuple[str, ...] = ()  # modules a notebook kernel imports before its first page
     value_sets: Callable[[Settings], dict[str, Any]] | None = None  # configured values its suites refer to ({"$config": key})
+    # Holds personal data: its cleaner stores every rejected value masked (kainuu_metrics.privacy),
+    # so rejected/*.csv and every page show only a value's kind, length and position.
+    personal: bool = False
 
     def files(self, layout: Layout) -> list[Path]:
         folder = layout.raw_dir(self.raw_folder)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import pandas as pd
 
 from kainuu_metrics.datasets.experience.config import ExperienceConfig
 from kainuu_metrics.indicators.experience import AREA_PREFIX, MEASURES, UNKNOWN_AREA, role_categories, service_area_categories
 from kainuu_metrics.indicators.table import Cell, lookup, select
+from kainuu_metrics.privacy import key_change_note
 from kainuu_metrics.report.charts import MISSING, format_change, format_eur, format_number
 from kainuu_metrics.settings import Domain, PrivacyEntry
 
@@ -47,9 +49,11 @@ def suppression_note(privacy: PrivacyEntry) -> str:
     )
 
 
-def method_note(domain: Domain) -> str:
-    """How the figures are counted."""
-    return (
+def method_note(domain: Domain, data_dir: str | Path | None = None) -> str:
+    """How the figures are counted; with `data_dir`, also whether the pseudonymisation key was
+    changed (`kainuu-metrics run --uusi-avain`) and what that means for linking across years."""
+    changed = key_change_note(data_dir) if data_dir is not None else ""
+    return (changed + " " if changed else "") + (
         "Aktiivinen kokemusasiantuntija on tehnyt vuoden aikana vähintään yhden tehtävän. "
         "Rekisterissä vuoden aikana ovat ne, jotka ovat liittyneet viimeistään vuoden lopussa eivätkä "
         "ole poistuneet ennen vuoden alkua. Vapaaehtoistunnit ovat tehtäviä, joiden palkkiosta "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kainuu_metrics.errors import InputFileError
+from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.runs.faults import StorageError, as_storage_error, storage_folders
 from kainuu_metrics.runs.lock import RunLock
 
@@ -36,8 +36,8 @@ def run_recorded(layout, recorder, body: Callable[[str | None], object]):
         status = result.exit_code
         recorder.lines.extend(m for m in result.messages if m)
         return result
-    except InputFileError as error:
-        status, message = 2, error.message
+    except (InputFileError, ConfigError) as error:
+        status, message = 2, getattr(error, "message", None) or str(error)
         raise
     except OSError as error:
         converted = as_storage_error(error, folders)

@@ -34,6 +34,7 @@ REGISTRY_ENTRY = dict(
     missing_fix="Tallenna kokemusasiantuntijoiden tehtäväluettelot ja kokemusasiantuntijarekisteri (.xlsx tai .csv) kansioon data/raw/experience/.",
     suffixes=frozenset(TABULAR_SUFFIXES),
     warm_up=("kainuu_metrics.report.experience",),
+    personal=True,
 )
 
 

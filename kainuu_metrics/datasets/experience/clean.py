@@ -3,9 +3,11 @@ experience_register, each with its rejected, skipped and flagged rows and row ac
 
 Privacy: names and register ids are read into memory only. Every person becomes a keyed
 pseudonym (`pseudonyms.pseudonymise`) before anything is written; rejected-row files show
-"(nimi poistettu)" / "(tunnus poistettu)" instead of a name or id, and no reason text quotes
-one. Any other text value that contains a name read from the files (an organisation, a course,
-a rejected value) is replaced the same way.
+"(nimi poistettu)" / "(tunnus poistettu)" instead of a name or id, and every other rejected value
+masked (kind, length and position: kainuu_metrics.privacy.mask_value); no reason quotes a value.
+Free text is not published: an organisation must be a registered one (config organisations,
+else the row is rejected), a training course name is reduced to its year, and columns declared
+personal (config personal_columns) are dropped at read, each disclosed as a flagged line.
 
 Register exports: one row per person. The same person twice in one sheet is rejected; the same
 person in several files is taken from the file listed last (name the exports so that the newest
@@ -40,6 +42,7 @@ from kainuu_metrics.datasets.readers import year_in_path
 from kainuu_metrics.datasets.rows import RowProblem, SheetLedger, cell_text, flag_lines, hidden_sheet_result
 from kainuu_metrics.datasets.schemas import EXPERIENCE_ASSIGNMENTS, EXPERIENCE_REGISTER, conform
 from kainuu_metrics.paths import Layout
+from kainuu_metrics.privacy import mask_in_reason, mask_value
 from kainuu_metrics.settings import ColumnMapping, Settings
 
 ASSIGNMENT_FLAGS = {
@@ -67,24 +70,24 @@ def raw_names(sheets: list[SheetRead]) -> set[str]:
     return names
 
 
-def rejected_value(column: str, raw: object, scrub: NameScrubber) -> str:
-    """A rejected cell as the rejected-rows file shows it: never a name or a register id."""
+def rejected_value(column: str, raw: object, source_row: int, label: str, scrub: NameScrubber) -> str:
+    """A rejected cell as the rejected-rows file shows it: never its content. A name or a
+    register id says so; any other value is masked to its kind, length and position."""
     if parsing.is_blank(raw):
         return ""
-    if column in NAME_COLUMNS:
+    if column in NAME_COLUMNS or scrub.contains_name(cell_text(raw)):
         return NAME_REMOVED
     if column in ID_COLUMNS:
         return ID_REMOVED
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    return scrub.text(cell_text(raw)) or ""
+    return mask_value(raw, source_row, label)
 
 
 def masked_problem(problem: RowProblem, record: dict[str, object], scrub: NameScrubber) -> RowProblem:
-    """The problem with any name or id it quotes removed from its reason."""
+    """The problem with any quotation of its cell (a name, an id, or any other value) masked."""
     raw, reason = record.get(problem.column), problem.reason
     if not parsing.is_blank(raw) and (problem.column in NAME_COLUMNS | ID_COLUMNS or scrub.contains_name(str(raw))):
         reason = reason.replace(str(raw), ID_REMOVED if problem.column in ID_COLUMNS else NAME_REMOVED)
+    reason = mask_in_reason(reason, raw, mask_value(raw, 0, "").split(" (rivi")[0])
     return RowProblem(problem.column, scrub.text(reason) or "")
 
 
@@ -101,7 +104,8 @@ def _ledger(s: SheetRead, mapping: ColumnMapping) -> SheetLedger:
 
 def _reject(ledger: SheetLedger, parsed: Parsed, scrub: NameScrubber) -> None:
     problems = [masked_problem(p, parsed.record, scrub) for p in parsed.problems]
-    ledger.reject(parsed.source_row, problems, parsed.record, shown=lambda column, raw: rejected_value(column, raw, scrub))
+    ledger.reject(parsed.source_row, problems, parsed.record,
+                  shown=lambda column, raw: rejected_value(column, raw, parsed.source_row, ledger.labels.get(column, column), scrub))
 
 
 def _skip(ledger: SheetLedger, s: SheetRead, duplicates: list[int]) -> None:
@@ -160,7 +164,8 @@ def clean_register(
             if winner[pseudonym] != (i, p.source_row):
                 duplicates.append(p.source_row)
                 continue
-            values = {**p.values, "training_course": scrub.text(p.values["training_course"])}
+            # The course name is free text (it may name a person): only the year read from it is kept.
+            values = {**p.values, "training_course": None}
             ledger.keep(p.source_row, {"expert_pseudonym": pseudonym, "identity_basis": basis, **values})
         for p in rejected[i]:
             _reject(ledger, p, scrub)
@@ -191,7 +196,7 @@ def clean_assignments(
                 "expert_pseudonym": pseudonymise(identity.identity, key),
                 "identity_basis": identity.basis,
                 **values,
-                "organisation": scrub.text(values["organisation"]),
+                "organisation": values["organisation"],  # a registered organisation's name (parse_organisation)
                 "flag_not_in_register": identity.not_in_register and any(y is None or y <= p.values["year"] for y in register_years),
                 "flag_ambiguous_name": identity.ambiguous_name,
                 "flag_fee_waived_with_fee": bool(values["fee_waived"] and values["fee_eur"] > 0),
@@ -208,7 +213,7 @@ def clean_experience(paths: list[Path], layout: Layout, settings: Settings, *, k
     config = load_experience_config(settings)
     config_file = settings.shown_path(CONFIG_NAME)
     mappings = {ASSIGNMENTS: settings.columns(ASSIGNMENTS), REGISTER: settings.columns(REGISTER)}
-    sheets, hidden_sheets = read_experience_sheets(paths, layout, mappings)
+    sheets, hidden_sheets = read_experience_sheets(paths, layout, mappings, config.personal_columns)
     key = key if key is not None else load_or_create_key(layout.data)
     scrub = NameScrubber(raw_names(sheets))
     registers = [s for s in sheets if s.table == REGISTER]
@@ -222,8 +227,25 @@ def clean_experience(paths: list[Path], layout: Layout, settings: Settings, *, k
     )
     assignments = clean_assignments(logs, log_rows, key, scrub, links, mappings[ASSIGNMENTS], [year_in_path(s.source_file) for s in registers])
     hidden = [hidden_sheet_result(sheet, dataset=ASSIGNMENTS, source_file=f, sha256=h) for f, h, sheet in hidden_sheets]
-    return {
-        ASSIGNMENTS: dataclasses.replace(assignments, skipped=combine([assignments, *hidden]).skipped,
-                                         accounts=[*assignments.accounts, *(a for r in hidden for a in r.accounts)]),
-        REGISTER: clean_register(registers, register_rows, key, scrub, links, mappings[REGISTER]),
-    }
+    assignments = dataclasses.replace(assignments, skipped=combine([assignments, *hidden]).skipped,
+                                      accounts=[*assignments.accounts, *(a for r in hidden for a in r.accounts)])
+    register = clean_register(registers, register_rows, key, scrub, links, mappings[REGISTER])
+    return {ASSIGNMENTS: with_dropped_columns(assignments, logs), REGISTER: with_dropped_columns(register, registers)}
+
+
+PERSONAL_COLUMN_DROPPED = "personal_column_dropped"
+
+
+def with_dropped_columns(result: CleaningResult, sheets: list[SheetRead]) -> CleaningResult:
+    """The result with one flagged line per personal column dropped at read (on every year's
+    quality page: year empty), saying so; the header is the file's, never a value."""
+    lines = [
+        {"dataset": s.table, "source_file": s.source_file, "sheet": s.sheet.name, "source_row": row, "year": None,
+         "flag": PERSONAL_COLUMN_DROPPED,
+         "reason": f"henkilötietosarake jätetty pois: sarakkeen '{header}' arvoja ei lueta eikä julkaista (config/experience.yaml, personal_columns)"}
+        for s in sheets for row, header in s.dropped
+    ]
+    if not lines:
+        return result
+    flagged = pd.concat([result.flagged, pd.DataFrame(lines, columns=result.flagged.columns)], ignore_index=True) if len(result.flagged) else pd.DataFrame(lines, columns=result.flagged.columns)
+    return dataclasses.replace(result, flagged=flagged)

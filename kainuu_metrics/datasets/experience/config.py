@@ -48,6 +48,13 @@ class ExperienceConfig(ConfigModel):
     roles: dict[str, RoleEntry] = Field(min_length=1)  # role id (used in indicator categories role_<id>) -> label
     service_areas: dict[str, list[str] | None] = Field(min_length=1)  # canonical label -> spellings
     statuses: dict[str, list[str] | None]  # status id -> spellings
+    # Registered organisations (canonical name -> other spellings). An organisation cell must name
+    # one of them; any other text is not published (it may name a person): the row is rejected.
+    organisations: dict[str, list[str] | None] = {}
+    # Source headers of columns holding personal data (phone, e-mail, identity code ...): dropped
+    # when the file is read. A header that is the expert's name or register id column is read only
+    # to form the pseudonym (as without this list).
+    personal_columns: list[str] = []
     fee_waived_yes: list[str] = []
     fee_waived_no: list[str] = []
     register_id_pattern: str  # an expert-column value matching this is a register id, not a name
@@ -115,6 +122,15 @@ class ExperienceConfig(ConfigModel):
     def service_area_labels(self) -> dict[str, str]:
         """Slug (used in indicator categories service_area_<slug>) -> label, in configuration order."""
         return {slug(label): label for label in self.service_areas}
+
+    @cached_property
+    def organisation_lookup(self) -> dict[str, str]:
+        """Normalised spelling -> registered organisation's canonical name."""
+        return _lookup(self.organisations)
+
+    @cached_property
+    def personal_column_keys(self) -> frozenset[str]:
+        return frozenset(normalise_key(h) for h in self.personal_columns)
 
     @cached_property
     def status_lookup(self) -> dict[str, str]:

@@ -70,6 +70,23 @@ def parse_fee_waived(value: object, config: ExperienceConfig) -> bool:
         raise RowProblem("fee_waived", f"'{value}' ei ole kyllä/ei-arvo. {FIXES['fee_waived']}") from None
 
 
+def parse_organisation(value: object, config: ExperienceConfig, config_file: str) -> str | None:
+    """The registered organisation a cell names (its canonical name), None for a blank cell.
+    Free text is never kept: an unlisted value is a problem whose reason does not quote it."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    found = config.organisation_lookup.get(normalise_key(text))
+    if found is None:
+        raise RowProblem(
+            "organisation",
+            "organisaatio ei ole rekisteröityjen organisaatioiden luettelossa, joten sitä ei julkaista (vapaa teksti voi "
+            f"sisältää henkilön nimen). Jos se on järjestö, lisää se tiedostoon {config_file} kohtaan organisations; "
+            "muuten korjaa solu",
+        )
+    return found
+
+
 class _Row:
     """Collects the problems of one row while its values are parsed."""
 
@@ -160,10 +177,11 @@ def parse_assignment(record: dict[str, object], config: ExperienceConfig, config
     fee = _amount(row, "fee_eur", get("fee_eur"))
     costs = _amount(row, "travel_eur", get("travel_eur")) + _amount(row, "other_costs_eur", get("other_costs_eur"))
     waived = row.attempt(lambda: parse_fee_waived(get("fee_waived"), config))
+    organisation = row.attempt(lambda: parse_organisation(get("organisation"), config, config_file))
     values = {
         "year": date.year if date is not None else None,
         "date": date,
-        "organisation": clean_text(get("organisation")),
+        "organisation": organisation,
         "service_area": area,
         "role": role,
         "hours": hours,

@@ -4,7 +4,8 @@ register when they match config/columns/experience_register.yaml."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -14,10 +15,13 @@ from kainuu_metrics.datasets.readers import RawSheet, read_grids
 from kainuu_metrics.datasets.tabular import HEADER_SEARCH_ROWS, MappedSheet, map_sheet
 from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.paths import Layout
-from kainuu_metrics.settings import ColumnMapping
+from kainuu_metrics.settings import ColumnMapping, normalise_key
 
 ASSIGNMENTS = "experience_assignments"
 REGISTER = "experience_register"
+# Canonical columns that say who a row is about: read (into memory only) to form the pseudonym,
+# also when their header is declared personal.
+IDENTITY_COLUMNS = frozenset({"expert", "name", "first_name", "last_name", "register_id"})
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class SheetRead:
     sha256: str
     sheet: RawSheet
     mapped: MappedSheet
+    dropped: tuple[tuple[int, str], ...] = ()  # personal columns dropped at read: (header row, header)
 
     def records(self) -> list[dict[str, object]]:
         """The mapped rows as dicts; pandas' NaT for an empty date cell becomes None."""
@@ -77,11 +82,44 @@ def recognise_sheet(sheet: RawSheet, file_label: str, mappings: dict[str, Column
     )
 
 
+def drop_personal_columns(
+    sheet: RawSheet, personal: Collection[str], mappings: dict[str, ColumnMapping]
+) -> tuple[RawSheet, tuple[tuple[int, str], ...]]:
+    """The sheet with every column whose header is declared personal emptied (header included,
+    so that no mapping sees it), and the (header row, header) of each. The header row is the
+    first of the first rows that holds such a header; an identity column is kept (see above).
+
+    >>> from kainuu_metrics.datasets.readers import RawSheet
+    >>> sheet = RawSheet("", ((1, ("Nimi", "Puhelin")), (2, ("Maija Virtanen", "040 1"))))
+    >>> drop_personal_columns(sheet, {"puhelin"}, {})
+    (RawSheet(name='', rows=((1, ('Nimi', None)), (2, ('Maija Virtanen', None))), hidden=False), ((1, 'Puhelin'),))
+    """
+    keys = {normalise_key(h) for h in personal}
+    if not keys:
+        return sheet, ()
+
+    def droppable(cell: object) -> bool:
+        if not isinstance(cell, str) or normalise_key(cell) not in keys:
+            return False
+        return not any(m.canonical(cell) in IDENTITY_COLUMNS for m in mappings.values())
+
+    for index, (number, cells) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        positions = [p for p, cell in enumerate(cells) if droppable(cell)]
+        if positions:
+            dropped = tuple((number, " ".join(str(cells[p]).split())) for p in positions)
+            rows = sheet.rows[:index] + tuple(
+                (n, tuple(None if p in positions else c for p, c in enumerate(row))) for n, row in sheet.rows[index:]
+            )
+            return replace(sheet, rows=rows), dropped
+    return sheet, ()
+
+
 def read_experience_sheets(
-    paths: list[Path], layout: Layout, mappings: dict[str, ColumnMapping]
+    paths: list[Path], layout: Layout, mappings: dict[str, ColumnMapping], personal: Collection[str] = ()
 ) -> tuple[list[SheetRead], list[tuple[str, str, RawSheet]]]:
     """Every non-empty sheet of every file, recognised as a log or a register (raises
-    InputFileError), and (source_file, sha256, sheet) of the hidden ones, which are not data."""
+    InputFileError), with the columns declared `personal` dropped, and (source_file, sha256,
+    sheet) of the hidden ones, which are not data."""
     sheets, hidden = [], []
     for path in paths:
         source_file = layout.relative_to_data(path)
@@ -90,6 +128,7 @@ def read_experience_sheets(
             if sheet.rows and sheet.hidden:
                 hidden.append((source_file, sha256, sheet))
             elif sheet.rows:
+                sheet, dropped = drop_personal_columns(sheet, personal, mappings)
                 table, mapped = recognise_sheet(sheet, source_file, mappings)
-                sheets.append(SheetRead(table, source_file, sha256, sheet, mapped))
+                sheets.append(SheetRead(table, source_file, sha256, sheet, mapped, dropped))
     return sheets, hidden

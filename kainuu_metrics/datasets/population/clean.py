@@ -10,7 +10,7 @@ import pandas as pd
 
 from kainuu_metrics.datasets.accounting import REJECTED_COLUMNS, SKIPPED_COLUMNS, CleaningResult, combine, file_sha256
 from kainuu_metrics.datasets.population.grids import is_blank_row, read_grid
-from kainuu_metrics.datasets.population.jsonstat import cube_from_json, read_cube
+from kainuu_metrics.datasets.population.jsonstat import ShapeError, cube_from_json, read_cube
 from kainuu_metrics.datasets.population.values import CLEANED_COLUMNS, NoTable, ValueLedger
 from kainuu_metrics.datasets.readers import read_csv_grid, read_xlsx_grids
 from kainuu_metrics.errors import InputFileError
@@ -108,10 +108,18 @@ def _read_json_file(data: bytes, source_file: str, sha: str, domain: Domain) -> 
             f"JSON-tiedosto on rikki ({exc})",
             "Hae tiedosto uudelleen tai tallenna se merkistöllä UTF-8.",
         ) from exc
+    except RecursionError as exc:
+        raise InputFileError(source_file, "JSON-tiedosto on sisäkkäisyydeltään liian syvä ollakseen taulukko", FIX_DOWNLOAD) from exc
     try:
         cube = cube_from_json(doc)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InputFileError(source_file, f"JSON-tiedostosta ei löytynyt väestötaulukkoa ({exc})", FIX_DOWNLOAD) from exc
+    except ShapeError as exc:
+        raise InputFileError(source_file, f"JSON-tiedoston rakenne on virheellinen: {exc}", FIX_DOWNLOAD) from exc
+    except KeyError as exc:
+        raise InputFileError(source_file, f"JSON-tiedostosta ei löytynyt väestötaulukkoa (kenttä {exc} puuttuu)", FIX_DOWNLOAD) from exc
+    except (TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise InputFileError(
+            source_file, f"JSON-tiedostosta ei löytynyt väestötaulukkoa (rakenne on odottamaton: {type(exc).__name__})", FIX_DOWNLOAD
+        ) from exc
     ledger = ValueLedger(source_file, "", sha)
     try:
         read_cube(cube, ledger, domain)

@@ -55,29 +55,80 @@ def _category_codes(category: dict) -> tuple[str, ...]:
     return tuple(str(c) for c in (category.get("label") or {}))
 
 
-def _jsonstat_cube(dataset: dict, ids: list, sizes: list, role: dict | None) -> Cube:
+# Table 11ra for every Finnish area (about 1 100) over 50 years with a few contents is well under
+# this; a document whose dimension sizes multiply to more is refused before anything is allocated.
+MAX_CELLS = 2_000_000
+
+
+class ShapeError(ValueError):
+    """A JSON document whose structure is broken (sizes, value count, positions); Finnish text."""
+
+
+def checked_sizes(ids: object, sizes: object) -> tuple[list[str], list[int], int]:
+    """(dimension ids, sizes, product) of a JSON-stat document, checked before any allocation.
+
+    >>> checked_sizes(["Alue", "Vuosi"], [9, 3])
+    (['Alue', 'Vuosi'], [9, 3], 27)
+    >>> checked_sizes(["a", "b", "c"], [50000, 50000, 50000])
+    Traceback (most recent call last):
+    ...
+    kainuu_metrics.datasets.population.jsonstat.ShapeError: ulottuvuuksien koot (50 000 × 50 000 × 50 000) tarkoittavat 125 000 000 000 000 arvoa; väestötaulukossa voi olla enintään 2 000 000
+    """
+    if not isinstance(ids, list) or not isinstance(sizes, list):
+        raise ShapeError("ulottuvuuksien tunnukset ('id') ja koot ('size') eivät ole luetteloita")
+    if len(ids) != len(sizes):
+        raise ShapeError(f"ulottuvuuksia on {len(ids)} ('id'), mutta kokoja {len(sizes)} ('size')")
+    if not ids:
+        raise ShapeError("ulottuvuudet puuttuvat ('id' on tyhjä)")
+    checked: list[int] = []
+    for dim_id, size in zip(ids, sizes, strict=True):
+        if isinstance(size, bool) or not isinstance(size, int | float) or isinstance(size, float) and not size.is_integer():
+            raise ShapeError(f"ulottuvuuden '{dim_id}' koko {json.dumps(size, ensure_ascii=False)[:40]} ei ole kokonaisluku")
+        if size < 1:
+            raise ShapeError(f"ulottuvuuden '{dim_id}' koko {int(size)} ei ole positiivinen")
+        checked.append(int(size))
+    total = math.prod(checked)
+    if total > MAX_CELLS:
+        shown = " × ".join(_thousands(s) for s in checked)
+        raise ShapeError(f"ulottuvuuksien koot ({shown}) tarkoittavat {_thousands(total)} arvoa; väestötaulukossa voi olla enintään {_thousands(MAX_CELLS)}")
+    return [str(i) for i in ids], checked, total
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def _jsonstat_cube(dataset: dict, ids: object, sizes: object, role: dict | None) -> Cube:
+    ids, sizes, total = checked_sizes(ids, sizes)
+    if not isinstance(dataset.get("dimension"), dict):
+        raise ShapeError("ulottuvuuksien kuvaukset ('dimension') puuttuvat")
     dimensions = []
     for dim_id, size in zip(ids, sizes, strict=True):
-        spec = dataset["dimension"][dim_id]
+        spec = dataset["dimension"].get(dim_id)
+        if not isinstance(spec, dict):
+            raise ShapeError(f"ulottuvuuden '{dim_id}' kuvaus puuttuu kohdasta 'dimension'")
         category = spec.get("category") or {}
+        if not isinstance(category, dict):
+            raise ShapeError(f"ulottuvuuden '{dim_id}' luokat ('category') eivät ole kelvolliset")
         codes = _category_codes(category)
-        if len(codes) != int(size):
-            raise ValueError(f"ulottuvuuden '{dim_id}' luokkia on {len(codes)}, kooksi on ilmoitettu {size}")
+        if len(codes) != size:
+            raise ShapeError(f"ulottuvuuden '{dim_id}' luokkia on {len(codes)}, kooksi on ilmoitettu {size}")
         labels = {str(k): str(v) for k, v in (category.get("label") or {}).items()}
         dimensions.append(Dimension(str(dim_id), str(spec.get("label") or dim_id), codes, labels))
-    total = math.prod(int(s) for s in sizes)
     raw_values = dataset.get("value")
     if isinstance(raw_values, dict):  # sparse form: {"position": value}
         values: list[object] = [None] * total
         for key, value in raw_values.items():
+            if not (isinstance(key, str) and key.isdigit() and int(key) < total):
+                raise ShapeError(f"arvon sijainti '{str(key)[:20]}' ei ole kokonaisluku väliltä 0–{total - 1}")
             values[int(key)] = value
     elif isinstance(raw_values, list):
         values = list(raw_values)
     else:
-        raise ValueError("arvot ('value') puuttuvat")
+        raise ShapeError("arvot ('value') puuttuvat")
     if len(values) != total:
-        raise ValueError(f"arvoja on {len(values)}, ulottuvuuksien mukaan pitäisi olla {total}")
-    role = role or {}
+        raise ShapeError(f"arvoja on {len(values)}, ulottuvuuksien kokojen tulon mukaan pitäisi olla {total}")
+    role = role if isinstance(role, dict) else {}
     return Cube(tuple(dimensions), tuple(values), tuple(role.get("time") or ()), tuple(role.get("metric") or ()))
 
 
@@ -89,10 +140,14 @@ def _pxweb_json_cube(doc: dict) -> Cube:
     if not key_columns or not content_columns:
         raise ValueError("sarakkeiden tyypit (d, t, c) puuttuvat")
     # Rebuild a cube of the codes in order of appearance; missing combinations stay empty.
+    if not isinstance(doc["data"], list):
+        raise ShapeError("datarivit ('data') eivät ole luettelo")
     codes: list[list[str]] = [[] for _ in key_columns]
+    seen: list[set[str]] = [set() for _ in key_columns]
     for entry in doc["data"]:
-        for i, code in enumerate(entry["key"]):
-            if code not in codes[i]:
+        for i, code in enumerate(entry["key"][: len(key_columns)]):
+            if str(code) not in seen[i]:
+                seen[i].add(str(code))
                 codes[i].append(str(code))
     contents = [str(c["code"]) for c in content_columns]
     dims = [
@@ -103,13 +158,20 @@ def _pxweb_json_cube(doc: dict) -> Cube:
         Dimension("contents", "Tiedot", tuple(contents), {str(c["code"]): str(c.get("text") or "") for c in content_columns})
     )
     sizes = [len(d.codes) for d in dims]
+    checked_sizes([d.id for d in dims], sizes)  # refused before allocating when far too large
     values: list[object] = [None] * math.prod(sizes)
     source_rows: list[int | None] = [None] * len(values)
+    positions = [{code: i for i, code in enumerate(c)} for c in codes]
     row = 0
     for entry in doc["data"]:
+        if len(entry["key"]) != len(key_columns) or len(entry["values"]) != len(contents):
+            raise ShapeError(
+                f"datarivillä {row // max(len(contents), 1) + 1} on {len(entry['key'])} avainta ja {len(entry['values'])} arvoa; "
+                f"sarakkeiden mukaan pitäisi olla {len(key_columns)} ja {len(contents)}"
+            )
         position = 0
         for i, code in enumerate(entry["key"]):
-            position = position * sizes[i] + codes[i].index(str(code))
+            position = position * sizes[i] + positions[i][str(code)]
         for j, value in enumerate(entry["values"]):
             row += 1
             values[position * len(contents) + j] = value
@@ -121,7 +183,7 @@ def _pxweb_json_cube(doc: dict) -> Cube:
 def cube_from_json(doc: object) -> Cube:
     """The cube of a parsed JSON document (raises ValueError, KeyError, TypeError ... when it is none)."""
     if isinstance(doc, dict) and {"id", "size", "dimension"} <= doc.keys():
-        return _jsonstat_cube(doc, list(doc["id"]), list(doc["size"]), doc.get("role"))
+        return _jsonstat_cube(doc, doc["id"], doc["size"], doc.get("role"))
     if isinstance(doc, dict) and "columns" in doc and "data" in doc:
         return _pxweb_json_cube(doc)
     if isinstance(doc, dict):
@@ -129,7 +191,7 @@ def cube_from_json(doc: object) -> Cube:
             if isinstance(dataset, dict) and isinstance(dataset.get("dimension"), dict):
                 dims = dataset["dimension"]
                 if "id" in dims and "size" in dims:
-                    return _jsonstat_cube(dataset, list(dims["id"]), list(dims["size"]), dims.get("role"))
+                    return _jsonstat_cube(dataset, dims["id"], dims["size"], dims.get("role"))
     raise ValueError("tiedosto ei ole JSON-stat- eikä PxWeb-muotoinen taulukko")
 
 

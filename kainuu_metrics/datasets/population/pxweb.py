@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 import re
 import socket
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kainuu_metrics.datasets.population.areas import is_population_label
-from kainuu_metrics.datasets.population.jsonstat import count_population_values
+from kainuu_metrics.datasets.population.jsonstat import checked_sizes, count_population_values
 from kainuu_metrics.settings import Domain
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PXWeb/api/v1/fi/StatFin/vaerak/statfin_vaerak_pxt_11ra.px"
@@ -166,8 +165,9 @@ def check_jsonstat2(document: object, domain: Domain) -> tuple[int, int]:
     fix = manual_fix(domain)
     try:
         ids, sizes, dims = document["id"], document["size"], document["dimension"]  # type: ignore[index]
-        if len(document["value"]) != math.prod(sizes) or len(ids) != len(sizes):  # type: ignore[index]
-            raise ValueError("arvojen määrä ei täsmää")
+        ids, sizes, total = checked_sizes(ids, sizes)  # before anything is allocated
+        if len(document["value"]) != total:  # type: ignore[index]
+            raise ValueError(f"arvoja on {len(document['value'])}, ulottuvuuksien kokojen tulon mukaan pitäisi olla {total}")  # type: ignore[index]
         years = [
             int(code)
             for dim_id in ids
@@ -222,7 +222,7 @@ def _request(url: str, body: dict | None, timeout: float, fix: str) -> bytes:
 def _parse_json(payload: bytes, what: str, fix: str) -> object:
     try:
         return json.loads(payload.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise FetchError(f"Tilastokeskuksen rajapinnan vastaus {what} ei ollut JSON-muotoinen. " + fix) from exc
 
 

@@ -81,14 +81,32 @@ def evaluate(unit: Unit, domain: Domain) -> dict[str, Any] | str | ValueProblem:
         number = parse_finnish_number(unit.value_raw)
     except ValueError:
         number = None
-    if number is None or not math.isfinite(number) or not number.is_integer() or number < 0:
+    if number is None or not math.isfinite(number) or not number.is_integer():
         return ValueProblem(
             unit.value_column,
             f"sarakkeen '{unit.value_column}' arvo '{text}' ei ole väkiluku (kokonaisluku, esim. 36709)",
             unit.value_raw,
         )
+    if number <= 0:
+        # A population of 0 or less cannot be a divisor: the value is rejected, and the year's
+        # figures use the latest earlier population, marked provisional (as for a missing one).
+        return ValueProblem(unit.value_column, nonpositive_reason(unit.value_column, text, area.name or "", unit.year), unit.value_raw)
     assert area.code is not None and area.name is not None
     return {"year": unit.year, "area_code": area.code, "area_name": area.name, "population": int(number), "column": unit.value_column}
+
+
+def nonpositive_reason(column: str, text: str, area_name: str, year: int) -> str:
+    """Why a population of zero or less is rejected, and what to do (Finnish).
+
+    >>> nonpositive_reason("Väestö 31.12.", "0", "Esimerkkilä", 2024).split(";")[0]
+    "sarakkeen 'Väestö 31.12.' väkiluku 0 (Esimerkkilä 2024) ei ole mahdollinen (nolla)"
+    """
+    what = "negatiivinen" if text.lstrip().startswith(("-", "−")) else "nolla"
+    return (
+        f"sarakkeen '{column}' väkiluku {text} ({area_name} {year}) ei ole mahdollinen ({what}); "
+        "arvo hylätään, ja vuoden asukaslukuun suhteutetuissa luvuissa käytetään viimeisintä aiempaa väkilukua "
+        "ennakollisena. Korjaa arvo tai lataa taulukko uudelleen Tilastokeskuksesta."
+    )
 
 
 class ValueLedger(SheetLedger):
