@@ -182,7 +182,7 @@ def _execute(job: PageJob, layout: Layout, context_for: Callable[[PageJob], Page
         papermill.execute_notebook(
             str(notebooks_dir / job.spec.notebook),
             str(executed),
-            parameters={"year": job.year, "data_dir": str(layout.data.resolve()), "config_dir": str(config_dir), "reports_dir": str(layout.reports.resolve())},
+            parameters={"year": job.year, "data_dir": str(layout.data.resolve()), "config_dir": str(Path(config_dir).resolve())},
             kernel_name="python3",
             km=km,
             progress_bar=False,
