@@ -297,3 +297,8 @@ def show_text(markdown_text: str) -> None:
     """Display a data-dependent text (see `text_html`); an empty text shows nothing."""
     if markdown_text and markdown_text.strip():
         _display_html(text_html(markdown_text))
+
+
+def show_html(markup: str) -> None:
+    """Display HTML built by a report function (text/html only)."""
+    _display_html(markup)
