@@ -16,7 +16,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from kainuu_metrics.indicators.table import rows, tidy
-from kainuu_metrics.report import views
+from kainuu_metrics.report import municipalities
 from kainuu_metrics.report.notebook_setup import NotebookStop, find_project_root, open_report
 from kainuu_metrics.report.notebooks import load_notebook_specs
 from kainuu_metrics.settings import load_settings
@@ -180,7 +180,7 @@ def test_municipality_profiles_count_organisations_and_premises_by_home_municipa
         + rows("premises_inkind_eur", 2024, {region: 167.0}, "EUR")
         + rows("premises_hours", 2024, {region: 8.0}, "h")
     )
-    profiles = {p.code: p.table.set_index("Tunnusluku") for p in views.municipality_profiles(indicators, grants, bookings, 2024, domain)}
+    profiles = {p.code: p.table.set_index("Tunnusluku") for p in municipalities.municipality_profiles(indicators, grants, bookings, 2024, domain)}
     region_column = f"{domain.region_name} yhteensä"
     one, two = profiles[first], profiles[second]
     name_one, name_two = domain.municipalities[first], domain.municipalities[second]
@@ -201,5 +201,5 @@ def test_municipality_profiles_count_organisations_and_premises_by_home_municipa
     assert one.loc["Tiloja käyttäneet järjestöt (kpl)", region_column] == 3  # Alfa, Delta, Epsilon
     # The exports state no area of activity: that view has no figures (–), not zeros.
     assert one.loc["Järjestöt, joiden toiminta-alueeseen kunta kuuluu (kpl)", name_one] is None or pd.isna(one.loc["Järjestöt, joiden toiminta-alueeseen kunta kuuluu (kpl)", name_one])
-    html = views.municipality_profiles_html(list(views.municipality_profiles(indicators, grants, bookings, 2024, domain)), 2024)
+    html = municipalities.municipality_profiles_html(list(municipalities.municipality_profiles(indicators, grants, bookings, 2024, domain)), 2024)
     assert html.count('<section class="kunta"') == len(domain.municipalities) and "<details" not in html
