@@ -355,6 +355,8 @@ def _guarded_run(layout: Layout, settings: Settings, years: list[int] | None, *,
 def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool, recorder) -> RunResult:
     from kainuu_metrics.report.html_export import PageContext
     from kainuu_metrics.report.methods import render_methods_page
+    from kainuu_metrics.report.downloads import write_recipients
+    from kainuu_metrics.report.views import recipients_table
     from kainuu_metrics.report.history import HISTORY_PAGE, RUNS_COPY_DIR, publish_history
     from kainuu_metrics.report.pdf import BackgroundPrinter
     from kainuu_metrics.report.notebooks import PageJob, default_workers, load_notebook_specs, run_notebooks
@@ -451,6 +453,8 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         return RunResult(1, None, ["Ajo keskeytyi estäviin laatuvirheisiin; raportteja ei päivitetty.", f"Katso laatusivu: {quality_pages[-1]}" if quality_pages else f"Katso tarkistukset: {report_path}"])
 
     progress.step("Julkaistaan sivut ja kirjoitetaan raporttien etusivu")
+    for year in selected:  # the grants page shows a bounded part of its recipients; the whole list is beside it
+        write_recipients(recipients_table(cleaned.tables["grants"], year, settings.domain), staging.year_reports(year))
     render_methods_page(staging.reports / METHODS_PAGE, catalogue, PageContext(
         title="Tunnusluvut ja menetelmät", year=None, sample_data=sample, nav=[("Kaikki raportit", "index.html")],
         generated_at=generated, site_name=settings.domain.site_name))

@@ -401,8 +401,10 @@ class Settings:
         return self._files[key]
 
     def shown_path(self, name: str) -> str:
-        """A file of this configuration as users see it in messages."""
-        return _shown(self.config_dir / name)
+        """A file of this configuration as users see it in messages (never the machine's full
+        path: outside the working directory, e.g. from JupyterLab's notebooks/, config/<name>)."""
+        shown = _shown(self.config_dir / name)
+        return f"{self.config_dir.name}/{name}" if Path(shown).is_absolute() else shown
 
 
 def load_settings(config_dir: str | Path | None = None) -> Settings:

@@ -803,7 +803,10 @@ def test_notebook_is_thin_and_stripped():
     nb = json.loads((NOTEBOOKS_DIR / "experience.ipynb").read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert [c["metadata"].get("tags") for c in code][0] == ["parameters"]
-    assert "".join(code[0]["source"]) == 'year = 2024\ndata_dir = "data"\nconfig_dir = "config"\nreports_dir = "reports"'
+    # Typed parameters, the latest year with experience data by default, no unused reports_dir
+    # (issue 12: the notebooks run as they are from JupyterLab).
+    assert "".join(code[0]["source"]) == ('year: "Optional[int]" = None  # None: viimeisin vuosi, jolta on kokemustoiminnan aineistoa\n'
+                                          'data_dir: str = "data"\nconfig_dir: str = "config"')
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     source = "\n".join("".join(c["source"]) for c in code)
     assert "\ndef " not in source and "\nclass " not in source and "charts.setup_plotly()" in source

@@ -1051,7 +1051,8 @@ def test_notebook_is_thin_and_stripped() -> None:
     source = "".join("".join(c["source"]) for c in code)
     assert "def " not in source and "class " not in source
     assert "radar_figure(" in source and "Scatterpolar" not in source  # the chart is built in report.tuokio
-    assert 'config_dir = "config"' in "".join(code[0]["source"]) and "load_settings(config_dir)" in source
+    # Typed parameters; settings and data are loaded once by open_report (issue 12).
+    assert 'config_dir: str = "config"' in "".join(code[0]["source"]) and 'open_report(year, data_dir, config_dir, dataset="tuokio")' in source
 
 
 def test_radar_chart_shows_this_and_the_previous_evaluation() -> None:

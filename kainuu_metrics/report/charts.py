@@ -360,3 +360,22 @@ def show_table(
 ) -> None:
     """Display a Finnish-formatted HTML table (see `table_html`)."""
     _display_html(f'<div class="taulukko-kehys">{table_html(df, caption=caption, formats=formats)}</div>')
+
+
+def text_html(markdown_text: str) -> str:
+    """A text that depends on the data (Markdown: paragraphs, **bold**, lists) as HTML, with any
+    HTML in it escaped. Fixed headings and explanations belong in the notebook's Markdown cells."""
+    import mistune
+
+    return mistune.create_markdown(escape=True)(markdown_text)
+
+
+def show_text(markdown_text: str) -> None:
+    """Display a data-dependent text (see `text_html`); an empty text shows nothing."""
+    if markdown_text and markdown_text.strip():
+        _display_html(text_html(markdown_text))
+
+
+def show_html(markup: str) -> None:
+    """Display HTML built by a report function (text/html only)."""
+    _display_html(markup)

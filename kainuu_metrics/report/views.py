@@ -479,3 +479,4 @@ def set_aside_method(domain: Domain) -> str:
         named = ", ".join(entry.label for entry in domain.out_of_scope_organisations)
         text += f" Luvuissa eivät ole toimijat, joita järjestöyhteistyön suunnitelma ei kata ({named})."
     return text
+
