@@ -193,8 +193,9 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else tidy([])
 
 
-def write_processed(layout: Layout, cleaned: Cleaned, catalogue: Catalogue) -> Path:
-    """Cleaned tables (Parquet), set-aside rows (CSV), row accounting and indicators."""
+def write_processed(layout: Layout, cleaned: Cleaned, catalogue: Catalogue, domain=None) -> Path:
+    """Cleaned tables (Parquet), set-aside rows (CSV), row accounting and indicators (the
+    workbook names areas from `domain`)."""
     for name, result in cleaned.results.items():
         write_cleaning(layout.processed, name, result)
     for name, table in cleaned.tables.items():
@@ -202,7 +203,7 @@ def write_processed(layout: Layout, cleaned: Cleaned, catalogue: Catalogue) -> P
             table.to_parquet(layout.processed / f"{name}.parquet", index=False)
     write_csv(accounts_frame(cleaned.accounts, cleaned.file_years()), layout.processed / "row_accounting.csv")
     write_csv(pd.DataFrame([r.__dict__ for r in cleaned.refused], columns=["path", "reason", "fix"]), layout.processed / "refused_files.csv")
-    return write_indicators(layout.processed, cleaned.indicators, catalogue)
+    return write_indicators(layout.processed, cleaned.indicators, catalogue, domain)
 
 
 def check(cleaned: Cleaned, layout: Layout, settings: Settings, checker) -> Callable[[], tuple[QualityReport, Path]]:
@@ -365,7 +366,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         progress.detail(f"LUKEMATTA: {refused.path}: {refused.reason}. {refused.fix}")
     for line in unlogged_files(layout, cleaned):
         progress.detail(line)
-    write_processed(layout, cleaned, catalogue)
+    write_processed(layout, cleaned, catalogue, settings.domain)
     selected = _select_years(years, cleaned.years_of("grants"))
     checks = check(cleaned, layout, settings, checker)
 
