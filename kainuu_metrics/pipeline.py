@@ -21,7 +21,7 @@ from kainuu_metrics.indicators.catalogue import Catalogue, load_catalogue
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.quality.model import QualityReport
 from kainuu_metrics.settings import Settings
-from kainuu_metrics.store import accounts_frame, write_cleaning, write_csv, write_indicators
+from kainuu_metrics.store import INDICATORS_XLSX, accounts_frame, write_cleaning, write_csv, write_indicators
 
 SAMPLE_MARKER = "ESIMERKKIAINEISTO.txt"
 
@@ -379,7 +379,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
 
     def context_for(year: int, title: str) -> PageContext:
         return PageContext(title=f"{title} {year}", year=year, sample_data=sample, nav=page_nav(specs_for(year)), generated_at=generated,
-                           site_name=settings.domain.site_name)
+                           site_name=settings.domain.site_name, workbook_href=INDICATORS_XLSX)
 
     # Pages are made in a staging folder while the checks run, and replace the published ones
     # only when no blocking check failed: a failed or interrupted run never leaves half-updated
@@ -387,6 +387,8 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     # queued early so that their PDFs print while the other notebooks still run.
     staging = Layout(layout.data, layout.reports / STAGING)
     shutil.rmtree(staging.reports, ignore_errors=True)
+    if publish:
+        stage_shared_files(layout, staging, selected)
     jobs = [PageJob(spec, year) for year in selected for spec in specs_for(year)] if publish else []
     detailed = [job for job in jobs if job.spec.page != SUMMARY_PAGE]
     early = default_workers() * 2
@@ -447,6 +449,17 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
 
 
 STAGING = ".kesken"
+
+
+def stage_shared_files(layout: Layout, staging: Layout, years: list[int]) -> None:
+    """Into the staging folder before any page is made (the PDF prints from there): the pages'
+    one shared plotly.js (reports/assets/) and each year's copy of indicators.xlsx."""
+    from kainuu_metrics.report.html_export import write_assets
+
+    write_assets(staging.reports)
+    for year in years:
+        staging.year_reports(year).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(layout.processed / INDICATORS_XLSX, staging.year_reports(year) / INDICATORS_XLSX)
 
 
 def publish_staged(staging: Path, reports: Path) -> None:

@@ -49,12 +49,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells cannot run in a spreadsheet: a text value that starts like a
     formula (=, +, -, @, tab, carriage return) gets a leading apostrophe (OWASP's CSV-injection
-    rule). Numbers stay numbers.
+    rule). Numbers stay numbers. Column names are text cells too (a chart's axis title).
 
     >>> formula_safe(pd.DataFrame({"a": ["=1+1", "-x", "ok"], "n": [-5, 2, 3]})).to_dict("list")
     {'a': ["'=1+1", "'-x", 'ok'], 'n': [-5, 2, 3]}
+    >>> list(formula_safe(pd.DataFrame({"@x": [1]})).columns)
+    ["'@x"]
     """
     out = frame.copy()
+    out.columns = [f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in out.columns]
     for column in out.columns:
         if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
@@ -68,9 +71,10 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The bytes write_csv would write (';', UTF-8 with BOM, formula-safe), for a download link."""
-    return formula_safe(frame).to_csv(sep=";", index=False).encode("utf-8-sig")
+def csv_bytes(frame: pd.DataFrame, decimal: str = ".") -> bytes:
+    """The bytes write_csv would write (';', UTF-8 with BOM, formula-safe), for a download
+    link; decimal="," for figures that Finnish Excel should read as numbers."""
+    return formula_safe(frame).to_csv(sep=";", decimal=decimal, index=False).encode("utf-8-sig")
 
 
 # --- XLSX: every cell written by put_cell, every workbook saved by workbook_bytes ---------------
