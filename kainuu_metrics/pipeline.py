@@ -350,7 +350,7 @@ def run(layout: Layout, settings: Settings, years: list[int] | None = None, *, p
 
 
 def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool) -> RunResult:
-    from kainuu_metrics.report.html_export import PageContext
+    from kainuu_metrics.report.html_export import PageContext, stage_shared_files
     from kainuu_metrics.report.methods import render_methods_page
     from kainuu_metrics.report.pdf import BackgroundPrinter
     from kainuu_metrics.report.notebooks import PageJob, default_workers, load_notebook_specs, run_notebooks
@@ -387,8 +387,8 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     # queued early so that their PDFs print while the other notebooks still run.
     staging = Layout(layout.data, layout.reports / STAGING)
     shutil.rmtree(staging.reports, ignore_errors=True)
-    if publish:
-        stage_shared_files(layout, staging, selected)
+    if publish:  # plotly.js for every page and each year's indicators.xlsx, before any page (the PDF prints from staging)
+        stage_shared_files(staging.reports, layout.processed / INDICATORS_XLSX, selected)
     jobs = [PageJob(spec, year) for year in selected for spec in specs_for(year)] if publish else []
     detailed = [job for job in jobs if job.spec.page != SUMMARY_PAGE]
     early = default_workers() * 2
@@ -449,17 +449,6 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
 
 
 STAGING = ".kesken"
-
-
-def stage_shared_files(layout: Layout, staging: Layout, years: list[int]) -> None:
-    """Into the staging folder before any page is made (the PDF prints from there): the pages'
-    one shared plotly.js (reports/assets/) and each year's copy of indicators.xlsx."""
-    from kainuu_metrics.report.html_export import write_assets
-
-    write_assets(staging.reports)
-    for year in years:
-        staging.year_reports(year).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(layout.processed / INDICATORS_XLSX, staging.year_reports(year) / INDICATORS_XLSX)
 
 
 def publish_staged(staging: Path, reports: Path) -> None:

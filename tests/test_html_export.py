@@ -381,3 +381,41 @@ def pd_isna(value) -> bool:
     import pandas as pd
 
     return bool(pd.isna(value))
+
+
+# --- the sample run: page weight, the shared plotly.js, the year's workbook ---------------------------
+
+REPORTS_MAX_BYTES = 15_000_000  # issue 12: the sample reports/ folder at most 15 MB (was 86 MB) ...
+PAGE_MAX_BYTES = 1_500_000  # ... and each page at most 1.5 MB (was about 5.1 MB with plotly.js inside)
+
+
+@pytest.mark.e2e
+def test_sample_reports_are_light_and_load_one_shared_plotly(sample_run):
+    assert sample_run.returncode == 0, sample_run.stderr
+    files = [p for p in sample_run.reports.rglob("*") if p.is_file()]
+    sizes = {p.relative_to(sample_run.reports).as_posix(): p.stat().st_size for p in files}
+    assert sum(sizes.values()) <= REPORTS_MAX_BYTES, sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
+    pages = {name: size for name, size in sizes.items() if name.endswith(".html")}
+    assert pages and max(pages.values()) <= PAGE_MAX_BYTES, max(pages.items(), key=lambda kv: kv[1])
+    assert [n for n in sizes if n.startswith("assets/")] == [f"assets/{plotly_asset_name()}"]  # one copy, written once
+    assert not (sample_run.reports / ".kesken").exists()
+    with_charts = 0
+    for name in pages:
+        html = (sample_run.reports / name).read_text(encoding="utf-8")
+        assert find_external_references(html) == [], name
+        if 'class="plotly-graph-div"' in html:
+            with_charts += 1
+            assert f'<script src="../assets/{plotly_asset_name()}"></script>' in html, name
+            assert html.count('class="kuvion-lataus"') == html.count('class="plotly-graph-div"'), name  # every chart downloadable
+    assert with_charts >= 15  # 17 notebook pages in the sample, all but a few with charts
+
+
+@pytest.mark.e2e
+def test_each_year_folder_has_the_workbook_and_its_pages_link_it(sample_run):
+    workbook = (sample_run.data / "processed" / "indicators.xlsx").read_bytes()
+    years = sorted(p for p in sample_run.reports.iterdir() if p.is_dir() and p.name.isdigit())
+    assert [p.name for p in years] == ["2023", "2024", "2025"]
+    for folder in years:
+        assert (folder / "indicators.xlsx").read_bytes() == workbook
+        html = (folder / "summary.html").read_text(encoding="utf-8")
+        assert 'href="indicators.xlsx"' in html

@@ -22,6 +22,7 @@ import copy
 import functools
 import hashlib
 import re
+import shutil
 import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -98,6 +99,15 @@ def write_assets(reports: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return path
+
+
+def stage_shared_files(reports: Path, workbook: Path, years: list[int]) -> None:
+    """What a run's pages share, written before any page: reports/assets/ (plotly.js) and each
+    year folder's copy of the workbook its pages link (PageContext.workbook_href)."""
+    write_assets(reports)
+    for year in years:
+        (reports / str(year)).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(workbook, reports / str(year) / workbook.name)
 
 
 def current_href(nav: list[tuple[str, str]], out_html: Path) -> str | None:

@@ -161,7 +161,8 @@ def _readme(workbook: Workbook, catalogue: Catalogue | None, domain: Domain | No
     row += 1
     for indicator in present:
         card = catalogue.card(indicator)
-        values = [card.name, f"{card.description} {card.method}", card.unit_label, catalogue.topic_label(card.topic),
+        method = f"{card.description} {card.method}" + (f" Luokat: {card.categories}" if card.categories else "")
+        values = [card.name, method, card.unit_label, catalogue.topic_label(card.topic),
                   ", ".join(catalogue.source_label(s) for s in card.sources), indicator]
         for c, value in enumerate(values, start=1):
             put_cell(ws, row, c, value)
