@@ -30,7 +30,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright puuttuu
 MISSING_ASSETS_JS = """() => { const p = document.getElementById('kaaviot-puuttuvat');
     return p && p.offsetParent !== null ? p.textContent.trim() : ''; }"""
 DOWNLOADS_JS = """() => Array.from(document.querySelectorAll('figure')).filter(f => f.querySelector('.plotly-graph-div'))
-    .map(f => Array.from(f.querySelectorAll('.kuvion-lataus a[download]')).map(a => [a.getAttribute('download'), a.href.slice(0, 40)]))"""
+    .map(f => Array.from(f.querySelectorAll('.kuvion-lataus a[download]')).map(a => [a.getAttribute('download'), a.href.slice(0, 100)]))"""
 
 
 @pytest.fixture(scope="module")
