@@ -23,7 +23,7 @@ from kainuu_metrics.paths import Layout
 from kainuu_metrics.quality.model import QualityReport
 from kainuu_metrics.runs.console import Progress, format_seconds  # noqa: F401  (format_seconds: part of this module's interface)
 from kainuu_metrics.settings import Settings
-from kainuu_metrics.store import accounts_frame, write_cleaning, write_csv, write_indicators
+from kainuu_metrics.store import INDICATORS_XLSX, accounts_frame, write_cleaning, write_csv, write_indicators
 
 SAMPLE_MARKER = "ESIMERKKIAINEISTO.txt"
 
@@ -195,8 +195,9 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else tidy([])
 
 
-def write_processed(layout: Layout, cleaned: Cleaned, catalogue: Catalogue) -> Path:
-    """Cleaned tables (Parquet), set-aside rows (CSV), row accounting and indicators."""
+def write_processed(layout: Layout, cleaned: Cleaned, catalogue: Catalogue, domain=None, run_summary: list[tuple[str, str]] | None = None) -> Path:
+    """Cleaned tables (Parquet), set-aside rows (CSV), row accounting and indicators (the
+    workbook names areas from `domain` and describes the run with `run_summary`)."""
     for name, result in cleaned.results.items():
         write_cleaning(layout.processed, name, result)
     for name, table in cleaned.tables.items():
@@ -204,7 +205,7 @@ def write_processed(layout: Layout, cleaned: Cleaned, catalogue: Catalogue) -> P
             table.to_parquet(layout.processed / f"{name}.parquet", index=False)
     write_csv(accounts_frame(cleaned.accounts, cleaned.file_years()), layout.processed / "row_accounting.csv")
     write_csv(pd.DataFrame([r.__dict__ for r in cleaned.refused], columns=["path", "reason", "fix"]), layout.processed / "refused_files.csv")
-    return write_indicators(layout.processed, cleaned.indicators, catalogue)
+    return write_indicators(layout.processed, cleaned.indicators, catalogue, domain, run_summary)
 
 
 def check(cleaned: Cleaned, layout: Layout, settings: Settings, checker, *, run_id: str | None = None,
@@ -353,7 +354,7 @@ def _guarded_run(layout: Layout, settings: Settings, years: list[int] | None, *,
 
 
 def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish: bool, echo: Callable[[str], None], checker, pool, recorder) -> RunResult:
-    from kainuu_metrics.report.html_export import PageContext
+    from kainuu_metrics.report.html_export import PageContext, stage_shared_files
     from kainuu_metrics.report.methods import render_methods_page
     from kainuu_metrics.report.downloads import write_recipients
     from kainuu_metrics.report.views import recipients_table
@@ -374,7 +375,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         progress.detail(f"LUKEMATTA: {refused.path}: {refused.reason}. {refused.fix}")
     for line in unlogged_files(layout, cleaned):
         progress.detail(line)
-    write_processed(layout, cleaned, catalogue)
+    write_processed(layout, cleaned, catalogue, settings.domain, run_summary=recorder.start_summary())
     run_lineage(layout.processed, cleaned.tables, cleaned.indicators, settings)
     pin_workbooks(layout.processed, recorder.started)  # workbooks carry the run's start time, not the time of writing
     selected = _select_years(years, cleaned.years_of("grants"))
@@ -392,7 +393,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     def context_for(year: int, title: str) -> PageContext:
         return PageContext(title=f"{title} {year}", year=year, sample_data=sample, nav=page_nav(specs_for(year)), generated_at=generated,
                            site_name=settings.domain.site_name, site_body=settings.domain.site_body,
-                           site_contact=settings.domain.site_contact)
+                           site_contact=settings.domain.site_contact, workbook_href=INDICATORS_XLSX)
 
     # Pages are made in a staging folder while the checks run, and replace the published ones
     # only when no blocking check failed: a failed or interrupted run never leaves half-updated
@@ -403,6 +404,8 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     for line in publication.compare_frozen(layout, staging.reports if publish else None, cleaned.indicators, catalogue, settings,
                                            sample=sample, generated=generated):
         progress.detail(line)
+    if publish:  # plotly.js for every page and each year's indicators.xlsx, before any page (the PDF prints from staging)
+        stage_shared_files(staging.reports, layout.processed / INDICATORS_XLSX, selected)
     jobs = [PageJob(spec, year) for year in selected for spec in specs_for(year)] if publish else []
     detailed = [job for job in jobs if job.spec.page != SUMMARY_PAGE]
     early = default_workers() * 2

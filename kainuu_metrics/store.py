@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -11,8 +18,18 @@ from kainuu_metrics.datasets.accounting import CleaningResult, FileAccount
 from kainuu_metrics.indicators.catalogue import Catalogue
 from kainuu_metrics.indicators.table import read_indicators
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from kainuu_metrics.settings import Domain
+
 INDICATORS_CSV = "indicators.csv"  # for programs: ',' separator, '.' decimals
 INDICATORS_EXCEL_CSV = "indicators_excel.csv"  # for Excel users: ';' separator, decimal comma, BOM
+INDICATORS_XLSX = "indicators.xlsx"  # for analysts: Finnish sheets per topic, see report/workbook.py
+# Workbook properties and zip entry times are pinned so that a rerun on the same inputs writes
+# the same bytes (a date before 1980 cannot be stored in a zip entry).
+WORKBOOK_TIME = dt.datetime(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -32,12 +49,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells cannot run in a spreadsheet: a text value that starts like a
     formula (=, +, -, @, tab, carriage return) gets a leading apostrophe (OWASP's CSV-injection
-    rule). Numbers stay numbers.
+    rule). Numbers stay numbers. Column names are text cells too (a chart's axis title).
 
     >>> formula_safe(pd.DataFrame({"a": ["=1+1", "-x", "ok"], "n": [-5, 2, 3]})).to_dict("list")
     {'a': ["'=1+1", "'-x", 'ok'], 'n': [-5, 2, 3]}
+    >>> list(formula_safe(pd.DataFrame({"@x": [1]})).columns)
+    ["'@x"]
     """
     out = frame.copy()
+    out.columns = [f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in out.columns]
     for column in out.columns:
         if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
@@ -51,11 +71,111 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def write_xlsx(frame: pd.DataFrame, path: Path, sheet_name: str = "rivit") -> Path:
-    """The same table as an Excel workbook, as safely as write_csv (formula_safe)."""
+def csv_bytes(frame: pd.DataFrame, decimal: str = ".") -> bytes:
+    """The bytes write_csv would write (';', UTF-8 with BOM, formula-safe), for a download
+    link; decimal="," for figures that Finnish Excel should read as numbers."""
+    return formula_safe(frame).to_csv(sep=";", decimal=decimal, index=False).encode("utf-8-sig")
+
+
+# --- XLSX: every cell written by put_cell, every workbook saved by workbook_bytes ---------------
+
+
+def put_cell(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
+    """One formula-safe cell: a number stays a number, any text is a text cell that Excel never
+    evaluates (openpyxl would store a string starting with '=' as a formula); text that starts
+    like a formula (=, +, -, @) also gets Excel's quote prefix, the apostrophe Excel itself adds
+    when a user types '=x, so that editing the cell keeps it text. Missing values leave the cell
+    empty."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)) or value is pd.NA:
+        return
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, bool):
+        cell.value = "kyllä" if value else "ei"
+    elif isinstance(value, (int, float)):
+        cell.value = value
+    else:
+        text = str(value)
+        cell.value = text
+        cell.data_type = "s"
+        if text.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    if number_format and cell.data_type == "n":
+        cell.number_format = number_format
+
+
+WIDTH_MIN, WIDTH_MAX = 8, 60  # characters
+
+
+def write_table(ws: Worksheet, frame: pd.DataFrame, number_formats: dict[str, str | Sequence[str]] | None = None) -> None:
+    """`frame` as a table on `ws` from A1: a bold header row that stays frozen, an autofilter,
+    widths fitted to the contents (8-60 characters) and each numeric column's number format
+    (one code for the column, or one per row)."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    formats = number_formats or {}
+    for c, name in enumerate(frame.columns, start=1):
+        put_cell(ws, 1, c, str(name))
+        ws.cell(row=1, column=c).font = Font(bold=True)
+        ws.cell(row=1, column=c).alignment = Alignment(vertical="top", wrap_text=True)
+    for c, name in enumerate(frame.columns, start=1):
+        column_format = formats.get(name)
+        values = frame[name].tolist()
+        for r, value in enumerate(values, start=2):
+            code = column_format if isinstance(column_format, str) or column_format is None else column_format[r - 2]
+            put_cell(ws, r, c, value.item() if hasattr(value, "item") else value, code)
+        longest = max([len(str(name))] + [len(_shown(v)) for v in values])
+        ws.column_dimensions[get_column_letter(c)].width = min(WIDTH_MAX, max(WIDTH_MIN, longest + 2))
+    ws.freeze_panes = "A2"
+    last = get_column_letter(max(1, len(frame.columns)))
+    ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
+
+
+def _shown(value: Any) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}"  # about as wide as Excel shows it
+    return str(value)
+
+
+def workbook_bytes(workbook: Workbook, when: dt.datetime | None = None) -> bytes:
+    """The workbook as .xlsx bytes that depend only on its contents and `when` (default
+    WORKBOOK_TIME): created/modified properties and every zip entry's time are pinned."""
+    when = (when or WORKBOOK_TIME).replace(tzinfo=None, microsecond=0)
+    workbook.properties.created = when
+    workbook.properties.creator = "kainuu-metrics"
+    buffer = io.BytesIO()
+    workbook.save(buffer)  # openpyxl stamps 'modified' with the clock; reset below
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, data)
+    return out.getvalue()
+
+
+def write_workbook(workbook: Workbook, path: Path, when: dt.datetime | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    formula_safe(frame).to_excel(path, index=False, sheet_name=sheet_name)
+    path.write_bytes(workbook_bytes(workbook, when))
     return path
+
+
+def write_xlsx(frame: pd.DataFrame, path: Path, sheet_name: str = "rivit", when: dt.datetime | None = None) -> Path:
+    """The same table as an Excel workbook, as safely as write_csv (every cell by put_cell) and
+    with the same bytes on a rerun (write_workbook)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = sheet_name
+    write_table(workbook.active, frame)
+    return write_workbook(workbook, path, when)
 
 
 def accounts_frame(accounts: list[FileAccount], file_years: dict[str, int | None] | None = None) -> pd.DataFrame:
@@ -77,22 +197,26 @@ def write_cleaning(processed: Path, name: str, result: CleaningResult) -> None:
     write_csv(result.flagged, processed / "flagged" / f"{name}.csv")
 
 
-def write_indicators(processed: Path, indicators: pd.DataFrame, catalogue: Catalogue | None = None) -> Path:
+def write_indicators(
+    processed: Path,
+    indicators: pd.DataFrame,
+    catalogue: Catalogue | None = None,
+    domain: Domain | None = None,
+    run_summary: list[tuple[str, str]] | None = None,
+    when: dt.datetime | None = None,
+) -> Path:
     """indicators.csv (plain, machine-readable: ',' separator, '.' decimals), indicators_excel.csv
-    (';', decimal comma, BOM) and the same as .xlsx with each indicator's Finnish name and unit
-    from the catalogue."""
+    (';', decimal comma, BOM) and indicators.xlsx, the analysts' workbook (report/workbook.py:
+    Finnish names, units and method notes from the catalogue, municipality names from `domain`,
+    the run's summary on its "Lue minut" sheet when given)."""
+    from kainuu_metrics.report.workbook import indicator_workbook
+
     processed.mkdir(parents=True, exist_ok=True)
     path = processed / INDICATORS_CSV
     formula_safe(indicators).to_csv(path, index=False, encoding="utf-8")
     # The same for Finnish Excel, which expects ';' and a decimal comma (and a BOM for UTF-8).
     formula_safe(indicators).to_csv(processed / INDICATORS_EXCEL_CSV, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-    sheet = indicators
-    if catalogue is not None:
-        sheet = indicators.assign(
-            nimi=indicators["indicator"].map(catalogue.name),
-            yksikkö=indicators["indicator"].map(lambda i: catalogue.card(i).unit_label),
-        )
-    formula_safe(sheet).to_excel(processed / "indicators.xlsx", index=False, sheet_name="indikaattorit")
+    write_workbook(indicator_workbook(indicators, catalogue, domain, run_summary), processed / INDICATORS_XLSX, when)
     return path
 
 

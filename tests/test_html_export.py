@@ -11,12 +11,15 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.settings import load_domain
 from kainuu_metrics.report.html_export import (
+    ASSETS_MISSING_FI,
     SAMPLE_BANNER,
     PageContext,
     export_notebook_html,
     find_external_references,
+    plotly_asset_name,
     plotly_js,
     prepare_notebook,
+    write_assets,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notebooks" / "chart_and_table.ipynb"
@@ -65,15 +68,33 @@ def test_page_contains_the_chart_with_a_deterministic_id(page):
     assert "<figcaption" in page and "Kuvion tiedot taulukkona" in page
 
 
-def test_plotly_js_is_embedded_exactly_once_in_head(page):
-    assert page.count(plotly_js()) == 1
+# Changed on purpose (issue 12, page weight): plotly.js is no longer embedded in every page
+# (~4.8 MB each, 84 MB for the sample) but loaded from the run's one shared copy.
+def test_plotly_js_is_loaded_once_from_the_shared_assets_folder(page):
+    assert plotly_js() not in page
     head = page.split("</head>", 1)[0]
-    assert plotly_js() in head
-    assert page.count("Plotly.register") == 2  # once inside plotly.js, once for the Finnish locale
+    assert re.fullmatch(r"plotly-[0-9a-f]{8}\.min\.js", plotly_asset_name())
+    assert f'<script src="../assets/{plotly_asset_name()}"></script>' in head
+    assert page.count("<script src") == 1
+    assert page.count("Plotly.register") == 1  # the Finnish locale, registered only when plotly.js loaded
+    assert len(page.encode("utf-8")) < 400_000  # was 4.9 MB with plotly.js inside; JupyterLab's CSS is most of the rest
+
+
+def test_a_page_without_its_assets_folder_says_so_in_one_finnish_line(page):
+    body = page.split("<main", 1)[1]
+    assert body.count(ASSETS_MISSING_FI) == 1 and ASSETS_MISSING_FI.startswith("Kaaviot tarvitsevat kansion assets/")
+    assert 'if (window.Plotly) { document.getElementById("kaaviot-puuttuvat").remove(); }' in body
+
+
+def test_write_assets_writes_the_shared_copy_once(tmp_path):
+    path = write_assets(tmp_path)
+    assert path == tmp_path / "assets" / plotly_asset_name()
+    assert path.read_text(encoding="utf-8") == plotly_js()
+    stamp = path.stat().st_mtime_ns
+    assert write_assets(tmp_path) == path and path.stat().st_mtime_ns == stamp  # unchanged: not rewritten
 
 
 def test_page_is_self_contained(page):
-    assert "<script src" not in page.lower()
     assert "<link" not in page.lower()
     assert find_external_references(page) == []
 
@@ -155,7 +176,7 @@ def test_notebook_without_charts_gets_no_plotly_js(tmp_path):
     path = _write(tmp_path, [new_markdown_cell("Teksti"), cell])
     html = export_notebook_html(path, tmp_path / "out.html", _context()).read_text(encoding="utf-8")
     assert "Tulos 42" in html
-    assert plotly_js() not in html
+    assert "<script src" not in html and "assets/" not in html
     assert "Plotly.register" not in html
     assert find_external_references(html) == []
 
@@ -220,9 +241,21 @@ def test_find_external_references_accepts_self_contained_html(html):
     assert find_external_references(html) == []
 
 
+def test_the_shared_plotly_asset_is_the_only_file_a_page_may_load():
+    for html in ('<script src="../assets/plotly-0a1b2c3d.min.js"></script>', '<script src="assets/plotly-0a1b2c3d.min.js"></script>'):
+        assert find_external_references(html) == []
+
+
 @pytest.mark.parametrize(
     ("html", "expected"),
     [
+        ('<script src="https://cdn.example/assets/plotly.min.js"></script>', "https://cdn.example/assets/plotly.min.js"),
+        ('<script src="//cdn.example/assets/plotly.min.js"></script>', "//cdn.example/assets/plotly.min.js"),
+        ('<script src="/assets/plotly.min.js"></script>', '"/assets/plotly.min.js"'),
+        ('<script src="../assets/../../x/plotly.min.js"></script>', "../assets/../../x/plotly.min.js"),
+        ('<script src="../assets/plotly.min.js?v=https://x.fi"></script>', "?v="),
+        ('<script src="../muut/plotly.min.js"></script>', "../muut/plotly.min.js"),
+        ('<link rel="stylesheet" href="../assets/site.css">', "../assets/site.css"),
         ('<script src="https://cdn.example/require.js"></script>', 'script src="https://cdn.example/require.js"'),
         ('<script src="local.js"></script>', 'script src="local.js"'),
         ('<link rel="stylesheet" href="site.css">', 'link href="site.css"'),
@@ -253,3 +286,136 @@ def test_absolute_links_can_be_allowed():
 def test_plotly_js_itself_has_no_outside_loads():
     assert find_external_references(f"<script>{plotly_js()}</script>") == []
     assert re.match(r"/\*\*\s*\* plotly\.js v\d", plotly_js())
+
+
+# --- chart data downloads (data: links built at export time) ---------------------------------------
+
+
+def _data_link(page: str, mimetype: str, filename: str) -> bytes:
+    import base64
+
+    tag = re.search(rf'<a [^>]*download="{re.escape(filename)}"[^>]*>', page)  # nbconvert may reorder attributes
+    assert tag, filename
+    href = re.search(rf'href="data:{re.escape(mimetype)}[^"]*;base64,([^"]+)"', tag.group(0))
+    assert href, tag.group(0)[:200]
+    return base64.b64decode(href.group(1))
+
+
+def test_chart_data_downloads_open_as_csv_and_xlsx(page):
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from kainuu_metrics.report.chart_data import XLSX_MIMETYPE
+
+    figure = page[page.index('<figure '):page.index("</figure>")]
+    assert "Lataa kuvion tiedot:" in figure  # the links sit inside the chart's own <figure>
+    raw = _data_link(page, "text/csv", "grants-2025-kuvio-1.csv")
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    assert raw.decode("utf-8-sig").splitlines() == [
+        "Kunta;Myönnetty (€)", "Kajaani;123456,5", "Sotkamo;45000,0", "Kuhmo;9800,25",
+    ]  # the fixture's bars, ';' and decimal comma
+    table = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig")
+    assert table["Myönnetty (€)"].sum() == pytest.approx(178256.75)  # 123 456,50 + 45 000 + 9 800,25
+    book = openpyxl.load_workbook(io.BytesIO(_data_link(page, XLSX_MIMETYPE, "grants-2025-kuvio-1.xlsx")))
+    ws = book["Kuvion tiedot"]
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [
+        ["Kunta", "Myönnetty (€)"], ["Kajaani", 123456.5], ["Sotkamo", 45000], ["Kuhmo", 9800.25],
+    ]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:B4"
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_chart_table_reads_typed_arrays_horizontal_bars_several_traces_and_polar():
+    import base64
+
+    import numpy as np
+
+    from kainuu_metrics.report.chart_data import chart_table
+
+    def typed(values, dtype):
+        return {"dtype": dtype, "bdata": base64.b64encode(np.asarray(values, dtype=dtype).tobytes()).decode()}
+
+    horizontal = {"data": [{"type": "bar", "orientation": "h", "x": typed([3, 12], "i1"), "y": ["Ikäverkosto", "Muut"]}],
+                  "layout": {"xaxis": {"title": {"text": "Myönnetty (€)"}}, "yaxis": {"title": {"text": "Kumppanuusverkosto"}}}}
+    assert chart_table(horizontal).to_dict("list") == {"Kumppanuusverkosto": ["Ikäverkosto", "Muut"], "Myönnetty (€)": [3, 12]}
+    # two traces over partly different years: one row per year, a gap where a trace has none
+    stacked = {"data": [{"type": "bar", "name": "Toiminta-avustus", "x": ["2023", "2024"], "y": typed([1000.5, 2000.0], "f8")},
+                        {"type": "bar", "name": "Kerta-avustus", "x": ["2024", "2025"], "y": [300.0, 400.0]}],
+               "layout": {"xaxis": {"title": {"text": "Vuosi"}}, "yaxis": {"title": {"text": "Myönnetty (€)"}}}}
+    table = chart_table(stacked)
+    assert list(table.columns) == ["Vuosi", "Toiminta-avustus", "Kerta-avustus"]
+    assert table["Vuosi"].tolist() == ["2023", "2024", "2025"]
+    assert table["Toiminta-avustus"].tolist()[:2] == [1000.5, 2000.0] and pd_isna(table["Toiminta-avustus"].iloc[2])
+    assert pd_isna(table["Kerta-avustus"].iloc[0]) and table["Kerta-avustus"].tolist()[1:] == [300.0, 400.0]
+    radar = {"data": [{"type": "scatterpolar", "name": "Arviointi 12.11.2025", "r": [2.5, 3.0], "theta": ["Osallistuminen", "Rakenteet"]},
+                      {"type": "scatterpolar", "name": "Edellinen", "r": [2.0, 2.25], "theta": ["Osallistuminen", "Rakenteet"]}],
+             "layout": {"polar": {}}}
+    assert chart_table(radar).to_dict("list") == {
+        "Luokka": ["Osallistuminen", "Rakenteet"], "Arviointi 12.11.2025": [2.5, 3.0], "Edellinen": [2.0, 2.25]}
+    assert chart_table({"data": [], "layout": {}}).empty
+
+
+def test_chart_downloads_are_formula_safe():
+    import base64
+    import io
+
+    import openpyxl
+
+    from kainuu_metrics.report.chart_data import download_links
+
+    figure = {"data": [{"type": "bar", "x": ["=HYPERLINK(\"http://x\")", "-1"], "y": [1, -2]}],
+              "layout": {"xaxis": {"title": {"text": "@Luokka"}}}}
+    links = download_links(figure, "sivu-2025-kuvio-3")
+    csv, xlsx = (base64.b64decode(m) for m in re.findall(r";base64,([^\"]+)\"", links))
+    # text that starts like a formula gets an apostrophe in the CSV; numbers stay numbers
+    assert csv.decode("utf-8-sig").splitlines() == ["'@Luokka;Arvo", "\"'=HYPERLINK(\"\"http://x\"\")\";1", "'-1;-2"]
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [["@Luokka", "Arvo"], ['=HYPERLINK("http://x")', 1], ["-1", -2]]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    assert ws["A2"].quotePrefix and ws["B3"].data_type == "n"
+
+
+def pd_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+# --- the sample run: page weight, the shared plotly.js, the year's workbook ---------------------------
+
+REPORTS_MAX_BYTES = 15_000_000  # issue 12: the sample reports/ folder at most 15 MB (was 86 MB) ...
+PAGE_MAX_BYTES = 1_500_000  # ... and each page at most 1.5 MB (was about 5.1 MB with plotly.js inside)
+
+
+@pytest.mark.e2e
+def test_sample_reports_are_light_and_load_one_shared_plotly(sample_run):
+    assert sample_run.returncode == 0, sample_run.stderr
+    files = [p for p in sample_run.reports.rglob("*") if p.is_file()]
+    sizes = {p.relative_to(sample_run.reports).as_posix(): p.stat().st_size for p in files}
+    assert sum(sizes.values()) <= REPORTS_MAX_BYTES, sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
+    pages = {name: size for name, size in sizes.items() if name.endswith(".html")}
+    assert pages and max(pages.values()) <= PAGE_MAX_BYTES, max(pages.items(), key=lambda kv: kv[1])
+    assert [n for n in sizes if n.startswith("assets/")] == [f"assets/{plotly_asset_name()}"]  # one copy, written once
+    assert not (sample_run.reports / ".kesken").exists()
+    with_charts = 0
+    for name in pages:
+        html = (sample_run.reports / name).read_text(encoding="utf-8")
+        assert find_external_references(html) == [], name
+        if 'class="plotly-graph-div"' in html:
+            with_charts += 1
+            assert f'<script src="../assets/{plotly_asset_name()}"></script>' in html, name
+            assert html.count('class="kuvion-lataus"') == html.count('class="plotly-graph-div"'), name  # every chart downloadable
+    assert with_charts >= 15  # 17 notebook pages in the sample, all but a few with charts
+
+
+@pytest.mark.e2e
+def test_each_year_folder_has_the_workbook_and_its_pages_link_it(sample_run):
+    workbook = (sample_run.data / "processed" / "indicators.xlsx").read_bytes()
+    years = sorted(p for p in sample_run.reports.iterdir() if p.is_dir() and p.name.isdigit())
+    assert [p.name for p in years] == ["2023", "2024", "2025"]
+    for folder in years:
+        assert (folder / "indicators.xlsx").read_bytes() == workbook
+        html = (folder / "summary.html").read_text(encoding="utf-8")
+        assert 'href="indicators.xlsx"' in html

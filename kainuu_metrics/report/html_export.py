@@ -1,8 +1,15 @@
 """Executed notebooks -> self-contained Finnish HTML pages (nbconvert with our own template).
 
 The page makes no outside request: JupyterLab's CDN scripts (require.js, MathJax, mermaid,
-widgets) are removed by templates/nbconvert/kainuu, plotly.js is embedded once in <head> when
-the notebook has a chart, and all CSS is inline. `find_external_references` checks that.
+widgets) are removed by templates/nbconvert/kainuu and all CSS is inline. plotly.js (~4.8 MB)
+is not embedded in every page: a page with charts loads the run's one shared copy,
+reports/assets/plotly-<sha8>.min.js, by a relative path ("../assets/..."; `write_assets`
+writes it once per run). A page copied without the assets/ folder says so in one visible
+Finnish line. `find_external_references` allows that one relative asset and nothing else.
+
+Each chart's data can be downloaded from the page itself, offline: `add_chart_downloads`
+turns the figure's traces (from the notebook's plotly JSON) into a table with the axis titles
+as Finnish column names, and links it as CSV (';', decimal comma, BOM) and XLSX data: URIs.
 
 Thread safety: one HTMLExporter per process, created on first use; exports run one at a time
 under a lock (nbconvert's exporter keeps per-call state), so calling `export_notebook_html`
@@ -13,7 +20,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import re
+import shutil
 import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -35,6 +44,12 @@ PAGES_TEMPLATES_DIR = TEMPLATES_DIR / "pages"
 REMOVE_TAGS = frozenset({"remove", "remove-cell"})
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 PLOTLY_DIV_MARKER = 'class="plotly-graph-div"'
+ASSETS_DIR = "assets"  # under reports/, beside the year folders
+ASSETS_MISSING_FI = (
+    "Kaaviot tarvitsevat kansion assets/, joka on raporttikansiossa vuosikansioiden rinnalla: "
+    "kopioi sivu yhdessä sen kanssa (esimerkiksi koko raporttikansio), niin kaaviot näkyvät ilman verkkoyhteyttä. "
+    "Kuvioiden tiedot näkyvät taulukkoina ja ladattavina tiedostoina silti."
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,8 @@ class PageContext:
     site_name: str = ""  # from the configuration (domain.yaml: site.name)
     site_body: str = ""  # the body the reports are for (site.body): the printed cover block
     site_contact: str = ""  # whom to ask (site.contact): the printed cover block
+    assets_href: str = f"../{ASSETS_DIR}/"  # the shared assets folder, relative to the page (reports/<year>/x.html)
+    workbook_href: str | None = None  # the year's indicators.xlsx, relative to the page, when published beside it
 
 
 # --- static assets, read once per process ---------------------------------------------
@@ -66,6 +83,33 @@ def plotly_js() -> str:
     """plotly.min.js of the installed plotly package (~4.8 MB), read once."""
     path = importlib_resources.files("plotly") / "package_data" / "plotly.min.js"
     return path.read_text(encoding="utf-8")
+
+
+@functools.cache
+def plotly_asset_name() -> str:
+    """'plotly-<first 8 hex of the SHA-256>.min.js': a new plotly.js gets a new name, so a
+    browser never mixes a cached old copy with new pages."""
+    return f"plotly-{hashlib.sha256(plotly_js().encode('utf-8')).hexdigest()[:8]}.min.js"
+
+
+def write_assets(reports: Path) -> Path:
+    """reports/assets/plotly-<sha8>.min.js, the one copy every page's charts load (written
+    only when missing or different); returns its path."""
+    path = reports / ASSETS_DIR / plotly_asset_name()
+    data = plotly_js().encode("utf-8")
+    if not (path.exists() and path.read_bytes() == data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return path
+
+
+def stage_shared_files(reports: Path, workbook: Path, years: list[int]) -> None:
+    """What a run's pages share, written before any page: reports/assets/ (plotly.js) and each
+    year folder's copy of the workbook its pages link (PageContext.workbook_href)."""
+    write_assets(reports)
+    for year in years:
+        (reports / str(year)).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(workbook, reports / str(year) / workbook.name)
 
 
 def current_href(nav: list[tuple[str, str]], out_html: Path) -> str | None:
@@ -178,6 +222,26 @@ def prepare_notebook(nb: NotebookNode, title: str, site_name: str = "") -> tuple
     return nb, has_plotly
 
 
+def download_prefix(out_html: Path, context: PageContext) -> str:
+    """The start of a chart download's file name: 'grants-2025' (+ '-kuvio-1.csv')."""
+    return f"{out_html.stem}-{context.year}" if context.year is not None else out_html.stem
+
+
+def add_chart_downloads(nb: NotebookNode, prefix: str) -> NotebookNode:
+    """Every chart output that carries its plotly JSON gets CSV and XLSX download links (data:
+    URIs) in its HTML; the JSON itself is not shown on the page. Changes `nb` in place."""
+    from kainuu_metrics.report.chart_data import with_download_links
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data") or {}
+            if PLOTLY_MIMETYPE in data and "text/html" in data:
+                markup = data["text/html"]
+                markup = "".join(markup) if isinstance(markup, list) else markup
+                data["text/html"] = with_download_links(markup, data[PLOTLY_MIMETYPE], prefix)
+    return nb
+
+
 # --- the exporter ---------------------------------------------------------------------------
 
 _lock = threading.Lock()
@@ -212,13 +276,15 @@ def export_notebook_html(executed: Path, out_html: Path, context: PageContext) -
 
     nb = nbformat.read(executed, as_version=4)
     nb, has_plotly = prepare_notebook(nb, context.title, context.site_name)
+    nb = add_chart_downloads(nb, download_prefix(out_html, context))
     page_resources = {
         "context": context,
         "current": current_href(context.nav, out_html),
         "site_css": static_text("site.css"),
         "site_js": static_text("site.js"),
-        "plotly_js": plotly_js() if has_plotly else "",
+        "plotly_src": context.assets_href + plotly_asset_name() if has_plotly else "",
         "plotly_locale_js": static_text("plotly-locale-fi.js") if has_plotly else "",
+        "assets_missing": ASSETS_MISSING_FI,
     }
     # metadata.path lets nbconvert embed images that markdown cells refer to relatively
     resources = {
@@ -238,6 +304,8 @@ _LOADING_ATTRIBUTES = {
     "src", "srcset", "href", "poster", "data", "action", "formaction", "background",
     "xlink:href", "manifest", "ping", "imagesrcset", "codebase", "archive", "longdesc",
 }
+# The one file a page may load: a script of the run's shared assets folder, by a relative path.
+_LOCAL_ASSET = re.compile(r"^(?:\.\./)*" + ASSETS_DIR + r"/[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.js$")
 _ABSOLUTE_URL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 _HARMLESS_SCHEMES = ("data:", "mailto:", "tel:", "javascript:", "about:")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -301,8 +369,10 @@ class _ReferenceFinder(HTMLParser):
 
     def _check_url(self, tag: str, name: str, value: str) -> str | None:
         described = f'<{tag} {name}="{value}">'
+        if tag == "script" and name == "src" and _LOCAL_ASSET.fullmatch(value):
+            return None  # reports/assets/plotly-<sha8>.min.js, shared by the pages
         if tag in ("script", "link", "base") and name in ("src", "href"):
-            return described  # must be inline; even a relative file is an outside dependency
+            return described  # must be inline; any other file is an outside dependency
         lowered = value.lower()
         if tag in ("a", "area") and name == "href":
             if self.allow_links:
@@ -321,7 +391,8 @@ class _ReferenceFinder(HTMLParser):
 def find_external_references(html: str, *, allow_links: bool = False) -> list[str]:
     """Everything in the page that would load from outside it, as readable strings.
 
-    Reported: <script src>, <link href> (anything), src/srcset/poster/data/... not data: URIs,
+    Reported: <script src> other than a script of the shared assets folder by a relative path
+    ("../assets/plotly-<sha8>.min.js"), <link href> (anything), src/srcset/poster/data/... not data: URIs,
     CSS url(...) other than data:, @import, meta refresh, ES module imports of URLs in inline
     scripts, and <a href> to absolute URLs (unless `allow_links`). Ignored: relative links,
     fragments, mailto:, text and comments.
@@ -330,6 +401,8 @@ def find_external_references(html: str, *, allow_links: bool = False) -> list[st
     []
     >>> find_external_references('<script src="https://cdn.example/x.js"></script>')
     ['<script src="https://cdn.example/x.js">']
+    >>> find_external_references('<script src="../assets/plotly-0a1b2c3d.min.js"></script>')
+    []
     """
     finder = _ReferenceFinder(allow_links)
     finder.feed(html)

@@ -275,6 +275,16 @@ class RunRecorder:
             "source_date_epoch": self.fixed_clock,
         }
 
+    def start_summary(self) -> list[tuple[str, str]]:
+        """What is known of the run while it runs, as (Finnish label, value) rows for outputs made
+        during it (the workbook's "Lue minut"): no run id, end or duration, so a rerun with the
+        same start time writes the same bytes. The whole manifest is under data/processed/runs/."""
+        partial = {key: value for key, value in self.manifest(0).items() if key not in ("ended_at", "duration_s", "exit_status", "checks")}
+        partial["files"] = {key: value for key, value in partial["files"].items() if key != "outputs"}
+        skipped = {"Ajon tunnus", "Päättyi", "Kesto", "Tila", "Tarkistukset", "Julkaistut vuodet", f"Tiivisteitä (SHA-256): {SECTION_FI['outputs']}"}
+        return [row for row in manifest_summary(partial) if row[0] not in skipped] + [
+            ("Ajon koko kuvaus", "data/processed/runs/<ajon tunnus>/manifest.json (ajo, joka alkoi yllä mainittuna aikana)")]
+
     def finish(self, exit_status: int, error: str | None = None) -> Path:
         """Write manifest.json and console.log; returns the manifest's path."""
         manifest = self.manifest(exit_status, error)
