@@ -10,13 +10,8 @@ import pandas as pd
 import pytest
 
 from kainuu_metrics.report import charts
-from kainuu_metrics.report.labels import column_label
+from kainuu_metrics.report.labels import REPOSITORY_PATH, column_label, without_path_sentences
 
-# A path into the repository or a program file: config/x.yaml, scripts/x.py, data/raw/, x.ipynb.
-REPOSITORY_PATH = re.compile(
-    r"(?<![\w.])(?:kainuu_metrics|scripts|config|data|notebooks|tests|examples)/[\w./-]*"
-    r"|[\w/.-]+\.(?:py|yaml|yml|ipynb|j2)\b"
-)
 SNAKE_CASE = re.compile(r"\w_\w")
 
 
@@ -86,3 +81,9 @@ def test_no_page_but_quality_shows_machine_headers_or_repository_paths(sample_ru
         if headers or paths:
             found[str(page.relative_to(sample_run.reports))] = (headers, paths)
     assert found == {}
+
+
+def test_a_configuration_sentence_naming_a_file_is_left_out():
+    note = "Vaiheet ovat seurannan oma oletus. Asteikko määritellään tiedostossa config/tuokio.yaml."
+    assert without_path_sentences(note) == "Vaiheet ovat seurannan oma oletus."
+    assert REPOSITORY_PATH.findall("esimerkkiaineisto (scripts/generate_sample_data.py)") == ["scripts/generate_sample_data.py"]

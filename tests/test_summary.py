@@ -17,6 +17,7 @@ from kainuu_metrics import formatting
 from kainuu_metrics.report import method_box as method
 from kainuu_metrics.report import sentences
 from kainuu_metrics.report import summary as sm
+from kainuu_metrics.report import goals as goals_module
 from kainuu_metrics.settings import load_domain
 from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.quality.checks import save_report
@@ -586,7 +587,7 @@ def test_a_year_without_goals_says_so_in_one_sentence():
     assert "<li" not in none
     first = sm.goals_html(sm.year_goals(_goal_tables(), 2024, config))
     assert first.count('<li class="tavoite">') == 2  # 2024's two goals, no earlier evaluation to follow up
-    assert sm.NO_PREVIOUS_GOALS in first
+    assert goals_module.NO_PREVIOUS_GOALS in first
     empty = sm.goals_html(sm.year_goals({}, 2025, config))
     assert "Vuodelta 2025 ei ole" in empty
 

@@ -52,3 +52,21 @@ def column_label(name: object) -> str:
         return text
     words = re.sub(r"_eur$", " (€)", text).replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+# A path into the repository or a program file: "config/tuokio.yaml", "scripts/x.py", "data/raw/".
+REPOSITORY_PATH = re.compile(
+    r"(?<![\w.])(?:kainuu_metrics|scripts|config|data|notebooks|tests|examples)/[\w./-]*"
+    r"|[\w/.-]+\.(?:py|yaml|yml|ipynb)\b"
+)
+
+
+def without_path_sentences(text: str) -> str:
+    """Configuration text as leadership reads it: a sentence naming a file path is left out
+    (paths belong on the quality page).
+
+    >>> without_path_sentences("Asteikko on oletus. Asteikko määritellään tiedostossa config/tuokio.yaml.")
+    'Asteikko on oletus.'
+    """
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    return " ".join(s for s in sentences if not REPOSITORY_PATH.search(s))

@@ -15,6 +15,7 @@ import pandas as pd
 
 from kainuu_metrics.quality.model import QualityReport
 from kainuu_metrics.report.charts import format_number, table_html
+from kainuu_metrics.report.labels import REPOSITORY_PATH
 from kainuu_metrics.report.summary import PROVISIONAL_MARK, Card, _e
 from kainuu_metrics.report.views import TERM_RULE, term_rule
 from kainuu_metrics.settings import CouncilTerm, Domain, Settings
@@ -90,18 +91,13 @@ def matching_delivery(path: str, deliveries: Sequence[Delivery]) -> Delivery | N
     return max(folders, key=lambda d: len(d.path)) if folders else None
 
 
-# A path into the repository or a program file ("scripts/generate_sample_data.py", "config/x.yaml").
-_REPOSITORY_PATH = re.compile(r"(?<![\w.])(?:kainuu_metrics|scripts|config|data|notebooks|tests|examples)/[\w./-]*"
-                              r"|[\w/.-]+\.(?:py|yaml|yml|ipynb)\b")
-
-
 def without_paths(text: str) -> str:
     """A deliverer as leadership reads it: repository paths left out (they belong on the quality page).
 
     >>> without_paths("esimerkkiaineisto (scripts/generate_sample_data.py)"), without_paths("Talous, Matti M.")
     ('esimerkkiaineisto', 'Talous, Matti M.')
     """
-    cleaned = re.sub(r"\(\s*\)", "", _REPOSITORY_PATH.sub("", text))
+    cleaned = re.sub(r"\(\s*\)", "", REPOSITORY_PATH.sub("", text))
     return re.sub(r"\s{2,}", " ", cleaned).strip(" ,;") or NOT_LOGGED
 
 

@@ -16,6 +16,7 @@ from kainuu_metrics.datasets.schemas import TUOKIO_AGREED, TUOKIO_GOAL_FOLLOWUPS
 from kainuu_metrics.datasets.tuokio.config import TuokioConfig
 from kainuu_metrics.datasets.tuokio.scope import in_series
 from kainuu_metrics.report.charts import OKABE_ITO, format_number
+from kainuu_metrics.report.labels import without_path_sentences
 
 
 def _fi_date(value: object) -> str | None:
@@ -303,7 +304,7 @@ def method_note(config: TuokioConfig) -> str:
         "otoskeskihajonta. Toimijatahoja, joilla on alle "
         f"{size} vastaajaa, ei näytetä erikseen: ne yhdistetään muihin pieniin ryhmiin (tarvittaessa "
         "myös pienimpään muuhun ryhmään), ja kriteerin ryhmäkeskiarvot jätetään pois, jos jossakin "
-        f"ryhmässä on kriteerille alle {size} arviota. {texts} {config.scale_note}"
+        f"ryhmässä on kriteerille alle {size} arviota. {texts} {without_path_sentences(config.scale_note)}"
     )
 
 
