@@ -15,17 +15,17 @@ import pandas as pd
 from kainuu_metrics import publication, registry
 from kainuu_metrics.datasets.accounting import CleaningResult
 from kainuu_metrics.datasets.base import CleaningContext, Dataset, DatasetOutput
+from kainuu_metrics.datasets.intake import SAMPLE_MARKER, RefusedFile, refused_files
 from kainuu_metrics.datasets.readers import year_in_path
 from kainuu_metrics.errors import InputFileError
 from kainuu_metrics.indicators.catalogue import Catalogue, load_catalogue
 from kainuu_metrics.indicators.lineage import run_lineage
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.quality.model import QualityReport
-from kainuu_metrics.runs.console import Progress, format_seconds  # noqa: F401  (format_seconds: part of this module's interface)
+from kainuu_metrics.runs.console import Progress
 from kainuu_metrics.settings import Settings
 from kainuu_metrics.store import INDICATORS_XLSX, accounts_frame, write_cleaning, write_csv, write_indicators
 
-SAMPLE_MARKER = "ESIMERKKIAINEISTO.txt"
 
 
 @dataclass
@@ -106,51 +106,6 @@ def in_dependency_order(datasets: tuple[Dataset, ...]) -> list[Dataset]:
     for dataset in datasets:
         visit(dataset, ())
     return ordered
-
-
-RAW_ROOT_FILES = {"README.md", "toimitukset.yaml", SAMPLE_MARKER}  # documentation and the data log beside the folders
-FILE_FIXES = {
-    ".xls": "Tallenna tiedosto Excelissä muodossa .xlsx (Excel-työkirja).",
-    ".ods": "Tallenna tiedosto muodossa .xlsx tai .csv.",
-    ".pdf": "PDF-tiedostoa ei voi lukea aineistoksi: pyydä vienti muodossa .xlsx tai .csv, tai siirrä tiedosto pois kansiosta.",
-}
-
-
-@dataclass(frozen=True)
-class RefusedFile:
-    """A file in the raw folders that the run does not read, and why (shown, never silent)."""
-
-    path: str  # as users see it: raw/grants/x.xls
-    reason: str
-    fix: str
-
-
-def is_documentation(path: Path) -> bool:
-    """README files, hidden files and Office lock files (~$x.xlsx) are not data."""
-    return path.stem.upper() == "README" or path.name.startswith((".", "~$"))
-
-
-def refused_files(layout: Layout, read: dict[str, list[Path]], datasets: list[Dataset]) -> list[RefusedFile]:
-    """Every file under data/raw that no dataset reads, with a Finnish reason and fix: a file of
-    a format its folder does not take, an empty file, a file outside the datasets' folders."""
-    folders = {d.raw_folder: d for d in datasets}
-    taken = {p.resolve() for paths in read.values() for p in paths}
-    refused = []
-    for path in sorted(p for p in layout.raw.rglob("*") if p.is_file()) if layout.raw.is_dir() else []:
-        relative = path.relative_to(layout.raw)
-        if is_documentation(path) or (len(relative.parts) == 1 and path.name in RAW_ROOT_FILES):
-            continue
-        shown = layout.relative_to_data(path)
-        dataset = folders.get(relative.parts[0]) if len(relative.parts) > 1 else None
-        if dataset is None:
-            refused.append(RefusedFile(shown, "tiedosto ei ole minkään aineiston kansiossa",
-                                       f"Siirrä tiedosto oikeaan kansioon ({', '.join(f'raw/{f}/' for f in folders)}) tai pois kansiosta data/raw/."))
-        elif path.resolve() in taken and path.stat().st_size == 0:
-            refused.append(RefusedFile(shown, "tiedosto on tyhjä (0 tavua)", "Tallenna vienti uudelleen; tyhjä tiedosto jätetään lukematta."))
-        elif path.resolve() not in taken:
-            refused.append(RefusedFile(shown, f"tiedostomuotoa '{path.suffix or '(ei päätettä)'}' ei lueta kansiossa raw/{dataset.raw_folder}/",
-                                       FILE_FIXES.get(path.suffix.lower(), f"Tallenna tiedosto muodossa {', '.join(sorted(dataset.suffixes))} tai siirrä se pois kansiosta.")))
-    return refused
 
 
 def clean_inputs(layout: Layout, settings: Settings, datasets: tuple[Dataset, ...] | None = None) -> Cleaned:

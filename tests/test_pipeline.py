@@ -58,7 +58,7 @@ def test_every_raw_file_is_read_or_refused_by_name(tmp_path):
     from kainuu_metrics.datasets.base import Dataset, DatasetOutput
     from kainuu_metrics.datasets.readers import read_grids
     from kainuu_metrics.paths import Layout
-    from kainuu_metrics.pipeline import refused_files
+    from kainuu_metrics.datasets.intake import refused_files
 
     raw = tmp_path / "raw"
     (raw / "grants").mkdir(parents=True)
