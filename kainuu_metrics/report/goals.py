@@ -26,11 +26,9 @@ def show_html(markup: str) -> None:
     display({"text/html": markup}, raw=True)
 
 
-
 NO_EVALUATION = "Vuodelta {year} ei ole koko hyvinvointialueen Yhteistyö-Tuokio-arviointia, joten vuoden kehittämistavoitteita ei ole kirjattu."
 NO_GOALS = "Vuoden {year} Yhteistyö-Tuokio-arvioinnissa ({date}) ei kirjattu kehittämistavoitteita."
 NO_PREVIOUS_GOALS = "Edellisestä koko hyvinvointialueen arvioinnista ei ole kirjattuja tavoitteita, joiden tilaa voisi seurata."
-NOT_FOLLOWED = "Edellisen vuoden tavoitteiden tilaa ei voi kertoa: vuodelta {year} ei ole arviointia, jossa niitä olisi seurattu."
 GOALS_SOURCE = "Lähde: Yhteistyö-Tuokio-arvioinnin yhteenvetolomake; tavoitteiden kriteerit ja edellisten arviointien seuranta ovat Yhteistyö-Tuokio-sivulla."
 
 
