@@ -187,7 +187,8 @@ def run_time_text(started_at: str) -> str:
     return format_timestamp(started_at)
 
 
-def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport, years: list[int], context_for: Callable) -> list[Path]:
+def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport, years: list[int], context_for: Callable,
+                         run_rows: list[tuple[str, str]] | None = None) -> list[Path]:
     """Each year's quality page (the year's own files' rows, the run's totals apart) and lineage copy."""
     from kainuu_metrics.indicators.lineage import copy_year_lineage
     from kainuu_metrics.report.pages import render_quality_page
@@ -198,7 +199,7 @@ def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport
             layout.year_reports(year) / "quality.html", year=year, report=report, accounts=cleaned.accounts,
             rejected=rejected, flagged=flagged, skipped=skipped, context=context_for(year, "Tietojen laatu"),
             reconciliation=cleaned.tables.get("grants_reconciliation"), refused=cleaned.refused, file_years=cleaned.file_years(),
-            tables=cleaned.tables, lineage=copy_year_lineage(layout.processed, layout.year_reports(year), year),
+            tables=cleaned.tables, lineage=copy_year_lineage(layout.processed, layout.year_reports(year), year), run_rows=run_rows,
         )
         for year in years
     ]
@@ -403,7 +404,8 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
 
     progress.step("Kirjoitetaan laatusivut")
     quality_layout = staging if publish and report.passed else layout
-    quality_pages = render_quality_pages(quality_layout, cleaned, report, selected, context_for)
+    quality_pages = render_quality_pages(quality_layout, cleaned, report, selected, context_for,
+                                         [("Ajon tunnus", recorder.run_id), *recorder.start_summary()])
     if not publish:
         return RunResult(0 if report.passed else 1, None, [f"Laatusivu: {quality_pages[-1]}" if quality_pages else ""])
     if not report.passed:

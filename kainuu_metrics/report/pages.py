@@ -323,6 +323,7 @@ def render_quality_page(
     lineage: dict[str, str] | None = None,
     history_href: str = "../historia.html",
     assumptions_path: Path | None = None,
+    run_rows: list[tuple[str, str]] | None = None,
 ) -> Path:
     """Write the Finnish data-quality page of `year` (title 'Tietojen laatu <year>' unless the
     context gives one); returns `out`.
@@ -334,7 +335,8 @@ def render_quality_page(
     changes the year's page). Long lists show PAGE_ROWS sorted rows; the whole list is
     written beside the page (laatu/*.csv, *.xlsx). `reconciliation` (the grants_reconciliation
     table) adds the section on the exports' totals rows; `tables` (the checked tables) lets the
-    unexpected values be counted; `lineage` gives the hrefs of the lineage files."""
+    unexpected values be counted; `lineage` gives the hrefs of the lineage files; `run_rows` (Finnish
+    label, value) describe the run from its manifest (kainuu_metrics.runs.manifest)."""
     from kainuu_metrics.paths import PROJECT_ROOT
     from kainuu_metrics.registry import table_labels
     from kainuu_metrics.report import quality_page as qp
@@ -378,6 +380,7 @@ def render_quality_page(
         account_totals=qp.account_totals(own),
         run_totals=qp.account_totals(accounts),
         scope_sentence=qp.SCOPE_SENTENCE.format(year=year),
+        run_rows=run_rows or [],
         rejected=rejected_rows(shown_rejected),
         rejected_total=rejected_total,
         rejected_total_fi=format_number(rejected_total),

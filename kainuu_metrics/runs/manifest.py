@@ -277,12 +277,18 @@ class RunRecorder:
 
     def start_summary(self) -> list[tuple[str, str]]:
         """What is known of the run while it runs, as (Finnish label, value) rows for outputs made
-        during it (the workbook's "Lue minut"): no run id, end or duration, so a rerun with the
-        same start time writes the same bytes. The whole manifest is under data/processed/runs/."""
+        during it (the workbook's "Lue minut", the quality page). The whole manifest is under
+        data/processed/runs/."""
         partial = {key: value for key, value in self.manifest(0).items() if key not in ("ended_at", "duration_s", "exit_status", "checks")}
         partial["files"] = {key: value for key, value in partial["files"].items() if key != "outputs"}
-        skipped = {"Ajon tunnus", "Päättyi", "Kesto", "Tila", "Tarkistukset", "Julkaistut vuodet", f"Tiivisteitä (SHA-256): {SECTION_FI['outputs']}"}
-        return [row for row in manifest_summary(partial) if row[0] not in skipped] + [
+        # Shown on pages and in workbooks: no run id, end or duration (a rerun writes the same bytes),
+        # no user or host (they stay in the manifest), and no absolute paths of the machine.
+        skipped = {"Ajon tunnus", "Päättyi", "Kesto", "Tila", "Tarkistukset", "Julkaistut vuodet", "Käyttäjä", "Kone", "Komento",
+                   f"Tiivisteitä (SHA-256): {SECTION_FI['outputs']}"}
+        folders = {"Aineistokansio", "Raporttikansio", "Asetuskansio"}
+        rows = [(label, Path(value).name or value if label in folders and value not in ("–", "oletus") else value)
+                for label, value in manifest_summary(partial) if label not in skipped]
+        return rows + [("Komento", " ".join("…" if "/" in a else a for a in self.command) or "–"),
             ("Ajon koko kuvaus", "data/processed/runs/<ajon tunnus>/manifest.json (ajo, joka alkoi yllä mainittuna aikana)")]
 
     def finish(self, exit_status: int, error: str | None = None) -> Path:
