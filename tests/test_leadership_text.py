@@ -66,10 +66,8 @@ class _PageText(HTMLParser):
 @pytest.mark.e2e
 def test_no_page_but_quality_shows_machine_headers_or_repository_paths(sample_run):
     assert sample_run.returncode == 0, sample_run.stderr
-    # The quality page names files on purpose. methods.html is the indicator catalogue's technical
-    # reference (config/indicators.yaml's method texts name the configuration files an auditor
-    # checks); it is no leadership page and is left to the catalogue's owners.
-    technical = {"quality.html", "methods.html"}
+    # The quality page names files on purpose; methods.html names the configuration in words.
+    technical = {"quality.html"}
     pages = sorted(p for p in sample_run.reports.rglob("*.html") if p.name not in technical and "notebooks" not in p.parts)
     assert len(pages) > 10
     found = {}

@@ -8,6 +8,7 @@ import re
 from kainuu_metrics.indicators.catalogue import load_catalogue
 from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.report.html_export import PageContext, find_external_references
+from kainuu_metrics.report.labels import config_places_in_words as words
 from kainuu_metrics.settings import load_domain
 from kainuu_metrics.report.methods import TITLE, anchor, render_methods_page
 
@@ -52,7 +53,8 @@ def test_entry_shows_unit_decimals_sources_method_and_categories(tmp_path):
     card = catalogue.card("grants_applications")
     assert card.description in entry
     assert card.method in entry
-    assert card.categories in entry
+    assert words(card.categories) in entry  # the configuration named in words, not as a path
+    assert "config/" not in entry
     assert "kpl" in entry and "count" in entry
     assert "Desimaaleja</dt><dd>0</dd>" in entry
     assert catalogue.source_label("grants") in entry

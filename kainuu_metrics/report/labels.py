@@ -70,3 +70,25 @@ def without_path_sentences(text: str) -> str:
     """
     sentences = re.split(r"(?<=[.!?])\s+", text.strip())
     return " ".join(s for s in sentences if not REPOSITORY_PATH.search(s))
+
+
+_CONFIG_PLACES = (
+    (re.compile(r"tiedoston config/[\w-]+\.ya?ml kohda(sta|n|ssa)"), r"asetusten kohda\1"),
+    (re.compile(r"\(config/[\w-]+\.ya?ml, "), "(asetukset, "),
+    (re.compile(r"\(config/[\w-]+\.ya?ml\)"), "(asetuksissa)"),
+    (re.compile(r"(tiedostossa |tiedostosta )?config/[\w-]+\.ya?ml"), "asetuksissa"),
+)
+
+
+def config_places_in_words(text: str) -> str:
+    """A method text as leadership reads it: the configuration is named in words, not as a file
+    path (the quality page lists the files).
+
+    >>> config_places_in_words("tunnus tiedoston config/domain.yaml kohdasta grant_types")
+    'tunnus asetusten kohdasta grant_types'
+    >>> config_places_in_words("hinnalla (config/premises_prices.yaml); ei toimijoita (config/domain.yaml, out_of_scope)")
+    'hinnalla (asetuksissa); ei toimijoita (asetukset, out_of_scope)'
+    """
+    for pattern, words in _CONFIG_PLACES:
+        text = pattern.sub(words, text)
+    return text

@@ -14,6 +14,7 @@ from typing import Any
 
 from kainuu_metrics.indicators.catalogue import Catalogue
 from kainuu_metrics.report.html_export import PageContext
+from kainuu_metrics.report.labels import config_places_in_words as words
 from kainuu_metrics.report.pages import render_page
 
 TITLE = "Tunnusluvut ja menetelmät"
@@ -45,13 +46,13 @@ def methods_sections(catalogue: Catalogue) -> list[dict[str, Any]]:
                 "id": indicator_id,
                 "anchor": anchor(indicator_id),
                 "name": card.name,
-                "description": card.description,
+                "description": words(card.description),
                 "unit_label": card.unit_label,
                 "unit": card.unit,
                 "decimals": _decimals_text(card.unit, card.decimals),
-                "sources": [catalogue.source_label(s) for s in card.sources],
-                "method": card.method,
-                "categories": card.categories,
+                "sources": [words(catalogue.source_label(s)) for s in card.sources],
+                "method": words(card.method),
+                "categories": words(card.categories) if isinstance(card.categories, str) else card.categories,
             })
         sections.append({"topic": topic, "anchor": f"aihe-{topic}", "heading": catalogue.topic_label(topic), "entries": entries})
     return sections
