@@ -419,3 +419,23 @@ def test_each_year_folder_has_the_workbook_and_its_pages_link_it(sample_run):
         assert (folder / "indicators.xlsx").read_bytes() == workbook
         html = (folder / "summary.html").read_text(encoding="utf-8")
         assert 'href="indicators.xlsx"' in html
+
+
+def test_every_class_of_the_index_template_has_a_style_on_screen_and_in_print():
+    # The index marks a year's publication status with `julkaisematon` (draft) and `korjaukset`
+    # (corrections after publication); both once had no rule in site.css, so a draft looked like
+    # any paragraph. Every literal class of the index template has a rule, and the two status
+    # classes have one inside @media print too (a printed index still says "draft").
+    from kainuu_metrics.paths import PACKAGE_DIR
+
+    templates = PACKAGE_DIR / "templates"
+    css = (templates / "static" / "site.css").read_text(encoding="utf-8")
+    index = (templates / "pages" / "index.html.j2").read_text(encoding="utf-8")
+    literal = {name for attr in re.findall(r'class="([^"{}]+)"', index) for name in attr.split()}
+    assert {"julkaisematon", "korjaukset"} <= literal
+    selectors = set(re.findall(r"\.([a-z][a-z0-9-]*)", re.sub(r"\{[^{}]*\}", "{}", css)))
+    # `vuosi` only names the <section> of a year (an anchor target); it needs no style of its own.
+    assert literal - {"vuosi"} <= selectors, literal - selectors
+    print_rules = "".join(re.findall(r"@media print \{(.*?)\n\}", css, re.S))
+    for name in ("julkaisematon", "korjaukset"):
+        assert re.search(rf"\.{name}\b[^{{]*\{{", print_rules), name
