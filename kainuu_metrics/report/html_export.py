@@ -22,7 +22,6 @@ import copy
 import functools
 import hashlib
 import re
-import shutil
 import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -33,8 +32,12 @@ from typing import TYPE_CHECKING, Any
 from kainuu_metrics.paths import TEMPLATES_DIR
 
 if TYPE_CHECKING:
+    import pandas as pd
     from nbconvert import HTMLExporter
     from nbformat import NotebookNode
+
+    from kainuu_metrics.indicators.catalogue import Catalogue
+    from kainuu_metrics.settings import Domain
 
 SAMPLE_BANNER = "ESIMERKKIAINEISTO – luvut eivät ole todellisia päätöksiä, paitsi erikseen mainitut"
 STATIC_DIR = TEMPLATES_DIR / "static"
@@ -103,13 +106,19 @@ def write_assets(reports: Path) -> Path:
     return path
 
 
-def stage_shared_files(reports: Path, workbook: Path, years: list[int]) -> None:
+def stage_shared_files(reports: Path, years: list[int], indicators: pd.DataFrame, catalogue: Catalogue | None = None,
+                       domain: Domain | None = None, run_summary: list[tuple[str, str]] | None = None) -> None:
     """What a run's pages share, written before any page: reports/assets/ (plotly.js) and each
-    year folder's copy of the workbook its pages link (PageContext.workbook_href)."""
+    year folder's indicators.xlsx, the workbook its pages link (PageContext.workbook_href). A
+    year's workbook holds only that year's vintage (periods that ended by 31.12. of the year,
+    publication.vintage), as its pages do; the whole run's workbook stays in data/processed/."""
+    from kainuu_metrics.report.workbook import write_year_workbook
+
     write_assets(reports)
     for year in years:
-        (reports / str(year)).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(workbook, reports / str(year) / workbook.name)
+        folder = reports / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_year_workbook(folder, year, indicators, catalogue, domain, run_summary)
 
 
 def current_href(nav: list[tuple[str, str]], out_html: Path) -> str | None:
