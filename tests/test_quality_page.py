@@ -163,9 +163,11 @@ def test_assumptions_are_listed_from_their_one_file(tmp_path):
 
 
 def test_history_and_lineage_are_linked(tmp_path):
-    html = _page(tmp_path, lineage={"year": "lineage.csv", "all": "lineage_koko_ajo.csv"})
+    html = _page(tmp_path, lineage={"year": "lineage.csv"})
     assert '<a href="../historia.html">' in html
     assert '<a href="lineage.csv">vuoden 2024 jäljitystiedosto</a>' in html
+    # the year's file holds every period up to the year; the whole run's is not copied beside the page
+    assert "vuodet 2024 asti" in html and "lineage_koko_ajo" not in html
     assert "jäljitystiedosto" not in _page(tmp_path)
 
 
