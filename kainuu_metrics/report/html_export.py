@@ -1,7 +1,9 @@
 """Executed notebooks -> self-contained Finnish HTML pages (nbconvert with our own template).
 
 The page makes no outside request: JupyterLab's CDN scripts (require.js, MathJax, mermaid,
-widgets) are removed by templates/nbconvert/kainuu and all CSS is inline. plotly.js (~4.8 MB)
+widgets) are removed by templates/nbconvert/kainuu and all CSS is inline; JupyterLab's own
+stylesheet (~256 KB) is cut to the rules the page can use (report/css_prune.py), so a page
+copied alone is still styled. plotly.js (~4.8 MB)
 is not embedded in every page: a page with charts loads the run's one shared copy,
 reports/assets/plotly-<sha8>.min.js, by a relative path ("../assets/..."; `write_assets`
 writes it once per run). A page copied without the assets/ folder says so in one visible
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kainuu_metrics.paths import TEMPLATES_DIR
+from kainuu_metrics.report.css_prune import prune_page_css
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -302,6 +305,7 @@ def export_notebook_html(executed: Path, out_html: Path, context: PageContext) -
     }
     with _lock:
         body, _ = _get_exporter().from_notebook_node(nb, resources=resources)
+    body = prune_page_css(body)  # JupyterLab's ~256 KB of CSS cut to the rules this page can use
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_html.write_text(body, encoding="utf-8")
     return out_html
