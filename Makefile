@@ -45,12 +45,16 @@ lab: install ## Avaa muistiot JupyterLabissa
 
 # Run history (data/processed/runs, reports/ajot, reports/historia.html) is an audit record:
 # `clean` keeps it and says so; only `clean-history` deletes it, after saying what it deletes.
+# The archive of published years (reports/arkisto) is kept by `clean` too: a later run restores
+# frozen years from it, and nothing in make deletes it.
 HISTORY := data/processed/runs reports/ajot reports/historia.html
+ARCHIVE := reports/arkisto
 
-clean: ## Poista tuotetut raportit ja käsitellyt tiedot (data/raw ja ajohistoria säilyvät)
-	find reports data/processed -mindepth 1 -maxdepth 1 $(foreach p,$(HISTORY),! -path $(p)) -exec rm -rf {} +
+clean: ## Poista tuotetut raportit ja käsitellyt tiedot (data/raw, ajohistoria ja julkaisuarkisto säilyvät)
+	find reports data/processed -mindepth 1 -maxdepth 1 $(foreach p,$(HISTORY) $(ARCHIVE),! -path $(p)) -exec rm -rf {} +
 	git checkout -- reports/README.md data/processed/README.md 2>/dev/null || true
 	@echo "Ajohistoria säilytettiin: $(HISTORY). Poista se komennolla make clean-history."
+	@echo "Julkaistujen vuosien arkisto säilytettiin: $(ARCHIVE)/. Seuraava ajo palauttaa jäädytetyt vuodet siitä."
 
 clean-history: ## Poista ajohistoria (ajotiedot ja historiasivu)
 	@echo "Poistetaan ajohistoria: $(HISTORY)"

@@ -361,7 +361,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
                                            sample=sample, generated=generated):
         progress.detail(line)
     if publish:  # plotly.js for every page and each year's indicators.xlsx, before any page (the PDF prints from staging)
-        stage_shared_files(staging.reports, layout.processed / INDICATORS_XLSX, selected)
+        stage_shared_files(staging.reports, selected, cleaned.indicators, catalogue, settings.domain, recorder.start_summary())
     jobs = [PageJob(spec, year) for year in selected for spec in specs_for(year)] if publish else []
     detailed = [job for job in jobs if job.spec.page != SUMMARY_PAGE]
     early = default_workers() * 2

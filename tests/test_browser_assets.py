@@ -9,6 +9,7 @@ tests/test_browser.py keeps its browser open for its whole module.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,47 @@ def test_with_assets_the_line_is_gone_and_every_chart_has_its_downloads(offline_
         assert outside == []
     finally:
         page.close()
+
+
+STYLES_JS = """() => Array.from(document.querySelectorAll('body *')).map(e => {
+    const s = getComputedStyle(e), b = getComputedStyle(e, '::before'), a = getComputedStyle(e, '::after');
+    return [e.tagName, e.className && e.className.baseVal === undefined ? e.className : '',
+            Array.from(s).filter(p => !p.startsWith('--')).map(p => p + ':' + s.getPropertyValue(p)).join(';'),
+            b.content + a.content];
+})"""
+
+
+@pytest.mark.parametrize("relative", ["2025/grants.html", "2025/summary.html"])
+def test_the_pruned_lab_css_styles_every_element_as_the_whole_css_did(offline_page, sample_run, tmp_path, relative):
+    # The page inlines only the JupyterLab rules it can use (report/css_prune.py). Put the whole
+    # of JupyterLab's CSS (index.css + theme-light.css, ~256 KB) back in front of the pruned block:
+    # if a dropped rule could style any element, some computed style would differ. Custom
+    # properties (--jp-...) are left out of the comparison: the pruned page drops those nothing
+    # reads, so they differ by design without changing any property that is drawn.
+    from jupyter_core.paths import jupyter_path
+
+    lab = next(Path(p) / "lab" / "static" for p in jupyter_path("nbconvert", "templates") if (Path(p) / "lab" / "static").is_dir())
+    whole = "".join((lab / name).read_text(encoding="utf-8") for name in ("index.css", "theme-light.css"))
+    pruned_html = (sample_run.reports / relative).read_text(encoding="utf-8")
+    assert pruned_html.count('<style type="text/css">') == 1
+    block = pruned_html.split('<style type="text/css">', 1)[1].split("</style>", 1)[0]
+    assert len(block) < len(whole) / 5  # measured on the sample: about 10 % of it (see README "page weight")
+    restored = tmp_path / relative
+    restored.parent.mkdir(parents=True)
+    (tmp_path / "assets").symlink_to(sample_run.reports / "assets")
+    restored.write_text(pruned_html.replace('<style type="text/css">', f'<style type="text/css">{whole}</style><style type="text/css">', 1),
+                        encoding="utf-8")
+    styles = {}
+    for name, path in (("pruned", sample_run.reports / relative), ("whole", restored)):
+        page, outside = offline_page(path)
+        try:
+            page.wait_for_function(CHARTS_DRAWN_JS, timeout=TIMEOUT_MS)
+            # plotly names each chart's clip paths with a random uid (url("#clip5fd31cxyplot")): not a style
+            styles[name] = [[re.sub(r'url\("#(clip|legend)[0-9a-f]{6}', r'url("#\1', str(v)) for v in element]
+                            for element in page.evaluate(STYLES_JS)]
+            assert outside == []
+        finally:
+            page.close()
+    assert len(styles["pruned"]) == len(styles["whole"]) > 100
+    differing = [(p[0], p[1]) for p, w in zip(styles["pruned"], styles["whole"]) if p != w]
+    assert differing == []

@@ -109,3 +109,19 @@ def test_make_clean_keeps_the_history_and_says_so(tmp_path):
     wiped = subprocess.run(["make", "-s", "clean-history"], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert "Poistetaan ajohistoria: data/processed/runs reports/ajot reports/historia.html" in wiped.stdout
     assert not any((tmp_path / name).exists() for name in kept)
+
+
+def test_make_clean_keeps_the_published_archive_and_says_so(tmp_path):
+    # reports/arkisto holds every publication of a year (issue 10 §2); `make clean` used to delete
+    # it with the year folders and say nothing. It is kept, in Finnish, and clean-history leaves it too.
+    (tmp_path / "Makefile").write_text((PROJECT_ROOT / "Makefile").read_text(encoding="utf-8"), encoding="utf-8")
+    archived = "reports/arkisto/2023/20240101T000000Z/manifest.json"
+    for name in [archived, "reports/2023/index.html", "reports/assets/plotly-abc.min.js", "data/processed/grants.parquet"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    clean = subprocess.run(["make", "-s", "clean"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "Julkaistujen vuosien arkisto säilytettiin: reports/arkisto/" in clean.stdout
+    assert (tmp_path / archived).read_text(encoding="utf-8") == "x"
+    assert not (tmp_path / "reports/2023").exists() and not (tmp_path / "reports/assets").exists()
+    subprocess.run(["make", "-s", "clean-history"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert (tmp_path / archived).exists()

@@ -19,6 +19,7 @@ from kainuu_metrics.report.html_export import (
     plotly_asset_name,
     plotly_js,
     prepare_notebook,
+    stage_shared_files,
     write_assets,
 )
 
@@ -412,10 +413,76 @@ def test_sample_reports_are_light_and_load_one_shared_plotly(sample_run):
 
 @pytest.mark.e2e
 def test_each_year_folder_has_the_workbook_and_its_pages_link_it(sample_run):
-    workbook = (sample_run.data / "processed" / "indicators.xlsx").read_bytes()
+    # Changed on purpose: a year folder's workbook used to be a byte copy of the whole run's
+    # data/processed/indicators.xlsx; it now holds the year's vintage only (the rows its pages
+    # are made from: publication.vintage), so its tidy sheet has exactly those rows.
+    import openpyxl
+    import pandas as pd
+
+    from kainuu_metrics.publication import period_end, vintage
+    from kainuu_metrics.report.workbook import ALL_SHEET
+
+    indicators = pd.read_csv(sample_run.data / "processed" / "indicators.csv", dtype={"period": str})
     years = sorted(p for p in sample_run.reports.iterdir() if p.is_dir() and p.name.isdigit())
     assert [p.name for p in years] == ["2023", "2024", "2025"]
     for folder in years:
-        assert (folder / "indicators.xlsx").read_bytes() == workbook
+        year = int(folder.name)
+        sheet = openpyxl.load_workbook(folder / "indicators.xlsx")[ALL_SHEET]
+        periods = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert len(periods) == len(vintage(indicators, year)), year
+        assert max(period_end(p) for p in periods) == year
         html = (folder / "summary.html").read_text(encoding="utf-8")
         assert 'href="indicators.xlsx"' in html
+
+
+def test_every_class_of_the_index_template_has_a_style_on_screen_and_in_print():
+    # The index marks a year's publication status with `julkaisematon` (draft) and `korjaukset`
+    # (corrections after publication); both once had no rule in site.css, so a draft looked like
+    # any paragraph. Every literal class of the index template has a rule, and the two status
+    # classes have one inside @media print too (a printed index still says "draft").
+    from kainuu_metrics.paths import PACKAGE_DIR
+
+    templates = PACKAGE_DIR / "templates"
+    css = (templates / "static" / "site.css").read_text(encoding="utf-8")
+    index = (templates / "pages" / "index.html.j2").read_text(encoding="utf-8")
+    literal = {name for attr in re.findall(r'class="([^"{}]+)"', index) for name in attr.split()}
+    assert {"julkaisematon", "korjaukset"} <= literal
+    selectors = set(re.findall(r"\.([a-z][a-z0-9-]*)", re.sub(r"\{[^{}]*\}", "{}", css)))
+    # `vuosi` only names the <section> of a year (an anchor target); it needs no style of its own.
+    assert literal - {"vuosi"} <= selectors, literal - selectors
+    print_rules = "".join(re.findall(r"@media print \{(.*?)\n\}", css, re.S))
+    for name in ("julkaisematon", "korjaukset"):
+        assert re.search(rf"\.{name}\b[^{{]*\{{", print_rules), name
+
+
+def test_a_year_folders_workbook_holds_only_that_years_vintage(tmp_path):
+    # The page for 2023 uses data up to 31.12.2023, so reports/2023/indicators.xlsx holds the
+    # periods that ended by then: 2023 and the term 2019-2021 (2 rows), not 2024 nor the term
+    # 2022-2025 that ends in 2025. reports/2025/ holds all four. Both by the same workbook writer.
+    import openpyxl
+
+    from kainuu_metrics.indicators.catalogue import load_catalogue
+    from kainuu_metrics.indicators.table import EUR, rows, tidy
+    from kainuu_metrics.report.workbook import ALL_SHEET, README_SHEET
+
+    domain = load_domain(CONFIG_DIR)
+    table = tidy(rows("grants_total_eur", 2023, {domain.region_code: 100.0}, EUR)
+                 + rows("grants_total_eur", 2024, {domain.region_code: 200.0}, EUR)
+                 + rows("grants_total_eur", "2019-2021", {domain.region_code: 300.0}, EUR)
+                 + rows("grants_total_eur", "2022-2025", {domain.region_code: 400.0}, EUR))
+    stage_shared_files(tmp_path, [2023, 2025], table, load_catalogue(CONFIG_DIR), domain, [("Syötetiedostoja", "3")])
+
+    def periods_and_values(year):
+        book = openpyxl.load_workbook(tmp_path / str(year) / "indicators.xlsx")
+        sheet = book[ALL_SHEET]
+        header = [c.value for c in sheet[1]]
+        found = sorted((r[header.index("Kausi")], r[header.index("Arvo")]) for r in sheet.iter_rows(min_row=2, values_only=True))
+        readme = "\n".join(str(v) for row in book[README_SHEET].iter_rows(values_only=True) for v in row if v)
+        return found, readme
+
+    found, readme = periods_and_values(2023)
+    assert found == [("2019-2021", 300), ("2023", 100)]
+    assert "päättyivät viimeistään 31.12.2023" in readme and "Syötetiedostoja" in readme
+    found, _ = periods_and_values(2025)
+    assert found == [("2019-2021", 300), ("2022-2025", 400), ("2023", 100), ("2024", 200)]
+    assert (tmp_path / "assets" / plotly_asset_name()).is_file()

@@ -74,13 +74,22 @@ def test_a_suppressed_or_absent_figure_has_no_lineage():
     assert lineage_table({"grants": grants}, indicators, DOMAIN).empty
 
 
-def test_the_years_copy_holds_only_its_period(tmp_path):
+def test_the_years_copy_holds_every_period_its_pages_show_and_nothing_later(tmp_path):
+    # Changed on purpose: the year's copy used to hold period Y only, beside a copy of the run's
+    # whole file (lineage_koko_ajo.csv, 1 MB in every year folder). A year's pages show earlier
+    # years too (trend charts, a term's grant years), so the copy holds periods up to Y, and the
+    # whole-run copy is gone.
     lineage = pd.concat(grant_lineage(_grants(), DOMAIN), ignore_index=True)
+    assert set(lineage["period"]) == {"2024", "2025"}
     write_lineage(tmp_path / "processed", lineage)
     hrefs = copy_year_lineage(tmp_path / "processed", tmp_path / "reports" / "2025", 2025)
-    assert hrefs == {"year": "lineage.csv", "all": "lineage_koko_ajo.csv"}
+    assert hrefs == {"year": "lineage.csv"}
     year = pd.read_csv(tmp_path / "reports" / "2025" / "lineage.csv", sep=";", encoding="utf-8-sig", dtype=str)
-    assert set(year["period"]) == {"2025"} and set(year["source_row"]) == {"3"}
+    assert set(year["period"]) == {"2024", "2025"} and len(year) == len(lineage)
+    copy_year_lineage(tmp_path / "processed", tmp_path / "reports" / "2024", 2024)
+    earlier = pd.read_csv(tmp_path / "reports" / "2024" / "lineage.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    assert set(earlier["period"]) == {"2024"} and len(earlier) == (lineage["period"] == "2024").sum()
+    assert sorted(p.name for p in (tmp_path / "reports").rglob("*")) == ["2024", "2025", "lineage.csv", "lineage.csv"]
 
 
 def test_every_additive_figure_of_the_sample_run_is_re_added_from_the_lineage(sample_run):

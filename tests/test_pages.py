@@ -219,10 +219,12 @@ def test_quality_page_with_nothing_set_aside(tmp_path):
 
 RECONCILIATION = pd.DataFrame([
     # 142 500 reported = 142 000 cleaned + 500 rejected; 2 650,50 reported against 1 200 + 250,50 + 1 100 = 2 550,50.
-    ["raw/grants/jarjestoavustukset_2024.csv", "", 46, 142500.0, 142000.0, 500.0, 1, 0.0, 0.0, None],
-    ["raw/grants/a.csv", "", 7, 2650.5, 1200.0, 250.5, 1, 1100.0, 100.0, "raw/grants/a.csv: ... erotus 100,00 €"],
+    # No copies skipped as duplicates in either export (duplicate_eur 0; the column is shown since
+    # the duplicates rule of issue 11, between "Rajatut" and "Erotus").
+    ["raw/grants/jarjestoavustukset_2024.csv", "", 46, 142500.0, 142000.0, 500.0, 1, 0.0, 0.0, 0.0, None],
+    ["raw/grants/a.csv", "", 7, 2650.5, 1200.0, 250.5, 1, 1100.0, 0.0, 100.0, "raw/grants/a.csv: ... erotus 100,00 €"],
 ], columns=["source_file", "sheet", "source_row", "reported_eur", "cleaned_eur", "excluded_eur", "excluded_unreadable_rows",
-            "out_of_scope_eur", "difference_eur", "mismatch_fi"])
+            "out_of_scope_eur", "duplicate_eur", "difference_eur", "mismatch_fi"])
 
 
 def test_quality_page_reconciles_the_grant_exports_totals_rows(tmp_path):
@@ -233,7 +235,7 @@ def test_quality_page_reconciles_the_grant_exports_totals_rows(tmp_path):
     body = html[html.index('id="yhteensa-rivit"'):html.index('id="hylatyt"')]
     assert body.index("raw/<wbr>grants/<wbr>a.csv") < body.index("raw/<wbr>grants/<wbr>jarjestoavustukset_<wbr>2024.csv")
     assert (f'<td class="luku">2{NB}650,50{NB}€</td>\n<td class="luku">1{NB}200,00{NB}€</td>\n<td class="luku">250,50{NB}€</td>\n'
-            f'<td class="luku">1{NB}100,00{NB}€</td>\n<td class="luku">100,00{NB}€</td>\n<td><span class="tulos-virhe">✗&nbsp;ei täsmää</span>') in body
+            f'<td class="luku">1{NB}100,00{NB}€</td>\n<td class="luku">0,00{NB}€</td>\n<td class="luku">100,00{NB}€</td>\n<td><span class="tulos-virhe">✗&nbsp;ei täsmää</span>') in body
     assert f'<td class="luku">142{NB}500,00{NB}€</td>' in body and body.count("✓&nbsp;täsmää") == 1
     empty = _quality_page(tmp_path, reconciliation=RECONCILIATION.iloc[0:0])
     assert "Avustusvienneissä ei ole yhteensä-rivejä" in empty

@@ -163,9 +163,11 @@ def test_assumptions_are_listed_from_their_one_file(tmp_path):
 
 
 def test_history_and_lineage_are_linked(tmp_path):
-    html = _page(tmp_path, lineage={"year": "lineage.csv", "all": "lineage_koko_ajo.csv"})
+    html = _page(tmp_path, lineage={"year": "lineage.csv"})
     assert '<a href="../historia.html">' in html
     assert '<a href="lineage.csv">vuoden 2024 jäljitystiedosto</a>' in html
+    # the year's file holds every period up to the year; the whole run's is not copied beside the page
+    assert "vuodet 2024 asti" in html and "lineage_koko_ajo" not in html
     assert "jäljitystiedosto" not in _page(tmp_path)
 
 
@@ -179,3 +181,36 @@ def test_the_grants_recipients_table_is_bounded_with_the_whole_list_beside_the_p
     assert "[CSV](avustusten_saajat.csv)" in note and "[Excel (XLSX)](avustusten_saajat.xlsx)" in note
     assert len(pd.read_csv(tmp_path / "2024" / "avustusten_saajat.csv", sep=";", encoding="utf-8-sig")) == 1000
     assert downloads.recipients_note(3).startswith("Taulukossa ovat kaikki 3 avustusta.")
+
+
+def test_the_reconciliation_shows_the_euros_of_duplicate_copies(tmp_path):
+    # An export whose rows repeat: the same 700 € row three times and one 100 € row, totals row
+    # 2 300 €. The figures count the 700 € once: cleaned 700 + 100 = 800; the two copies skipped as
+    # probable duplicates hold 2 × 700 = 1 400; 800 + 0 rejected + 0 out of scope + 1 400 = 2 200,
+    # so the export's total of 2 300 leaves a difference of 100,00 € - the page must show the
+    # 1 400 € of copies in their own column, or an auditor cannot re-add the row.
+    from kainuu_metrics.datasets.grants.clean import reconcile
+
+    def frame(amounts):
+        return pd.DataFrame({"source_file": [F24] * len(amounts), "sheet": ["Päätökset"] * len(amounts),
+                             "granted_eur": amounts})
+
+    reported = [{"source_file": F24, "sheet": "Päätökset", "source_row": 9, "reported_eur": 2300.0}]
+    table = reconcile(reported, frame([700.0, 100.0]), frame([]), frame([]), frame([700.0, 700.0]))
+    assert table["duplicate_eur"].tolist() == [1400.0] and table["difference_eur"].tolist() == [100.0]
+    html = _page(tmp_path, reconciliation=table)
+    body = html[html.index('id="yhteensa-rivit"'):html.index("</table>", html.index('id="yhteensa-rivit"'))]
+    assert '<th scope="col" class="luku">Kaksois&shy;kappaleet</th>' in body
+    # reported, cleaned, rejected, out of scope, copies, difference - in this order
+    assert (f'<td class="luku">2{NB}300,00{NB}€</td>\n<td class="luku">800,00{NB}€</td>\n<td class="luku">0,00{NB}€</td>\n'
+            f'<td class="luku">0,00{NB}€</td>\n<td class="luku">1{NB}400,00{NB}€</td>\n<td class="luku">100,00{NB}€</td>') in body
+    assert "kaksoiskappaleina ohitetut rivit" in html
+
+
+def test_the_reconciliation_suite_lists_the_duplicate_column():
+    import json
+
+    suite = json.loads((PACKAGE_DIR / "quality" / "suites" / "grants_reconciliation_cleaned.json").read_text(encoding="utf-8"))
+    columns = suite["expectations"][0]["kwargs"]["column_set"]
+    assert columns.index("out_of_scope_eur") < columns.index("duplicate_eur") < columns.index("difference_eur")
+    assert "duplicate_eur" in suite["notes"] and "kaksoiskappale" in suite["expectations"][1]["meta"]["description_fi"]

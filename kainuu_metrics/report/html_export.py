@@ -1,7 +1,9 @@
 """Executed notebooks -> self-contained Finnish HTML pages (nbconvert with our own template).
 
 The page makes no outside request: JupyterLab's CDN scripts (require.js, MathJax, mermaid,
-widgets) are removed by templates/nbconvert/kainuu and all CSS is inline. plotly.js (~4.8 MB)
+widgets) are removed by templates/nbconvert/kainuu and all CSS is inline; JupyterLab's own
+stylesheet (~256 KB) is cut to the rules the page can use (report/css_prune.py), so a page
+copied alone is still styled. plotly.js (~4.8 MB)
 is not embedded in every page: a page with charts loads the run's one shared copy,
 reports/assets/plotly-<sha8>.min.js, by a relative path ("../assets/..."; `write_assets`
 writes it once per run). A page copied without the assets/ folder says so in one visible
@@ -22,7 +24,6 @@ import copy
 import functools
 import hashlib
 import re
-import shutil
 import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -31,10 +32,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kainuu_metrics.paths import TEMPLATES_DIR
+from kainuu_metrics.report.css_prune import prune_page_css
 
 if TYPE_CHECKING:
+    import pandas as pd
     from nbconvert import HTMLExporter
     from nbformat import NotebookNode
+
+    from kainuu_metrics.indicators.catalogue import Catalogue
+    from kainuu_metrics.settings import Domain
 
 SAMPLE_BANNER = "ESIMERKKIAINEISTO – luvut eivät ole todellisia päätöksiä, paitsi erikseen mainitut"
 STATIC_DIR = TEMPLATES_DIR / "static"
@@ -103,13 +109,19 @@ def write_assets(reports: Path) -> Path:
     return path
 
 
-def stage_shared_files(reports: Path, workbook: Path, years: list[int]) -> None:
+def stage_shared_files(reports: Path, years: list[int], indicators: pd.DataFrame, catalogue: Catalogue | None = None,
+                       domain: Domain | None = None, run_summary: list[tuple[str, str]] | None = None) -> None:
     """What a run's pages share, written before any page: reports/assets/ (plotly.js) and each
-    year folder's copy of the workbook its pages link (PageContext.workbook_href)."""
+    year folder's indicators.xlsx, the workbook its pages link (PageContext.workbook_href). A
+    year's workbook holds only that year's vintage (periods that ended by 31.12. of the year,
+    publication.vintage), as its pages do; the whole run's workbook stays in data/processed/."""
+    from kainuu_metrics.report.workbook import write_year_workbook
+
     write_assets(reports)
     for year in years:
-        (reports / str(year)).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(workbook, reports / str(year) / workbook.name)
+        folder = reports / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_year_workbook(folder, year, indicators, catalogue, domain, run_summary)
 
 
 def current_href(nav: list[tuple[str, str]], out_html: Path) -> str | None:
@@ -293,6 +305,7 @@ def export_notebook_html(executed: Path, out_html: Path, context: PageContext) -
     }
     with _lock:
         body, _ = _get_exporter().from_notebook_node(nb, resources=resources)
+    body = prune_page_css(body)  # JupyterLab's ~256 KB of CSS cut to the rules this page can use
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_html.write_text(body, encoding="utf-8")
     return out_html

@@ -261,6 +261,8 @@ def reconciliation_rows(reconciliation: pd.DataFrame) -> list[dict[str, Any]]:
             "cleaned": eur(r["cleaned_eur"]),
             "excluded": eur(r["excluded_eur"]),
             "out_of_scope": eur(r["out_of_scope_eur"]),
+            # copies skipped as probable duplicates: their euros are in the export's total once more
+            "duplicates": eur(r.get("duplicate_eur", 0.0)),
             "difference": eur(r["difference_eur"]),
             "balanced": _text(r["mismatch_fi"], "") == "",
         }

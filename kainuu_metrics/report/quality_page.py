@@ -33,6 +33,10 @@ FLAG_SENTENCES = {
     "flag_invalid_decision_date": ("Päätöspäivä ei ole kelvollinen päivämäärä; rivi on vuoden luvuissa avustusvuoden sarakkeen "
                                    "mukaan, mutta ilman päätöspäivää ja aluevaltuustokautta."),
     "flag_unprintable_text": "Järjestön nimessä tai käyttötarkoituksessa oli ohjausmerkkejä tai näkymättömiä merkkejä, jotka poistettiin.",
+    "flag_possible_totals_row": ("Rivi muistuttaa yhteensä-riviä (vain nimi ja summa, tai yhteensä-sana muiden tietojen vieressä); "
+                                 "se on mukana luvuissa, joten poista se viennistä, jos se on välisumma."),
+    "flag_probable_duplicate": ("Rivi on todennäköinen kaksoiskappale (sama järjestö, käyttötarkoitus, avustuslaji, myönnetty summa ja "
+                                "päätöspäivä kuin aiemmin luetulla rivillä); se ohitettiin, ja summa on luvuissa vain kerran."),
     "flag_zero_cost": "Tilan käytön ilmoitettu kustannus on 0 €; tarkista, puuttuuko tilan laskennallinen hinta.",
     "flag_possible_duplicate": "Sama järjestö, tila, päivä ja alkuaika on kirjattu useammin kuin kerran; varaus voi olla kahteen kertaan.",
     "flag_not_in_register": "Kokemusasiantuntijaa ei löydy rekisteristä, tai hänen rekisteririvinsä on hylätty.",

@@ -12,6 +12,7 @@ store.write_workbook (same bytes on a rerun).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -191,3 +192,24 @@ def indicator_workbook(indicators: pd.DataFrame, catalogue: Catalogue | None = N
     _readme(workbook, catalogue, domain, topics, present, run_summary)
     workbook.active = 0
     return workbook
+
+
+def year_summary(year: int) -> list[tuple[str, str]]:
+    """The "Lue minut" rows that say a year folder's copy holds only that year's vintage."""
+    return [("Tämän työkirjan rajaus",
+             f"Vuoden {year} raporttien tiedot: kaudet, jotka päättyivät viimeistään 31.12.{year} (vuodet {year} asti "
+             f"ja valtuustokaudet, jotka päättyivät viimeistään vuonna {year}). Koko ajon työkirja on "
+             f"data/processed/{INDICATORS_XLSX}.")]
+
+
+def write_year_workbook(folder: Path, year: int, indicators: pd.DataFrame, catalogue: Catalogue | None = None,
+                        domain: Domain | None = None, run_summary: list[tuple[str, str]] | None = None) -> Path:
+    """reports/<year>/indicators.xlsx: the workbook of the rows the year's pages are made from
+    (publication.vintage: periods that ended by 31.12.`year`), by the same writer as the whole
+    run's data/processed/indicators.xlsx, so a page for 2023 never links figures of 2024."""
+    from kainuu_metrics.publication import vintage
+    from kainuu_metrics.store import write_workbook
+
+    rows = vintage(indicators, year)
+    return write_workbook(indicator_workbook(rows, catalogue, domain, [*year_summary(year), *(run_summary or [])]),
+                          folder / INDICATORS_XLSX)
