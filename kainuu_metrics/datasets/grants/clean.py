@@ -21,7 +21,8 @@ from kainuu_metrics.datasets.accounting import FLAGGED_COLUMNS, OUT_OF_SCOPE_ORG
 from kainuu_metrics.settings import ColumnMapping, Domain, Settings, normalise_key
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.datasets.readers import RawSheet
-from kainuu_metrics.datasets.rows import RowProblem, has_unprintable, cell_text, clean_files, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
+from kainuu_metrics.datasets.rows import (RowProblem, has_unprintable, cell_text, clean_files, clean_sheet_records, clean_text, flag_lines,
+                                          lookup_alias, map_distinct, parse_value)
 from kainuu_metrics.datasets.schemas import GRANTS, conform
 from kainuu_metrics.datasets.tabular import map_sheet
 from kainuu_metrics.datasets.grants.duplicates import FLAG_POSSIBLE_TOTALS, FLAG_REASONS_SET_ASIDE, flag_line, set_aside_duplicates
@@ -126,32 +127,99 @@ def implausible_date_reason(day: dt.date, domain: Domain, today: dt.date) -> str
     return None
 
 
-def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml",
-                       *, today: dt.date | None = None) -> tuple[dict[str, Any], list[RowProblem]]:
-    """Parse one application. Returns the canonical values and the problems that reject it
-    (`today`: the run's date, for the latest plausible decision date)."""
-    problems: list[RowProblem] = []
-    fixes = fixes_for(domain)
+class GrantParsers:
+    """The value parsers of one domain, each result kept per distinct cell value: an export of
+    100 000 rows repeats a few thousand spellings, and every parser here is a pure function of
+    one cell (str/number/date -> value or a RowProblem), so a value is parsed once."""
 
-    def attempt(column: str, fn: Callable[[], Any]) -> Any:
+    def __init__(self, domain: Domain, domain_file: str = "config/domain.yaml") -> None:
+        fixes, hint = fixes_for(domain), domain_file
+        codes = set(domain.municipalities)
+        phrases = parsing.region_wide_phrases(domain.region_name, domain.region_genitive, domain.region_code)
+        self.fixes = fixes
+
+        def value(column: str, parser: Callable[[object], Any]) -> Callable[[object], Any]:
+            return lambda v: parse_value(column, parser, v, fixes)
+
+        def alias(column: str, table: dict[str, str], what: str, where: str) -> Callable[[object], Any]:
+            return lambda v: lookup_alias(v, table, column, what, f"{hint} kohtaan {where}")
+
+        def reg_no(v: object) -> str | None:
+            try:
+                return parsing.normalise_association_reg_no(v)
+            except ValueError:
+                return clean_text(v)
+
+        self.parsers: dict[str, Callable[[object], Any]] = {
+            "grant_type": alias("grant_type", domain.grant_types, "avustuslaji", "grant_types"),
+            "applied_eur": value("applied_eur", parsing.parse_finnish_number),
+            "granted_eur": value("granted_eur", parsing.parse_finnish_number),
+            "decision_date": value("decision_date", parsing.parse_finnish_date),
+            "year": value("year", parsing.parse_year),
+            "decision": alias("decision", domain.decisions, "päätös", "decisions"),
+            "municipality": value("municipality", lambda v: parsing.parse_municipality(v, domain.municipality_lookup, codes, domain.region_genitive)),
+            "activity_area": value("activity_area", lambda v: parsing.parse_activity_area(
+                v, domain.municipality_lookup, codes, phrases, domain.region_genitive)),
+            "network": alias("network", domain.networks, "kumppanuusverkosto", "partnership_networks"),
+            "lahella_registered": value("lahella_registered", parsing.parse_yes_no),
+            "linked_funding": alias("linked_funding", domain.linked_funding, "rahoituslähde", "linked_funding"),
+            "agreement_period": value("agreement_period", parsing.parse_period),
+            "business_id": parsing.read_business_id,
+            "association_reg_no": reg_no,
+            "text": clean_text,
+            "unprintable": has_unprintable,
+        }
+        self._memo: dict[str, dict[tuple[type, object], tuple[bool, Any]]] = {name: {} for name in self.parsers}
+
+    def __call__(self, name: str, value: object) -> Any:
+        """parsers[name](value), from the memo when this value was parsed before; a RowProblem
+        is raised anew each time (same column, same reason)."""
+        memo = self._memo[name]
+        key = (type(value), value)  # 1, 1.0 and True are equal keys otherwise
         try:
-            return fn()
+            found = memo.get(key)
+        except TypeError:  # an unhashable cell: parsed every time
+            found, memo = None, None
+        if found is None:
+            try:
+                found = (True, self.parsers[name](value))
+            except RowProblem as problem:
+                found = (False, (problem.column, problem.reason))
+            if memo is not None:
+                memo[key] = found
+        ok, result = found
+        if ok:
+            return result
+        raise RowProblem(*result)
+
+
+def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml",
+                       *, today: dt.date | None = None, parsers: GrantParsers | None = None) -> tuple[dict[str, Any], list[RowProblem]]:
+    """Parse one application. Returns the canonical values and the problems that reject it
+    (`today`: the run's date, for the latest plausible decision date; `parsers`: a GrantParsers
+    of this domain shared by the rows of an export, so that each distinct value is parsed once)."""
+    problems: list[RowProblem] = []
+    parse = parsers or GrantParsers(domain, domain_file)
+    fixes = parse.fixes
+    get = record.get
+
+    def attempt(column: str) -> Any:
+        try:
+            return parse(column, get(column))
         except RowProblem as problem:
             problems.append(problem)
             return None
 
-    get = record.get
-    hint = domain_file
-    organisation = clean_text(get("organisation"))
+    organisation = parse("text", get("organisation"))
     if organisation is None:
         problems.append(RowProblem("organisation", "järjestön nimi puuttuu; täydennä hakijan nimi"))
 
-    grant_type = attempt("grant_type", lambda: lookup_alias(get("grant_type"), domain.grant_types, "grant_type", "avustuslaji", f"{hint} kohtaan grant_types"))
+    grant_type = attempt("grant_type")
     if grant_type is None and not any(p.column == "grant_type" for p in problems):
         problems.append(RowProblem("grant_type", "avustuslaji puuttuu (toiminta-, kumppanuus- tai kerta-avustus)"))
 
-    applied = attempt("applied_eur", lambda: parse_value("applied_eur", parsing.parse_finnish_number, get("applied_eur"), fixes))
-    granted = attempt("granted_eur", lambda: parse_value("granted_eur", parsing.parse_finnish_number, get("granted_eur"), fixes))
+    applied = attempt("applied_eur")
+    granted = attempt("granted_eur")
     for column, amount in (("applied_eur", applied), ("granted_eur", granted)):
         if amount is not None and amount < 0:
             problems.append(RowProblem(column, f"summa {amount:g} on negatiivinen; korjaa summa"))
@@ -160,14 +228,14 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
 
     decision_date, date_problem = None, None
     try:
-        decision_date = parse_value("decision_date", parsing.parse_finnish_date, get("decision_date"), fixes)
+        decision_date = parse("decision_date", get("decision_date"))
     except RowProblem as problem:
         date_problem = problem
     if decision_date is not None and (implausible := implausible_date_reason(decision_date, domain, today or dt.date.today())):
         date_problem = RowProblem("decision_date", f"{implausible}. {fixes['decision_date']}")
         decision_date = None
     position = len(problems)
-    year = attempt("year", lambda: parse_value("year", parsing.parse_year, get("year"), fixes))
+    year = attempt("year")
     invalid_date = None
     if date_problem is not None:
         if year is not None:
@@ -180,43 +248,21 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
     if year is None and not any(p.column in {"year", "decision_date"} for p in problems):
         problems.append(RowProblem("decision_date", "vuosi puuttuu: täydennä päätöspäivä tai vuosi"))
 
-    decision = attempt("decision", lambda: lookup_alias(get("decision"), domain.decisions, "decision", "päätös", f"{hint} kohtaan decisions"))
+    decision = attempt("decision")
     if decision is None and granted is not None:
         decision = "myönnetty" if granted > 0 else "hylätty"
     if decision == "hylätty" and granted and granted > 0:
         problems.append(RowProblem("decision", f"päätös on 'hylätty', mutta myönnetty summa on {granted:g} €"))
 
-    municipality = attempt(
-        "municipality",
-        lambda: parse_value(
-            "municipality",
-            lambda v: parsing.parse_municipality(v, domain.municipality_lookup, set(domain.municipalities), domain.region_genitive),
-            get("municipality"),
-            fixes,
-        ),
-    )
-    activity_area = attempt(
-        "activity_area",
-        lambda: parse_value(
-            "activity_area",
-            lambda v: parsing.parse_activity_area(
-                v, domain.municipality_lookup, set(domain.municipalities),
-                parsing.region_wide_phrases(domain.region_name, domain.region_genitive, domain.region_code), domain.region_genitive,
-            ),
-            get("activity_area"),
-            fixes,
-        ),
-    )
-    network = attempt("network", lambda: lookup_alias(get("network"), domain.networks, "network", "kumppanuusverkosto", f"{hint} kohtaan partnership_networks"))
-    lahella = attempt("lahella_registered", lambda: parse_value("lahella_registered", parsing.parse_yes_no, get("lahella_registered"), fixes))
-    linked = attempt("linked_funding", lambda: lookup_alias(get("linked_funding"), domain.linked_funding, "linked_funding", "rahoituslähde", f"{hint} kohtaan linked_funding"))
-    period = attempt("agreement_period", lambda: parse_value("agreement_period", parsing.parse_period, get("agreement_period"), fixes))
+    municipality = attempt("municipality")
+    activity_area = attempt("activity_area")
+    network = attempt("network")
+    lahella = attempt("lahella_registered")
+    linked = attempt("linked_funding")
+    period = attempt("agreement_period")
 
-    business_id, business_id_valid = parsing.read_business_id(get("business_id"))
-    try:
-        reg_no = parsing.normalise_association_reg_no(get("association_reg_no"))
-    except ValueError:
-        reg_no = clean_text(get("association_reg_no"))
+    business_id, business_id_valid = parse("business_id", get("business_id"))
+    reg_no = parse("association_reg_no", get("association_reg_no"))
 
     term = None
     if decision_date is not None:
@@ -232,14 +278,14 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
         "business_id_valid": business_id_valid,
         "association_reg_no": reg_no,
         "grant_type": grant_type,
-        "purpose": clean_text(get("purpose")),
-        "flag_unprintable_text": has_unprintable(get("organisation")) or has_unprintable(get("purpose")),
+        "purpose": parse("text", get("purpose")),
+        "flag_unprintable_text": parse("unprintable", get("organisation")) or parse("unprintable", get("purpose")),
         "applied_eur": applied,
         "granted_eur": granted,
         "decision": decision,
         "municipality_code": municipality,
         "activity_municipalities": activity_area,
-        "service_area": clean_text(get("service_area")),
+        "service_area": parse("text", get("service_area")),
         "network": network,
         "lahella_registered": lahella,
         "linked_funding": linked,
@@ -297,9 +343,11 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
     the export's own total."""
     mapped = map_sheet(sheet, mapping, source_file, amounts=AMOUNT_COLUMNS, ids=ID_COLUMNS)
     outcomes: dict[int, tuple[dict[str, Any], list[RowProblem]]] = {}
+    parsers = GrantParsers(domain, domain_file)
+    today = dt.date.today()
 
     def clean_record(record: dict[str, Any]) -> tuple[dict[str, Any], list[RowProblem]]:
-        values, problems = clean_grant_record(record, domain, domain_file)
+        values, problems = clean_grant_record(record, domain, domain_file, today=today, parsers=parsers)
         outcomes[int(record["source_row"])] = (values, problems)
         return values, problems
 
@@ -313,12 +361,14 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
         sha256=sha256,
     )
     parts = GrantSheet(result)
+    scopes: dict[object, Any] = {}  # organisation -> domain.out_of_scope(organisation), once per name
     for row, (values, problems) in outcomes.items():
         base = {"source_file": source_file, "sheet": sheet.name, "source_row": row, "year": values["year"], "organisation": values["organisation"]}
         if problems:
             # Rejected first: a row that cannot be read is fixed at the source, whoever it is for.
             parts.excluded.append({**base, "granted_eur": readable_amount(values, problems), "reason": "; ".join(p.reason for p in problems)})
-        elif (scope := domain.out_of_scope(values["organisation"])) is not None:
+        elif (scope := scopes[values["organisation"]] if values["organisation"] in scopes
+              else scopes.setdefault(values["organisation"], domain.out_of_scope(values["organisation"]))) is not None:
             entry, word = scope
             parts.out_of_scope.append({**base, "kind": entry.kind, "granted_eur": values["granted_eur"],
                                        "reason": _scope_reason(entry.label, word, domain_file)})
@@ -345,12 +395,12 @@ def add_flags(grants: pd.DataFrame) -> pd.DataFrame:
     out["flag_granted_exceeds_applied"] = (out["granted_eur"] > out["applied_eur"]).fillna(False).astype(bool)
     out["flag_not_in_lahella"] = ((out["lahella_registered"] == False) & (out["granted_eur"] > 0)).fillna(False).astype(bool)  # noqa: E712
     out["flag_invalid_business_id"] = (out["business_id_valid"] == False).fillna(False).astype(bool)  # noqa: E712
-    org_key = out["business_id"].where(out["business_id"].notna(), out["organisation"].map(normalise_key))
-    purpose_key = out["purpose"].map(lambda p: normalise_key(p) if isinstance(p, str) else "")
+    org_key = out["business_id"].where(out["business_id"].notna(), map_distinct(out["organisation"], normalise_key))
+    purpose_key = map_distinct(out["purpose"], lambda p: normalise_key(p) if isinstance(p, str) else "")
     key = out["year"].astype(str) + "|" + org_key.astype(str) + "|" + purpose_key
-    types_per_key = out.groupby(key)["grant_type"].agg(lambda s: set(s))
-    both = types_per_key[types_per_key.map(lambda s: {"toiminta", "kumppanuus"} <= s)].index
-    out["flag_operating_and_partnership"] = key.isin(both) & out["grant_type"].isin(["toiminta", "kumppanuus"])
+    # A key with both an operating and a partnership grant (vectorised: no per-group Python).
+    both = key.isin(key[out["grant_type"] == "toiminta"]) & key.isin(key[out["grant_type"] == "kumppanuus"])
+    out["flag_operating_and_partnership"] = both & out["grant_type"].isin(["toiminta", "kumppanuus"])
     out["flag_invalid_decision_date"] = out["invalid_decision_date"].notna().astype(bool)
     return out
 
