@@ -102,7 +102,7 @@ def large_export(rows: int = 100_000, workdir: Path | None = None) -> dict:
             export, _ = generate(rows, base / "export")
         data = base / "data"
         data_folder(data, export)
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "KAINUU_METRICS_PSEUDONYM_KEY": os.environ.get("KAINUU_METRICS_PSEUDONYM_KEY", "benchmark-key")}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "KAINUU_METRICS_PSEUDONYM_KEY": os.environ.get("KAINUU_METRICS_PSEUDONYM_KEY", "benchmark-key-not-secret")}
         bare = measured([sys.executable, "-c", BARE_READ, str(export)], env=env)
         validate = measured([str(BIN / "kainuu-metrics"), "validate", "--data", str(data), "--reports", str(base / "reports")], env=env)
     return {
