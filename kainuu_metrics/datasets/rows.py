@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +86,13 @@ def map_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     return result.infer_objects() if len(result) else result
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """frame.to_dict("records") for a frame of plain Python objects, without pandas' per-cell
-    boxing (numeric columns give Python numbers through tolist())."""
+def records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """The rows of frame.to_dict("records"), one at a time (not all dicts alive at once) and
+    without pandas' per-cell boxing (numeric columns give Python numbers through tolist())."""
     columns = list(frame.columns)
-    return [dict(zip(columns, row)) for row in zip(*(frame[c].tolist() for c in columns))] if columns else [{} for _ in range(len(frame))]
+    if not columns:
+        return iter([{} for _ in range(len(frame))])
+    return (dict(zip(columns, row)) for row in zip(*(frame[c].tolist() for c in columns)))
 
 
 def cell_text(value: object) -> str:

@@ -342,13 +342,15 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
     rows of out-of-scope organisations among them), the readable euros of the rejected rows and
     the export's own total."""
     mapped = map_sheet(sheet, mapping, source_file, amounts=AMOUNT_COLUMNS, ids=ID_COLUMNS)
-    outcomes: dict[int, tuple[dict[str, Any], list[RowProblem]]] = {}
+    # Per row only what the accounts below need (year, organisation, granted, problems): the
+    # whole values dict of every row would double the sheet's memory beside the kept rows.
+    outcomes: dict[int, tuple[Any, Any, Any, list[RowProblem]]] = {}
     parsers = GrantParsers(domain, domain_file)
     today = dt.date.today()
 
     def clean_record(record: dict[str, Any]) -> tuple[dict[str, Any], list[RowProblem]]:
         values, problems = clean_grant_record(record, domain, domain_file, today=today, parsers=parsers)
-        outcomes[int(record["source_row"])] = (values, problems)
+        outcomes[int(record["source_row"])] = (values["year"], values["organisation"], values["granted_eur"], problems)
         return values, problems
 
     result = clean_sheet_records(
@@ -362,7 +364,8 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
     )
     parts = GrantSheet(result)
     scopes: dict[object, Any] = {}  # organisation -> domain.out_of_scope(organisation), once per name
-    for row, (values, problems) in outcomes.items():
+    for row, (year, organisation, granted, problems) in outcomes.items():
+        values = {"year": year, "organisation": organisation, "granted_eur": granted}
         base = {"source_file": source_file, "sheet": sheet.name, "source_row": row, "year": values["year"], "organisation": values["organisation"]}
         if problems:
             # Rejected first: a row that cannot be read is fixed at the source, whoever it is for.
@@ -375,7 +378,8 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
     parts.result = set_aside(result, [r["source_row"] for r in parts.out_of_scope], OUT_OF_SCOPE_ORGANISATION)
     scoped = {r["source_row"] for r in parts.out_of_scope}
     for row in mapped.possible_totals:
-        values, problems = outcomes[row]
+        year, organisation, granted, problems = outcomes[row]
+        values = {"year": year, "organisation": organisation, "granted_eur": granted}
         if not problems and row not in scoped:
             parts.flagged.append(flag_line(source_file, sheet.name, row, values["year"], FLAG_POSSIBLE_TOTALS,
                                             f"{FLAG_REASONS_SET_ASIDE[FLAG_POSSIBLE_TOTALS]} ({values['organisation']}, {formatting.eur(values['granted_eur'], 2)})"))
