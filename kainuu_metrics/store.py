@@ -59,8 +59,11 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out.columns = [f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in out.columns]
     for column in out.columns:
-        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
+        values = out[column]
+        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            if not pd.api.types.is_object_dtype(values) and not values.str.startswith(FORMULA_STARTS).fillna(False).any():
+                continue  # a text column with nothing to escape: the same column (vectorised test, no per-cell call)
+            out[column] = values.map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
     return out
 
 

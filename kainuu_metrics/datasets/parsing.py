@@ -24,6 +24,11 @@ _FALSE = {"ei", "e", "false", "0", "no", "puuttuu"}
 def is_blank(value: object) -> bool:
     if value is None:
         return True
+    kind = type(value)  # the common cell types first: this runs for every cell of every export
+    if kind is str:
+        return value.strip().casefold() in _EMPTY  # type: ignore[attr-defined]
+    if kind is int or kind is bool or kind is dt.date or kind is dt.datetime:
+        return False
     if isinstance(value, float) and math.isnan(value):
         return True
     if value is pd.NaT or value is pd.NA:

@@ -146,7 +146,8 @@ def read_xlsx_grids(path: Path) -> list[RawSheet]:
         for name in workbook.sheet_names:
             grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             grid = _with_unreadable(grid, unreadable.get(name, {}))
-            rows = tuple((number, tuple(_cell(c) for c in cells)) for number, cells in enumerate(grid, start=1))
+            rows = tuple((number, _row(cells)) for number, cells in enumerate(grid, start=1))
+            del grid  # the raw grid is not kept beside the rows
             sheets.append(RawSheet(name=name, rows=_trim_trailing_blank(rows), hidden=name in hidden))
     except (CalamineError, OSError, ValueError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
         raise InputFileError(
@@ -181,9 +182,9 @@ def unreadable_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
             member = rels.get(sheet.get(_REL))
             if member not in names:
                 continue
-            data = book.read(member)
-            if b't="e"' not in data and b"<f" not in data:
+            if not _may_hold_unreadable(book, member):
                 continue
+            data = book.read(member)
             cells = {}
             for cell in ElementTree.fromstring(data).iter(f"{_MAIN}c"):
                 value, formula = cell.find(f"{_MAIN}v"), cell.find(f"{_MAIN}f")
@@ -204,6 +205,23 @@ def unreadable_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     return found
 
 
+_MARKERS = (b't="e"', b"<f")
+
+
+def _may_hold_unreadable(book: zipfile.ZipFile, member: str, chunk: int = 1 << 20) -> bool:
+    """Whether a sheet's XML holds an error cell or a formula at all, read in chunks (a sheet of
+    100 000 rows is tens of megabytes of XML; it is parsed only when the answer is yes)."""
+    overlap = max(len(m) for m in _MARKERS) - 1
+    tail = b""
+    with book.open(member) as handle:
+        while block := handle.read(chunk):
+            window = tail + block
+            if any(m in window for m in _MARKERS):
+                return True
+            tail = window[-overlap:]
+    return False
+
+
 def _with_unreadable(grid: list[list[object]], cells: dict[tuple[int, int], str]) -> list[list[object]]:
     """The grid with error and uncomputed-formula cells written in (row and column 1-based)."""
     if not cells:
@@ -217,6 +235,11 @@ def _with_unreadable(grid: list[list[object]], cells: dict[tuple[int, int], str]
         if grid[row - 1][column - 1] in ("", None):
             grid[row - 1][column - 1] = text
     return grid
+
+
+def _row(cells: list[object]) -> tuple[object, ...]:
+    """_cell of every cell (inlined: this runs for every cell of a workbook)."""
+    return tuple(None if c == "" else int(c) if type(c) is float and c.is_integer() else c for c in cells)
 
 
 def _cell(value: object) -> object:

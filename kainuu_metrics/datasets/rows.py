@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,31 @@ def lookup_alias(value: object, table: dict[str, str], column: str, what: str, w
     if found is None:
         raise RowProblem(column, f"tuntematon {what} '{value}'. Lisää kirjoitusasu tiedostoon {where}")
     return found
+
+
+def map_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """values.map(fn) with fn called once per distinct value (fn must be pure; the values of one
+    type, e.g. text: 1, 1.0 and True would be one value); a missing value (None, NaN) is passed
+    to fn as it is, each time, as Series.map does.
+
+    >>> calls = []
+    >>> map_distinct(pd.Series(["a", "b", "a", None], dtype=object), lambda v: calls.append(v) or str(v).upper()).tolist(), len(calls)
+    (['A', 'B', 'A', 'NONE'], 3)
+    """
+    codes, uniques = pd.factorize(values)
+    mapped = [fn(u) for u in uniques]
+    raw = values.tolist()
+    result = pd.Series([mapped[c] if c >= 0 else fn(raw[i]) for i, c in enumerate(codes)], index=values.index, dtype=object)
+    return result.infer_objects() if len(result) else result
+
+
+def records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """The rows of frame.to_dict("records"), one at a time (not all dicts alive at once) and
+    without pandas' per-cell boxing (numeric columns give Python numbers through tolist())."""
+    columns = list(frame.columns)
+    if not columns:
+        return iter([{} for _ in range(len(frame))])
+    return (dict(zip(columns, row)) for row in zip(*(frame[c].tolist() for c in columns)))
 
 
 def cell_text(value: object) -> str:
@@ -144,7 +169,7 @@ def clean_sheet_records(
     ledger = SheetLedger(dataset=dataset, source_file=source_file, sheet=sheet.name, sha256=sha256, rows_read=len(sheet.rows), labels=labels)
     for number, kind in mapped.skipped:
         ledger.skip(number, kind)
-    for record in mapped.records.to_dict("records"):
+    for record in records(mapped.records):
         values, problems = clean_record(record)
         if problems:
             ledger.reject(record["source_row"], problems, record)

@@ -3,6 +3,7 @@ headers through the configuration, and sorts out title, blank, totals and footno
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -37,10 +38,14 @@ class MappedSheet:
     possible_totals: tuple[int, ...] = ()
 
 
+_PLAIN = (int, dt.date, dt.datetime)  # never blank (bool is an int)
+
+
 def _cells(row: tuple[object, ...]) -> list[object]:
     """Blank cells as None; the text 'NaN' is kept for the parsers to refuse (an amount written
     as 'NaN' is not 0 €; a text parser still reads it as blank)."""
-    return [None if is_blank(c) and not (isinstance(c, str) and c.strip().casefold() == "nan") else c for c in row]
+    return [c if c is None or type(c) in _PLAIN else
+            None if is_blank(c) and not (isinstance(c, str) and c.strip().casefold() == "nan") else c for c in row]
 
 
 def _header_score(row: tuple[object, ...], mapping: ColumnMapping) -> int:
@@ -146,11 +151,12 @@ class _RunningSums:
 def _totals_shape(values: list[object], positions: dict[int, str], amounts: tuple[str, ...], ids: tuple[str, ...]) -> bool:
     """A label first, then only amounts: no identifier, every other cell blank or a number in an
     amount column (or in a column the configuration does not use)."""
+    # The identifier test first: it is cheap and settles almost every data row.
+    if any(values[p] is not None for p, canonical in positions.items() if canonical in ids and p < len(values)):
+        return False
     filled = [(p, c) for p, c in enumerate(values) if c is not None]
     label_position, label = filled[0]
     if not isinstance(label, str) or _number(label) is not None:
-        return False
-    if any(values[p] is not None for p, canonical in positions.items() if canonical in ids and p < len(values)):
         return False
     for position, cell in filled[1:]:
         canonical = positions.get(position)
@@ -182,16 +188,17 @@ def map_sheet(
     skipped.append((header_row_number, "header"))
 
     body = sheet.rows[header_index + 1 :]
-    last_data = max(
-        (i for i, (_, cells) in enumerate(body) if sum(c is not None for c in _cells(cells)) > 1),
-        default=-1,
-    )
+    cleared = [_cells(cells) for _, cells in body]  # once per row: this loop runs for every row of an export
+    last_data = max((i for i, values in enumerate(cleared) if len(values) - values.count(None) > 1), default=-1)
     records, totals, possible = [], [], []
     running = _RunningSums(amounts)
-    for i, (number, cells) in enumerate(body):
-        values = _cells(cells)
+    placed = list(positions.items())
+    for i, (number, _) in enumerate(body):
+        values = cleared[i]
+        cleared[i] = None  # type: ignore[call-overload]  # not kept beside the records
         non_blank = [c for c in values if c is not None]
-        record = {canonical: values[p] if p < len(values) else None for p, canonical in positions.items()}
+        width = len(values)
+        record = {canonical: values[p] if p < width else None for p, canonical in placed}
         record["source_row"] = number
         if not non_blank:
             skipped.append((number, "blank"))

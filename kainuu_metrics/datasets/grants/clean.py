@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,10 @@ from kainuu_metrics.datasets.accounting import FLAGGED_COLUMNS, OUT_OF_SCOPE_ORG
 from kainuu_metrics.settings import ColumnMapping, Domain, Settings, normalise_key
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.datasets.readers import RawSheet
-from kainuu_metrics.datasets.rows import RowProblem, has_unprintable, cell_text, clean_files, clean_sheet_records, clean_text, flag_lines, lookup_alias, parse_value
+from kainuu_metrics.datasets.rows import RowProblem, cell_text, clean_files, clean_sheet_records, flag_lines, map_distinct
 from kainuu_metrics.datasets.schemas import GRANTS, conform
 from kainuu_metrics.datasets.tabular import map_sheet
+from kainuu_metrics.datasets.grants.parsers import GrantParsers, fixes_for  # noqa: F401  (fixes_for: kept importable from here)
 from kainuu_metrics.datasets.grants.duplicates import FLAG_POSSIBLE_TOTALS, FLAG_REASONS_SET_ASIDE, flag_line, set_aside_duplicates
 
 DATASET = "grants"
@@ -73,28 +73,6 @@ RECONCILIATION_COLUMNS = {
     "mismatch_fi": "str",  # Finnish message when the difference is not zero; missing otherwise
 }
 
-_FIXES = {
-    "applied_eur": "Kirjoita summa pelkkinä numeroina, esim. 1 234,50.",
-    "granted_eur": "Kirjoita summa pelkkinä numeroina, esim. 1 234,50.",
-    "decision_date": "Kirjoita päivämäärä muodossa p.k.vvvv, esim. 15.3.2023.",
-    "year": "Kirjoita vuosi neljällä numerolla, esim. 2024.",
-    "lahella_registered": "Kirjoita 'kyllä' tai 'ei'.",
-    "agreement_period": "Kirjoita sopimuskausi muodossa 2024–2026 tai 1.1.2024–31.12.2026.",
-}
-
-
-def fixes_for(domain: Domain) -> dict[str, str]:
-    """How to fix each column's value, in Finnish (the municipality list comes from the domain)."""
-    return {
-        **_FIXES,
-        "municipality": f"Kirjoita järjestön kotikunnaksi jokin {domain.region_genitive} kunnista ({domain.municipality_names}).",
-        "activity_area": (
-            f"Kirjoita toiminta-alueeksi ne {domain.region_genitive} kunnat, joissa toimintaa on ({domain.municipality_names}), "
-            f"pilkuin erotettuina, tai 'koko {domain.region_name}'."
-        ),
-    }
-
-
 PLAUSIBLE_YEARS_BEFORE_TERMS = 2  # decisions may precede the first configured council term a little
 
 
@@ -127,31 +105,32 @@ def implausible_date_reason(day: dt.date, domain: Domain, today: dt.date) -> str
 
 
 def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml",
-                       *, today: dt.date | None = None) -> tuple[dict[str, Any], list[RowProblem]]:
+                       *, today: dt.date | None = None, parsers: GrantParsers | None = None) -> tuple[dict[str, Any], list[RowProblem]]:
     """Parse one application. Returns the canonical values and the problems that reject it
-    (`today`: the run's date, for the latest plausible decision date)."""
+    (`today`: the run's date, for the latest plausible decision date; `parsers`: a GrantParsers
+    of this domain shared by the rows of an export, so that each distinct value is parsed once)."""
     problems: list[RowProblem] = []
-    fixes = fixes_for(domain)
+    parse = parsers or GrantParsers(domain, domain_file)
+    fixes = parse.fixes
+    get = record.get
 
-    def attempt(column: str, fn: Callable[[], Any]) -> Any:
+    def attempt(column: str) -> Any:
         try:
-            return fn()
+            return parse(column, get(column))
         except RowProblem as problem:
             problems.append(problem)
             return None
 
-    get = record.get
-    hint = domain_file
-    organisation = clean_text(get("organisation"))
+    organisation = parse("text", get("organisation"))
     if organisation is None:
         problems.append(RowProblem("organisation", "järjestön nimi puuttuu; täydennä hakijan nimi"))
 
-    grant_type = attempt("grant_type", lambda: lookup_alias(get("grant_type"), domain.grant_types, "grant_type", "avustuslaji", f"{hint} kohtaan grant_types"))
+    grant_type = attempt("grant_type")
     if grant_type is None and not any(p.column == "grant_type" for p in problems):
         problems.append(RowProblem("grant_type", "avustuslaji puuttuu (toiminta-, kumppanuus- tai kerta-avustus)"))
 
-    applied = attempt("applied_eur", lambda: parse_value("applied_eur", parsing.parse_finnish_number, get("applied_eur"), fixes))
-    granted = attempt("granted_eur", lambda: parse_value("granted_eur", parsing.parse_finnish_number, get("granted_eur"), fixes))
+    applied = attempt("applied_eur")
+    granted = attempt("granted_eur")
     for column, amount in (("applied_eur", applied), ("granted_eur", granted)):
         if amount is not None and amount < 0:
             problems.append(RowProblem(column, f"summa {amount:g} on negatiivinen; korjaa summa"))
@@ -160,14 +139,14 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
 
     decision_date, date_problem = None, None
     try:
-        decision_date = parse_value("decision_date", parsing.parse_finnish_date, get("decision_date"), fixes)
+        decision_date = parse("decision_date", get("decision_date"))
     except RowProblem as problem:
         date_problem = problem
     if decision_date is not None and (implausible := implausible_date_reason(decision_date, domain, today or dt.date.today())):
         date_problem = RowProblem("decision_date", f"{implausible}. {fixes['decision_date']}")
         decision_date = None
     position = len(problems)
-    year = attempt("year", lambda: parse_value("year", parsing.parse_year, get("year"), fixes))
+    year = attempt("year")
     invalid_date = None
     if date_problem is not None:
         if year is not None:
@@ -180,43 +159,21 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
     if year is None and not any(p.column in {"year", "decision_date"} for p in problems):
         problems.append(RowProblem("decision_date", "vuosi puuttuu: täydennä päätöspäivä tai vuosi"))
 
-    decision = attempt("decision", lambda: lookup_alias(get("decision"), domain.decisions, "decision", "päätös", f"{hint} kohtaan decisions"))
+    decision = attempt("decision")
     if decision is None and granted is not None:
         decision = "myönnetty" if granted > 0 else "hylätty"
     if decision == "hylätty" and granted and granted > 0:
         problems.append(RowProblem("decision", f"päätös on 'hylätty', mutta myönnetty summa on {granted:g} €"))
 
-    municipality = attempt(
-        "municipality",
-        lambda: parse_value(
-            "municipality",
-            lambda v: parsing.parse_municipality(v, domain.municipality_lookup, set(domain.municipalities), domain.region_genitive),
-            get("municipality"),
-            fixes,
-        ),
-    )
-    activity_area = attempt(
-        "activity_area",
-        lambda: parse_value(
-            "activity_area",
-            lambda v: parsing.parse_activity_area(
-                v, domain.municipality_lookup, set(domain.municipalities),
-                parsing.region_wide_phrases(domain.region_name, domain.region_genitive, domain.region_code), domain.region_genitive,
-            ),
-            get("activity_area"),
-            fixes,
-        ),
-    )
-    network = attempt("network", lambda: lookup_alias(get("network"), domain.networks, "network", "kumppanuusverkosto", f"{hint} kohtaan partnership_networks"))
-    lahella = attempt("lahella_registered", lambda: parse_value("lahella_registered", parsing.parse_yes_no, get("lahella_registered"), fixes))
-    linked = attempt("linked_funding", lambda: lookup_alias(get("linked_funding"), domain.linked_funding, "linked_funding", "rahoituslähde", f"{hint} kohtaan linked_funding"))
-    period = attempt("agreement_period", lambda: parse_value("agreement_period", parsing.parse_period, get("agreement_period"), fixes))
+    municipality = attempt("municipality")
+    activity_area = attempt("activity_area")
+    network = attempt("network")
+    lahella = attempt("lahella_registered")
+    linked = attempt("linked_funding")
+    period = attempt("agreement_period")
 
-    business_id, business_id_valid = parsing.read_business_id(get("business_id"))
-    try:
-        reg_no = parsing.normalise_association_reg_no(get("association_reg_no"))
-    except ValueError:
-        reg_no = clean_text(get("association_reg_no"))
+    business_id, business_id_valid = parse("business_id", get("business_id"))
+    reg_no = parse("association_reg_no", get("association_reg_no"))
 
     term = None
     if decision_date is not None:
@@ -232,14 +189,14 @@ def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: s
         "business_id_valid": business_id_valid,
         "association_reg_no": reg_no,
         "grant_type": grant_type,
-        "purpose": clean_text(get("purpose")),
-        "flag_unprintable_text": has_unprintable(get("organisation")) or has_unprintable(get("purpose")),
+        "purpose": parse("text", get("purpose")),
+        "flag_unprintable_text": parse("unprintable", get("organisation")) or parse("unprintable", get("purpose")),
         "applied_eur": applied,
         "granted_eur": granted,
         "decision": decision,
         "municipality_code": municipality,
         "activity_municipalities": activity_area,
-        "service_area": clean_text(get("service_area")),
+        "service_area": parse("text", get("service_area")),
         "network": network,
         "lahella_registered": lahella,
         "linked_funding": linked,
@@ -296,11 +253,15 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
     rows of out-of-scope organisations among them), the readable euros of the rejected rows and
     the export's own total."""
     mapped = map_sheet(sheet, mapping, source_file, amounts=AMOUNT_COLUMNS, ids=ID_COLUMNS)
-    outcomes: dict[int, tuple[dict[str, Any], list[RowProblem]]] = {}
+    # Per row only what the accounts below need (year, organisation, granted, problems): the
+    # whole values dict of every row would double the sheet's memory beside the kept rows.
+    outcomes: dict[int, tuple[Any, Any, Any, list[RowProblem]]] = {}
+    parsers = GrantParsers(domain, domain_file)
+    today = dt.date.today()
 
     def clean_record(record: dict[str, Any]) -> tuple[dict[str, Any], list[RowProblem]]:
-        values, problems = clean_grant_record(record, domain, domain_file)
-        outcomes[int(record["source_row"])] = (values, problems)
+        values, problems = clean_grant_record(record, domain, domain_file, today=today, parsers=parsers)
+        outcomes[int(record["source_row"])] = (values["year"], values["organisation"], values["granted_eur"], problems)
         return values, problems
 
     result = clean_sheet_records(
@@ -313,19 +274,23 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
         sha256=sha256,
     )
     parts = GrantSheet(result)
-    for row, (values, problems) in outcomes.items():
+    scopes: dict[object, Any] = {}  # organisation -> domain.out_of_scope(organisation), once per name
+    for row, (year, organisation, granted, problems) in outcomes.items():
+        values = {"year": year, "organisation": organisation, "granted_eur": granted}
         base = {"source_file": source_file, "sheet": sheet.name, "source_row": row, "year": values["year"], "organisation": values["organisation"]}
         if problems:
             # Rejected first: a row that cannot be read is fixed at the source, whoever it is for.
             parts.excluded.append({**base, "granted_eur": readable_amount(values, problems), "reason": "; ".join(p.reason for p in problems)})
-        elif (scope := domain.out_of_scope(values["organisation"])) is not None:
+        elif (scope := scopes[values["organisation"]] if values["organisation"] in scopes
+              else scopes.setdefault(values["organisation"], domain.out_of_scope(values["organisation"]))) is not None:
             entry, word = scope
             parts.out_of_scope.append({**base, "kind": entry.kind, "granted_eur": values["granted_eur"],
                                        "reason": _scope_reason(entry.label, word, domain_file)})
     parts.result = set_aside(result, [r["source_row"] for r in parts.out_of_scope], OUT_OF_SCOPE_ORGANISATION)
     scoped = {r["source_row"] for r in parts.out_of_scope}
     for row in mapped.possible_totals:
-        values, problems = outcomes[row]
+        year, organisation, granted, problems = outcomes[row]
+        values = {"year": year, "organisation": organisation, "granted_eur": granted}
         if not problems and row not in scoped:
             parts.flagged.append(flag_line(source_file, sheet.name, row, values["year"], FLAG_POSSIBLE_TOTALS,
                                             f"{FLAG_REASONS_SET_ASIDE[FLAG_POSSIBLE_TOTALS]} ({values['organisation']}, {formatting.eur(values['granted_eur'], 2)})"))
@@ -345,12 +310,12 @@ def add_flags(grants: pd.DataFrame) -> pd.DataFrame:
     out["flag_granted_exceeds_applied"] = (out["granted_eur"] > out["applied_eur"]).fillna(False).astype(bool)
     out["flag_not_in_lahella"] = ((out["lahella_registered"] == False) & (out["granted_eur"] > 0)).fillna(False).astype(bool)  # noqa: E712
     out["flag_invalid_business_id"] = (out["business_id_valid"] == False).fillna(False).astype(bool)  # noqa: E712
-    org_key = out["business_id"].where(out["business_id"].notna(), out["organisation"].map(normalise_key))
-    purpose_key = out["purpose"].map(lambda p: normalise_key(p) if isinstance(p, str) else "")
+    org_key = out["business_id"].where(out["business_id"].notna(), map_distinct(out["organisation"], normalise_key))
+    purpose_key = map_distinct(out["purpose"], lambda p: normalise_key(p) if isinstance(p, str) else "")
     key = out["year"].astype(str) + "|" + org_key.astype(str) + "|" + purpose_key
-    types_per_key = out.groupby(key)["grant_type"].agg(lambda s: set(s))
-    both = types_per_key[types_per_key.map(lambda s: {"toiminta", "kumppanuus"} <= s)].index
-    out["flag_operating_and_partnership"] = key.isin(both) & out["grant_type"].isin(["toiminta", "kumppanuus"])
+    # A key with both an operating and a partnership grant (vectorised: no per-group Python).
+    both = key.isin(key[out["grant_type"] == "toiminta"]) & key.isin(key[out["grant_type"] == "kumppanuus"])
+    out["flag_operating_and_partnership"] = both & out["grant_type"].isin(["toiminta", "kumppanuus"])
     out["flag_invalid_decision_date"] = out["invalid_decision_date"].notna().astype(bool)
     return out
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from kainuu_metrics import formatting
 from kainuu_metrics.datasets import parsing
 from kainuu_metrics.datasets.accounting import set_aside
+from kainuu_metrics.datasets.rows import records
 from kainuu_metrics.settings import normalise_key
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def _where(source_file: str, sheet: str, row: int) -> str:
     return f"{source_file}" + (f", välilehti '{sheet}'" if sheet else "") + f", rivi {row}"
 
 
-def duplicate_key(row: dict[str, Any]) -> tuple[object, ...]:
+def duplicate_key(row: dict[str, Any], normalised: dict[object, str] | None = None) -> tuple[object, ...]:
     """What makes two grant rows identical: year, organisation and purpose (case and spacing
     ignored), grant type, granted amount to the cent and decision date (as written when invalid).
 
@@ -48,7 +49,13 @@ def duplicate_key(row: dict[str, Any]) -> tuple[object, ...]:
     date = row.get("decision_date")
     date = date if not parsing.is_blank(date) else row.get("invalid_decision_date")
     purpose = row.get("purpose")
-    return (row.get("year"), normalise_key(str(row.get("organisation") or "")), normalise_key(purpose) if isinstance(purpose, str) else "",
+    memo = {} if normalised is None else normalised  # `normalised`: a memo shared by the rows of a sheet
+
+    def norm(text: str) -> str:
+        found = memo.get(text)
+        return found if found is not None else memo.setdefault(text, normalise_key(text))
+
+    return (row.get("year"), norm(str(row.get("organisation") or "")), norm(purpose) if isinstance(purpose, str) else "",
             row.get("grant_type"), round(float(row.get("granted_eur") or 0.0), 2), None if parsing.is_blank(date) else str(date))
 
 
@@ -58,8 +65,9 @@ def set_aside_duplicates(parts: GrantSheet, seen: dict[tuple[object, ...], tuple
     file) skipped as probable duplicates, each with a flag line naming the original; `seen` is
     updated with the sheet's first occurrences."""
     copies = []
-    for row in parts.result.cleaned.to_dict("records"):
-        key, here = duplicate_key(row), (row["source_file"], row["sheet"], int(row["source_row"]))
+    keys: dict[object, str] = {}  # normalise_key once per distinct organisation or purpose
+    for row in records(parts.result.cleaned):
+        key, here = duplicate_key(row, keys), (row["source_file"], row["sheet"], int(row["source_row"]))
         original = seen.setdefault(key, here)
         if original == here:
             continue

@@ -5,6 +5,7 @@ UNKNOWN_NETWORK."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -25,6 +26,9 @@ def organisation_name_key(name: str) -> str:
     text = re.sub(r"[.,;:\"'()]", " ", normalise_key(name))
     text = " ".join(text.split())
     return _LEGAL_SUFFIX.sub("", text)
+
+
+_name_key = functools.lru_cache(maxsize=1 << 16)(organisation_name_key)  # pure str -> str; grant tables repeat names
 
 
 def organisation_keys(premises: pd.DataFrame) -> pd.Series:
@@ -69,15 +73,15 @@ def _network_lookups(grants: pd.DataFrame) -> tuple[dict[str, str], dict[str, st
     by_id: dict[str, str] = {}
     by_name: dict[str, str] = {}
     ids_by_name: dict[str, set[str]] = {}
-    for row in g.itertuples():
-        name = organisation_name_key(str(row.organisation))
-        business_id = None if pd.isna(row.business_id) else str(row.business_id)
+    for organisation, raw_id, network in zip(g["organisation"].tolist(), g["business_id"].tolist(), g["network"].tolist()):
+        name = _name_key(str(organisation))
+        business_id = None if pd.isna(raw_id) else str(raw_id)
         if business_id:
-            by_id[business_id] = row.network
-        by_name[name] = row.network
-    for row in grants.itertuples():
-        if not pd.isna(row.business_id):
-            ids_by_name.setdefault(organisation_name_key(str(row.organisation)), set()).add(str(row.business_id))
+            by_id[business_id] = network
+        by_name[name] = network
+    for organisation, raw_id in zip(grants["organisation"].tolist(), grants["business_id"].tolist()):
+        if not pd.isna(raw_id):
+            ids_by_name.setdefault(_name_key(str(organisation)), set()).add(str(raw_id))
     return by_id, by_name, ids_by_name
 
 
