@@ -38,6 +38,13 @@ Manifest schema (JSON object; other modules read it, keep it stable):
                   runs/ and the lock file) and "reports/..." (the reports folder, without
                   staging folders)
     error         str | null   the Finnish message of a run that stopped (exit 2 or 3)
+    program       str   SHA-256 over the package's own files (runs/reuse.py: program_hash), so a
+                  modified work tree counts as a change even with the same version
+    page_keys     {year: {page: sha256}}  what each year's pages were made from (runs/reuse.py);
+                  a later run carries over a year whose keys and published files are unchanged
+    reused_years  list[int]  years whose pages this run carried over from the previous run
+    reused_from   str | null  set when nothing had changed: the run id of the successful run
+                  whose outputs are still current (this run wrote no output)
     source_date_epoch  bool  true when $SOURCE_DATE_EPOCH set started_at (and so the run id's
                   time and the time every page, PDF and workbook shows); used to check that two
                   runs give the same bytes. duration_s is still measured.
@@ -70,6 +77,8 @@ SECTION_FI = {"inputs": "aineistotiedosto", "config": "asetustiedosto", "suites"
 EXIT_FI = {0: "onnistui", 1: "laatuvirhe tai muistion virhe", 2: "keskeytyi (aineisto, asetukset tai kansio)", 3: "ohjelmavirhe"}
 SKIPPED_PROCESSED = (RUNS_DIR, ".ajo.lock")  # processed/ entries that are not outputs of a run
 HASH_CHUNK = 1 << 20
+# = quality.checks.EXPECTATIONS_DIR (tested); not imported from there, which loads pandas
+EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "quality" / "suites"
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"  # fixes the recorded start time (reproducibility checks)
 
 
@@ -125,7 +134,6 @@ def output_hashes(data: Path, reports: Path | None) -> dict[str, str]:
 def source_hashes(config_dir: Path | None) -> dict[str, dict[str, str]]:
     """The configuration, expectation suites and notebooks the run used."""
     from kainuu_metrics.paths import NOTEBOOKS_DIR
-    from kainuu_metrics.quality.checks import EXPECTATIONS_DIR
 
     return {
         "config": hash_tree(config_dir) if config_dir is not None else {},
@@ -222,6 +230,11 @@ class RunRecorder:
         self.lines: list[str] = []
         self.checks: dict[str, int] | None = None
         self.published_years: list[int] = []
+        self.page_keys: dict[str, dict[str, str]] = {}
+        self.reused_years: list[int] = []
+        self.reused_from: str | None = None
+        self.program: str | None = None
+        self.environment: dict[str, Any] = {}  # recorded fields taken as they are (a reused run: git, chromium)
         self._out = out or (lambda text: print(text, flush=True))
         self._err = err or (lambda text: print(text, file=sys.stderr, flush=True))
         self.path: Path | None = None
@@ -258,10 +271,10 @@ class RunRecorder:
             "user": _user(),
             "host": socket.gethostname(),
             "version": _version(),
-            "git": git_state(),
+            "git": self.environment["git"] if "git" in self.environment else git_state(),
             "python": platform.python_version(),
             "packages": package_versions(),
-            "chromium": chromium_version(),
+            "chromium": self.environment["chromium"] if "chromium" in self.environment else chromium_version(),
             "checks": self.checks,
             "published_years": sorted(self.published_years),
             "files": {
@@ -272,6 +285,10 @@ class RunRecorder:
                 "outputs": output_hashes(self.data, self.reports),
             },
             "error": error,
+            "program": self.program or _program(),
+            "page_keys": self.page_keys,
+            "reused_years": sorted(self.reused_years),
+            "reused_from": self.reused_from,
             "source_date_epoch": self.fixed_clock,
         }
 
@@ -301,6 +318,12 @@ def _user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return str(os.getuid()) if hasattr(os, "getuid") else "?"
+
+
+def _program() -> str:
+    from kainuu_metrics.runs.reuse import program_hash
+
+    return program_hash()
 
 
 def _version() -> str:
