@@ -110,7 +110,8 @@ def unchanged_since(data: Path, reports: Path | None, config_dir: Path | None, p
     else None. Cheap checks first, the outputs' hashes last."""
     from kainuu_metrics import __version__
 
-    previous = last_successful(Path(data) / "processed", parameters)
+    # The folders' names are not compared: their contents are (a copied data folder is the same data).
+    previous = last_successful(Path(data) / "processed", parameters, compared=("command", "years", "config", "publish"))
     if previous is None or previous.get("program") is None:
         return None
     files = previous.get("files") or {}
