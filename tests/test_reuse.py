@@ -93,7 +93,8 @@ def reruns(sample_run, tmp_path_factory):
     steps["new_year"] = run_cli("run", *folders, env=env)
     steps["after_new_year"] = _outputs(data, reports)
     manifests = sorted((data / "processed" / "runs").glob("*/manifest.json"))
-    steps["manifests"] = [json.loads(p.read_text(encoding="utf-8")) for p in manifests]
+    # in the order the runs ended (a no-change rerun and the next run can start in the same second)
+    steps["manifests"] = sorted((json.loads(p.read_text(encoding="utf-8")) for p in manifests), key=lambda m: (m["ended_at"], m["run_id"]))
     return base, steps
 
 

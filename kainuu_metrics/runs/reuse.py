@@ -61,11 +61,14 @@ def last_successful(processed: Path, parameters: dict, compared: tuple[str, ...]
     folder = Path(processed) / RUNS_DIR
     if not folder.is_dir():
         return None
-    for path in sorted(folder.glob(f"*/{MANIFEST}"), reverse=True):  # run ids sort in time order
+    manifests = []
+    for path in folder.glob(f"*/{MANIFEST}"):
         try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
+            manifests.append(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):
             continue
+    # newest first by end time: two runs can start in the same second (a no-change rerun and the next)
+    for manifest in sorted(manifests, key=lambda m: (str(m.get("ended_at", "")), str(m.get("run_id", ""))), reverse=True):
         recorded = manifest.get("parameters") or {}
         same = recorded == parameters if compared is None else all(recorded.get(k) == parameters.get(k) for k in compared)
         if manifest.get("exit_status") == 0 and same:
