@@ -234,8 +234,7 @@ def rerun_unchanged(layout, recorder, config_dir: Path | None) -> bool:
     except OSError as error:
         raise as_storage_error(error, folders) from None
     try:
-        previous = unchanged_since(layout.data, layout.reports if recorder.parameters.get("publish") else None,
-                                   config_dir, recorder.parameters)
+        previous = unchanged_since(layout.data, recorder.reports, config_dir, recorder.parameters)  # outputs as the manifest records them
         if previous is None:
             return False
         recorder.reused_from = previous["run_id"]
