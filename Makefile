@@ -34,7 +34,7 @@ test: install ## Aja kaikki testit
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -n 2
 
-benchmark: install ## Mittaa ajon nopeus verrattuna suoraviivaiseen papermill+nbconvert-ketjuun
+benchmark: install ## Mittaa ajo, sen yhden prosessin alaraja, suoraviivainen papermill+nbconvert-ketju, muuttumaton uusinta-ajo ja uuden vuoden lisäys (README: Performance)
 	$(BIN)/python scripts/benchmark.py
 
 samples: install ## Tuota esimerkkiaineisto uudelleen (kiinteä siemenluku)

@@ -105,8 +105,8 @@ def _local_name(text: str) -> str:
 
 
 def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
-    from kainuu_metrics.pipeline import run
     from kainuu_metrics.runs.manifest import RunRecorder, run_parameters
+    from kainuu_metrics.runs.reuse import rerun_unchanged
 
     layout = Layout(args.data.resolve(), args.reports.resolve())
     settings = load_settings(args.config)
@@ -116,6 +116,11 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
                   "config": args.config.as_posix() if args.config else None}
     recorder = RunRecorder(layout.data, layout.reports, argv=sys.argv[1:] if argv is None else argv, parameters=parameters,
                            config_dir=settings.config_dir)
+    if not getattr(args, "uusi_avain", False) and rerun_unchanged(layout, recorder, settings.config_dir):  # no pandas, kernels or checker
+        print(f"Ajon tiedot: {layout.relative_to_data(recorder.path)} (ajo {recorder.run_id})")
+        return 0
+    from kainuu_metrics.pipeline import run
+
     result = run(layout, settings, years, publish=publish, recorder=recorder,
                  new_key=getattr(args, "uusi_avain", False))
     for message in result.messages:

@@ -362,7 +362,8 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         progress.detail(line)
     if publish:  # plotly.js for every page and each year's indicators.xlsx, before any page (the PDF prints from staging)
         stage_shared_files(staging.reports, selected, cleaned.indicators, catalogue, settings.domain, recorder.start_summary())
-    jobs = [PageJob(spec, year) for year in selected for spec in specs_for(year)] if publish else []
+    reused = _plan_reuse(layout, recorder, selected, specs_for, cleaned, sample, settings, progress) if publish else []
+    jobs = [PageJob(spec, year) for year in selected if year not in reused for spec in specs_for(year)] if publish else []
     detailed = [job for job in jobs if job.spec.page != SUMMARY_PAGE]
     early = default_workers() * 2
     jobs = detailed[:early] + [job for job in jobs if job.spec.page == SUMMARY_PAGE] + detailed[early:]
@@ -413,7 +414,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
         return RunResult(1, None, ["Ajo keskeytyi estäviin laatuvirheisiin; raportteja ei päivitetty.", f"Katso laatusivu: {quality_pages[-1]}" if quality_pages else f"Katso tarkistukset: {report_path}"])
 
     progress.step("Julkaistaan sivut ja kirjoitetaan raporttien etusivu")
-    for year in selected:  # the grants page shows a bounded part of its recipients; the whole list is beside it
+    for year in (y for y in selected if y not in reused):  # the grants page shows a bounded part of its recipients; the whole list is beside it
         write_recipients(recipients_table(cleaned.tables["grants"], year, settings.domain), staging.year_reports(year))
     render_methods_page(staging.reports / METHODS_PAGE, catalogue, PageContext(
         title="Tunnusluvut ja menetelmät", year=None, sample_data=sample, nav=[("Kaikki raportit", "index.html")],
@@ -421,7 +422,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     # The new set is complete beside the old one: what this run did not rebuild is carried
     # over, the index is written from the new set, and the two are swapped in one step.
     rebuilt = ["index.html", METHODS_PAGE, HISTORY_PAGE, RUNS_COPY_DIR, *(p.name for p in layout.reports.glob(f"*{publication.COMPARISON_SUFFIX}"))]
-    recorder.published_years = assemble(staging.reports, layout.reports, rebuilt, recorder.started)
+    recorder.published_years = assemble(staging.reports, layout.reports, rebuilt, recorder.started, reused=reused)
     missing = {pdf.parent.name: reason for pdf, reason in (pdfs.missing.items() if pdfs else [])}
     publish_history(layout.processed / "runs", staging.reports, current=recorder.manifest(1 if any(o.error for o in outcomes) else 0),
                     sample_data=sample, generated_at=generated, site_name=settings.domain.site_name)
@@ -434,6 +435,18 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
 
 
 SUMMARY_PAGE = "summary.html"
+
+
+def _plan_reuse(layout: Layout, recorder, selected: list[int], specs_for, cleaned: Cleaned, sample: bool, settings: Settings, progress) -> list[int]:
+    """The years whose pages are carried over unchanged from the previous run (runs/reuse.py)."""
+    from kainuu_metrics.runs import reuse
+
+    reused = reuse.plan(layout, recorder, years=selected, specs_for=specs_for, file_years=cleaned.file_years(), sample=sample,
+                        config_dir=settings.config_dir)
+    if reused:
+        progress.detail(f"Vuosien {', '.join(map(str, reused))} sivujen lähteet ovat ennallaan edelliseen ajoon verrattuna: "
+                        "sivut ja PDF käytetään sellaisinaan, laatusivut kirjoitetaan uudelleen.")
+    return reused
 
 
 def write_index(layout: Layout, specs, report: QualityReport, sample: bool, generated: str, site_name: str = "",

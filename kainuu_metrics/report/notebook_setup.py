@@ -133,6 +133,38 @@ class Report:
         return self.data.indicators
 
 
+_CACHE: dict = {}  # {"key": (folder, file stamps), "data": Processed}: one data folder per kernel
+
+
+def _stamp(data_path: Path) -> tuple:
+    """The processed files a notebook reads, as (name, mtime_ns, size): a rewritten file
+    (a new run) gives a new stamp, so a warm kernel never shows an earlier run's tables."""
+    processed = data_path / "processed"
+    files = sorted(processed.glob("*.parquet")) + [processed / INDICATORS_CSV]
+    return (str(processed.resolve()), tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file()))
+
+
+def cached_processed(data_path: Path) -> Processed:
+    """The processed data, read from disk once per kernel (the run's warm kernels execute many
+    notebooks on the same files) and kept while the files' stamps are unchanged. Each notebook
+    gets its own copy of every table, so a notebook that changes a table in place cannot
+    change what the next one reads. The loaded tables are then frozen for the garbage
+    collector (gc.freeze), so the namespace reset between notebooks does not walk them."""
+    import gc
+
+    key = _stamp(data_path)
+    if _CACHE.get("key") != key:
+        _CACHE.clear()
+        _CACHE.update(key=key, data=load_processed(data_path))
+        gc.collect()
+        gc.freeze()
+    data: Processed = _CACHE["data"]
+    tables = {name: table.copy() for name, table in data.tables.items()}
+    empty = pd.DataFrame()
+    return Processed(grants=tables.get("grants", empty), population=tables.get("population", empty),
+                     denominators=tables.get("denominators", empty), indicators=data.indicators.copy(), tables=tables)
+
+
 def open_report(year: int | None = None, data_dir: str | Path = "data", config_dir: str | Path = "config",
                 dataset: str = "grants") -> Report:
     """Resolve the parameters against the project root, read the configuration and processed
@@ -150,7 +182,7 @@ def open_report(year: int | None = None, data_dir: str | Path = "data", config_d
         settings = load_settings(config_path)
     except ConfigError as exc:
         raise NotebookStop(str(exc)) from None
-    data = load_processed(data_path)
+    data = cached_processed(data_path)
     years = years_with_data(data, dataset)
     if not years:
         raise NotebookStop(f"Käsitellyissä tiedoissa ei ole {DATASET_WHAT.get(dataset, 'aineistoa')} miltään vuodelta, joten tätä sivua ei voi tehdä.")

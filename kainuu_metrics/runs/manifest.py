@@ -38,6 +38,13 @@ Manifest schema (JSON object; other modules read it, keep it stable):
                   runs/ and the lock file) and "reports/..." (the reports folder, without
                   staging folders)
     error         str | null   the Finnish message of a run that stopped (exit 2 or 3)
+    program       str   SHA-256 over the package's own files (runs/reuse.py: program_hash), so a
+                  modified work tree counts as a change even with the same version
+    page_keys     {year: {page: sha256}}  what each year's pages were made from (runs/reuse.py);
+                  a later run carries over a year whose keys and published files are unchanged
+    reused_years  list[int]  years whose pages this run carried over from the previous run
+    reused_from   str | null  set when nothing had changed: the run id of the successful run
+                  whose outputs are still current (this run wrote no output)
     source_date_epoch  bool  true when $SOURCE_DATE_EPOCH set started_at (and so the run id's
                   time and the time every page, PDF and workbook shows); used to check that two
                   runs give the same bytes. duration_s is still measured.
@@ -70,6 +77,8 @@ SECTION_FI = {"inputs": "aineistotiedosto", "config": "asetustiedosto", "suites"
 EXIT_FI = {0: "onnistui", 1: "laatuvirhe tai muistion virhe", 2: "keskeytyi (aineisto, asetukset tai kansio)", 3: "ohjelmavirhe"}
 SKIPPED_PROCESSED = (RUNS_DIR, ".ajo.lock")  # processed/ entries that are not outputs of a run
 HASH_CHUNK = 1 << 20
+# = quality.checks.EXPECTATIONS_DIR (tested); not imported from there, which loads pandas
+EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "quality" / "suites"
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"  # fixes the recorded start time (reproducibility checks)
 
 
@@ -125,7 +134,6 @@ def output_hashes(data: Path, reports: Path | None) -> dict[str, str]:
 def source_hashes(config_dir: Path | None) -> dict[str, dict[str, str]]:
     """The configuration, expectation suites and notebooks the run used."""
     from kainuu_metrics.paths import NOTEBOOKS_DIR
-    from kainuu_metrics.quality.checks import EXPECTATIONS_DIR
 
     return {
         "config": hash_tree(config_dir) if config_dir is not None else {},
@@ -222,6 +230,11 @@ class RunRecorder:
         self.lines: list[str] = []
         self.checks: dict[str, int] | None = None
         self.published_years: list[int] = []
+        self.page_keys: dict[str, dict[str, str]] = {}
+        self.reused_years: list[int] = []
+        self.reused_from: str | None = None
+        self.program: str | None = None
+        self.environment: dict[str, Any] = {}  # recorded fields taken as they are (a reused run: git, chromium)
         self._out = out or (lambda text: print(text, flush=True))
         self._err = err or (lambda text: print(text, file=sys.stderr, flush=True))
         self.path: Path | None = None
@@ -244,7 +257,7 @@ class RunRecorder:
         warned = len(report.warnings)
         self.checks = {"total": len(report.checks), "passed": len(report.checks) - failed - warned, "warned": warned, "failed": failed}
 
-    def manifest(self, exit_status: int, error: str | None = None, ended: dt.datetime | None = None) -> dict[str, Any]:
+    def manifest(self, exit_status: int, error: str | None = None, ended: dt.datetime | None = None, *, outputs: bool = True) -> dict[str, Any]:
         ended = (ended or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
         sources = source_hashes(self.config_dir)
         return {
@@ -258,10 +271,10 @@ class RunRecorder:
             "user": _user(),
             "host": socket.gethostname(),
             "version": _version(),
-            "git": git_state(),
+            "git": self.environment["git"] if "git" in self.environment else git_state(),
             "python": platform.python_version(),
             "packages": package_versions(),
-            "chromium": chromium_version(),
+            "chromium": self.environment["chromium"] if "chromium" in self.environment else chromium_version(),
             "checks": self.checks,
             "published_years": sorted(self.published_years),
             "files": {
@@ -269,9 +282,13 @@ class RunRecorder:
                 "config": sources["config"],
                 "suites": sources["suites"],
                 "notebooks": sources["notebooks"],
-                "outputs": output_hashes(self.data, self.reports),
+                "outputs": output_hashes(self.data, self.reports) if outputs else {},
             },
             "error": error,
+            "program": self.program or _program(),
+            "page_keys": self.page_keys,
+            "reused_years": sorted(self.reused_years),
+            "reused_from": self.reused_from,
             "source_date_epoch": self.fixed_clock,
         }
 
@@ -279,7 +296,7 @@ class RunRecorder:
         """What is known of the run while it runs, as (Finnish label, value) rows for outputs made
         during it (the workbook's "Lue minut", the quality page). The whole manifest is under
         data/processed/runs/."""
-        partial = {key: value for key, value in self.manifest(0).items() if key not in ("ended_at", "duration_s", "exit_status", "checks")}
+        partial = {key: value for key, value in self.manifest(0, outputs=False).items() if key not in ("ended_at", "duration_s", "exit_status", "checks")}
         partial["files"] = {key: value for key, value in partial["files"].items() if key != "outputs"}
         # Shown on pages and in workbooks: no run id, end or duration (a rerun writes the same bytes),
         # no user or host (they stay in the manifest), and no absolute paths of the machine.
@@ -307,6 +324,12 @@ def _user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return str(os.getuid()) if hasattr(os, "getuid") else "?"
+
+
+def _program() -> str:
+    from kainuu_metrics.runs.reuse import program_hash
+
+    return program_hash()
 
 
 def _version() -> str:

@@ -70,17 +70,22 @@ def carry_over(published: Path, staging: Path, rebuilt: Iterable[str]) -> list[s
     return carried
 
 
-def assemble(staging: Path, reports: Path, own: Iterable[str], moment) -> list[int]:
+def assemble(staging: Path, reports: Path, own: Iterable[str], moment, reused: Iterable[int] = ()) -> list[int]:
     """Complete the new set in staging: its workbooks get the run's time (before carrying over,
-    so carried files keep their bytes), and what the run did not rebuild (neither a year
-    folder it made nor one of its `own` top-level files) is carried over. Returns the years
-    the run rebuilt."""
+    so carried files keep their bytes), the notebook-made files of the `reused` years are
+    carried into their year folders (runs/reuse.py), and what the run did not rebuild (neither
+    a year folder it made nor one of its `own` top-level files) is carried over. Returns the
+    years the run rebuilt (not those reused)."""
     from kainuu_metrics.runs.office import pin_workbooks
+    from kainuu_metrics.runs.reuse import carry_year
 
     built = sorted(p.name for p in staging.iterdir() if p.is_dir() and p.name.isdigit()) if staging.is_dir() else []
     pin_workbooks(staging, moment)
+    reused = {str(year) for year in reused}
+    for year in sorted(reused):
+        carry_year(reports / year, staging / year)
     carry_over(reports, staging, [*built, *own])
-    return [int(year) for year in built]
+    return [int(year) for year in built if year not in reused]
 
 
 def exchange(a: Path, b: Path) -> bool:
