@@ -20,7 +20,9 @@ from pathlib import Path
 from pydantic import RootModel
 
 from kainuu_metrics.report.html_export import PageContext, export_notebook_html
-from kainuu_metrics.paths import NOTEBOOKS_DIR, Layout
+from kainuu_metrics.paths import NOTEBOOKS_DIR, PROJECT_ROOT, Layout
+from kainuu_metrics.runs.children import watchdog_code
+from kainuu_metrics.runs.faults import is_storage_error
 from kainuu_metrics.settings import ConfigModel, load_config_file
 
 
@@ -92,7 +94,10 @@ class KernelPool:
         self._all: list = []
         self._starter = threading.Thread(target=self._start_all, name="kernel-warm-up", daemon=True)
         self._error: BaseException | None = None
-        self._warm_up = warm_up_code()
+        self._lock = threading.Lock()
+        self._lost = 0  # kernels that died and could not be replaced
+        # The watchdog ends each kernel when the run's process is gone (even after SIGKILL).
+        self._warm_up = watchdog_code() + warm_up_code()
 
     def start(self) -> KernelPool:
         """Start the kernels in the background; returns at once."""
@@ -141,19 +146,47 @@ class KernelPool:
             client.stop_channels()
 
     def acquire(self):
+        """A warm kernel with a clean namespace. A kernel that does not answer the reset is
+        replaced; when no kernel can be had any more, RuntimeError (never a wait forever)."""
         self._starter.join()
         if self._error is not None:
             raise RuntimeError(f"Jupyter-ydintä ei voitu käynnistää: {self._error}") from self._error
-        km = self._idle.get()
-        self._run_code(km, RESET)
-        return km
+        while True:
+            with self._lock:
+                if self._lost >= self.size:
+                    raise RuntimeError("Jupyter-ytimiä ei ole jäljellä: jokainen ydin kaatui eikä uutta voitu käynnistää")
+            try:
+                km = self._idle.get(timeout=1.0)
+            except queue.Empty:
+                continue
+            try:
+                self._run_code(km, RESET)
+                return km
+            except Exception:  # a dead kernel: replace it and try again
+                self.release(km, healthy=False)
 
     def release(self, km, *, healthy: bool = True) -> None:
+        """Give a kernel back; a failed one is restarted (or replaced by a new kernel). A kernel
+        that cannot be restarted is counted as lost, so acquire never waits for it."""
         if not healthy:
             from nbclient.util import run_sync
 
-            run_sync(km.restart_kernel)(now=True)
-            self._run_code(km, self._warm_up)
+            try:
+                run_sync(km.restart_kernel)(now=True)
+                self._run_code(km, self._warm_up)
+            except Exception:
+                try:
+                    run_sync(km.shutdown_kernel)(now=True)
+                except Exception:
+                    pass
+                try:
+                    km = self._new_kernel(self._warm_up)
+                    with self._lock:
+                        self._all.append(km)
+                except Exception:
+                    with self._lock:
+                        self._lost += 1
+                    return
         self._idle.put(km)
 
     def shutdown(self) -> None:
@@ -171,6 +204,45 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def shown_folder(folder: Path, name: str) -> str:
+    """A folder as executed notebooks show it: relative to the project when inside it, else
+    just `name` (never an absolute path of the machine, and the same for every run)."""
+    try:
+        return folder.resolve().relative_to(PROJECT_ROOT).as_posix() or "."
+    except ValueError:
+        return name
+
+
+def scrub_notebook(path: Path, replacements: dict[str, str]) -> None:
+    """Make an executed notebook the same for every run of the same inputs: cell ids and
+    execution counts numbered in order, papermill's and nbclient's times removed, and the run's absolute folders
+    (`replacements`: absolute -> shown) replaced everywhere in the file."""
+    import json
+
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    count = 0
+    for i, cell in enumerate(notebook.get("cells", [])):
+        if "id" in cell:
+            cell["id"] = f"cell-{i:03d}"
+        if cell.get("execution_count") is not None:  # the shared kernel's counter depends on earlier notebooks
+            count += 1
+            cell["execution_count"] = count
+            for output in cell.get("outputs", []):
+                if output.get("execution_count") is not None:
+                    output["execution_count"] = count
+        metadata = cell.get("metadata", {})
+        metadata.pop("execution", None)
+        for key in ("start_time", "end_time", "duration"):
+            metadata.get("papermill", {}).pop(key, None)
+    papermill_meta = notebook.get("metadata", {}).get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        papermill_meta.pop(key, None)
+    text = json.dumps(notebook, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    for absolute, shown in sorted(replacements.items(), key=lambda item: -len(item[0])):
+        text = text.replace(json.dumps(absolute)[1:-1], shown)
+    path.write_text(text, encoding="utf-8")
+
+
 def _execute(job: PageJob, layout: Layout, context_for: Callable[[PageJob], PageContext], notebooks_dir: Path, pool: KernelPool, config_dir: Path) -> PageOutcome:
     import papermill
 
@@ -180,6 +252,9 @@ def _execute(job: PageJob, layout: Layout, context_for: Callable[[PageJob], Page
     year_dir = layout.year_reports(job.year)
     executed = year_dir / "notebooks" / job.spec.notebook
     executed.parent.mkdir(parents=True, exist_ok=True)
+    folders = {str(layout.data.resolve()): shown_folder(layout.data, "data"),
+               str(layout.reports.resolve()): "reports",  # the staging folder is published as reports/
+               str(Path(config_dir).resolve()): shown_folder(Path(config_dir), "config")}
     km = pool.acquire()
     healthy = True
     try:
@@ -195,14 +270,25 @@ def _execute(job: PageJob, layout: Layout, context_for: Callable[[PageJob], Page
             request_save_on_cell_execute=False,  # saved once at the end, not after every cell
         )
     except papermill.PapermillExecutionError as exc:
-        return PageOutcome(job, None, f"{exc.ename}: {exc.evalue} (suoritettu muistio: {executed})")
+        _scrub_if_written(executed, folders)
+        return PageOutcome(job, None, f"{exc.ename}: {exc.evalue} (suoritettu muistio: {job.year}/notebooks/{job.spec.notebook})")
     except Exception as exc:  # a kernel that died: report it, restart it, run the other notebooks
+        if is_storage_error(exc):
+            raise  # a full disk or read-only folder stops the run (the kernel itself is fine)
         healthy = False
         return PageOutcome(job, None, f"{type(exc).__name__}: {exc}")
     finally:
         pool.release(km, healthy=healthy)
+    scrub_notebook(executed, folders)
     html = export_notebook_html(executed, year_dir / job.spec.page, context)
     return PageOutcome(job, html, None)
+
+
+def _scrub_if_written(executed: Path, folders: dict[str, str]) -> None:
+    try:
+        scrub_notebook(executed, folders)
+    except (OSError, ValueError):
+        pass
 
 
 def run_notebooks(
@@ -223,14 +309,15 @@ def run_notebooks(
     own_pool = pool is None
     pool = pool or KernelPool(min(len(jobs), default_workers()) or 1).start()
     outcomes = []
+    threads = ThreadPoolExecutor(max_workers=pool.size)
     try:
-        with ThreadPoolExecutor(max_workers=pool.size) as threads:
-            futures = [threads.submit(_execute, job, layout, context_for, notebooks_dir, pool, config_dir) for job in jobs]
-            for future in as_completed(futures):
-                outcome = future.result()
-                on_done(outcome)
-                outcomes.append(outcome)
+        futures = [threads.submit(_execute, job, layout, context_for, notebooks_dir, pool, config_dir) for job in jobs]
+        for future in as_completed(futures):
+            outcome = future.result()  # a full disk (or a bug) stops the run: the rest are cancelled
+            on_done(outcome)
+            outcomes.append(outcome)
     finally:
+        threads.shutdown(wait=True, cancel_futures=True)
         if own_pool:
             pool.shutdown()
     return sorted(outcomes, key=lambda o: (o.job.year, o.job.spec.notebook))
