@@ -172,7 +172,7 @@ def test_a_full_disk_is_a_finnish_message_and_the_published_reports_stay(tmp_pat
     data, reports = sample_data(tmp_path)
     before = tree(reports)
 
-    def full_disk(layout, cleaned, catalogue):
+    def full_disk(layout, cleaned, catalogue, *more, **keywords):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(layout.processed / "grants.parquet"))
 
     monkeypatch.setattr(pipeline, "write_processed", full_disk)
