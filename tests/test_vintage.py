@@ -73,7 +73,7 @@ def figures_of(html: str) -> tuple[list[str], list[object]]:
 
 def quality_counts(html: str) -> list[str]:
     """The quality page's sections about the year's input rows (the checks are the run's)."""
-    body = html.split('id="tasmaytys"', 1)[1]
+    body = html.split('id="tasmaytys"', 1)[1].split('id="ajon-tiedot"', 1)[0]  # not the run's own details
     parser = _Text()
     parser._in_main = True
     parser.feed(body)

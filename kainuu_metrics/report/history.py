@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -99,14 +98,17 @@ def render_history_page(out: Path, manifests: list[dict[str, Any]], context: Pag
 
 
 def copy_manifests(manifests: list[dict[str, Any]], reports: Path) -> list[Path]:
-    """reports/ajot/<run id>/manifest.json for every listed manifest that was read."""
+    """reports/ajot/<run id>/manifest.json for every listed manifest that was read (shareable:
+    no absolute paths)."""
+    from kainuu_metrics.runs.manifest import shareable_bytes
+
     copied = []
     for m in manifests:
         source, run_id = m.get("_source"), str(m.get("run_id"))
         if isinstance(source, Path) and source.exists() and _RUN_ID.match(run_id) and not m.get("unreadable"):
             target = reports / RUNS_COPY_DIR / run_id / MANIFEST
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            target.write_bytes(shareable_bytes(json.loads(source.read_text(encoding="utf-8"))))
             copied.append(target)
     return copied
 

@@ -341,6 +341,21 @@ def _version() -> str:
 # --- reading manifests ----------------------------------------------------------------------
 
 
+def shareable(manifest: dict) -> dict:
+    """The manifest as published beside the run history (reports/ajot/): the same record with
+    folders and command-line paths named by their last part, so that no output carries an
+    absolute path of the machine (the whole record stays in data/processed/runs/)."""
+    def short(value):
+        return Path(value).name if isinstance(value, str) and "/" in value else value
+
+    parameters = {key: short(value) for key, value in (manifest.get("parameters") or {}).items()}
+    return {**manifest, "parameters": parameters, "command": [short(a) for a in manifest.get("command") or []]}
+
+
+def shareable_bytes(manifest: dict) -> bytes:
+    return (json.dumps(shareable(manifest), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def load_manifests(processed_dir: Path) -> list[dict]:
     """Every run's manifest under processed_dir/runs, oldest first (unreadable ones left out)."""
     folder = Path(processed_dir) / RUNS_DIR

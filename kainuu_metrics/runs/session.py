@@ -4,6 +4,7 @@ line will return (0/1 from the result, 2 for a user's or machine's problem, 3 fo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from kainuu_metrics.errors import ConfigError, InputFileError
@@ -15,11 +16,12 @@ def publish_manifest(recorder, reports) -> None:
     """The run's final manifest beside the history page (reports/ajot/<run id>/), so that the
     page's link to it works from a copied reports/ folder."""
     from kainuu_metrics.report.history import HISTORY_PAGE, MANIFEST, RUNS_COPY_DIR
+    from kainuu_metrics.runs.manifest import shareable_bytes
 
     if reports is not None and getattr(recorder, "path", None) and (reports / HISTORY_PAGE).exists():
         target = reports / RUNS_COPY_DIR / recorder.run_id / MANIFEST
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(recorder.path.read_bytes())
+        target.write_bytes(shareable_bytes(json.loads(recorder.path.read_text(encoding="utf-8"))))
 
 
 def run_recorded(layout, recorder, body: Callable[[str | None], object]):
