@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import math
 import shutil
@@ -35,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from kainuu_metrics.indicators.table import read_indicators
+from kainuu_metrics.runs.manifest import sha256_file as sha256
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.store import INDICATORS_CSV, write_csv
 
@@ -189,12 +189,6 @@ def differences(published: pd.DataFrame, new: pd.DataFrame, year: int) -> pd.Dat
 # --- freezing --------------------------------------------------------------------------------
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def folder_hashes(folder: Path) -> dict[str, str]:
