@@ -22,27 +22,19 @@ import pytest
 from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.report.notebooks import load_notebook_specs
 
+from .browser_support import BROWSER_MARKS, CHARTS_DRAWN_JS, CHROMIUM, TIMEOUT_MS
 from .conftest import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 YEARS = [2023, 2024, 2025]
 SPECS = load_notebook_specs(CONFIG_DIR)
 YEAR_PAGES = [s.page for s in SPECS] + ["quality.html"]
 PAGES = ["index.html", "methods.html", "historia.html"] + [f"{year}/{page}" for year in YEARS for page in YEAR_PAGES]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-TIMEOUT_MS = 120_000
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium puuttuu (/usr/bin/chromium): asenna se komennolla "
-                       "'bash scripts/ensure-chromium.sh' (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright puuttuu: make install")
 
-CHARTS_DRAWN_JS = """() => Array.from(document.querySelectorAll('.plotly-graph-div'))
-    .every(div => div.querySelector('svg.main-svg'))"""
 CHARTS_JS = """() => Array.from(document.querySelectorAll('.plotly-graph-div')).map(div => ({
     id: div.id,
     svg: div.querySelectorAll('svg.main-svg').length,

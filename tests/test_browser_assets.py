@@ -14,17 +14,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-TIMEOUT_MS = 120_000
-CHARTS_DRAWN_JS = """() => Array.from(document.querySelectorAll('.plotly-graph-div'))
-    .every(div => div.querySelector('svg.main-svg'))"""
+from .browser_support import BROWSER_MARKS, CHARTS_DRAWN_JS, CHROMIUM, TIMEOUT_MS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium puuttuu (/usr/bin/chromium): asenna se komennolla "
-                       "'bash scripts/ensure-chromium.sh' (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright puuttuu: make install")
 
 

@@ -7,30 +7,21 @@ single words. Each page is loaded once and looked at in both widths."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kainuu_metrics.paths import CONFIG_DIR
 from kainuu_metrics.report.notebooks import load_notebook_specs
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .browser_support import BROWSER_MARKS, CHARTS_DRAWN_JS, CHROMIUM, TIMEOUT_MS
+
 YEARS = [2023, 2024, 2025]
 PAGES = ["index.html", "methods.html"] + [f"{year}/{s.page}" for year in YEARS for s in load_notebook_specs(CONFIG_DIR)] \
     + [f"{year}/quality.html" for year in YEARS]
 WIDTHS = (1366, 390)
-TIMEOUT_MS = 120_000
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium puuttuu (/usr/bin/chromium): asenna se komennolla "
-                       "'bash scripts/ensure-chromium.sh' (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright puuttuu: make install")
 
-CHARTS_DRAWN_JS = """() => Array.from(document.querySelectorAll('.plotly-graph-div'))
-    .every(div => div.querySelector('svg.main-svg'))"""
 
 # Boxes whose content is wider than they are. Charts (plotly's own SVG) are looked at apart;
 # a frame marked data-vieritettava is a scroll container with its cue, so it may be wider.
