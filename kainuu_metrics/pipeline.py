@@ -188,9 +188,10 @@ def run_time_text(started_at: str) -> str:
 
 
 def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport, years: list[int], context_for: Callable,
-                         run_rows: list[tuple[str, str]] | None = None) -> list[Path]:
-    """Each year's quality page (the year's own files' rows, the run's totals apart) and lineage copy."""
-    from kainuu_metrics.indicators.lineage import copy_year_lineage
+                         lineage: pd.DataFrame, run_rows: list[tuple[str, str]] | None = None) -> list[Path]:
+    """Each year's quality page (the year's own files' rows, the run's totals apart) and its
+    copy of the run's `lineage` (the periods up to the year)."""
+    from kainuu_metrics.indicators.lineage import write_year_lineage
     from kainuu_metrics.report.pages import render_quality_page
 
     rejected, flagged, skipped = (cleaned.concat(attribute) for attribute in ("rejected", "flagged", "skipped"))
@@ -199,7 +200,7 @@ def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport
             layout.year_reports(year) / "quality.html", year=year, report=report, accounts=cleaned.accounts,
             rejected=rejected, flagged=flagged, skipped=skipped, context=context_for(year, "Tietojen laatu"),
             reconciliation=cleaned.tables.get("grants_reconciliation"), refused=cleaned.refused, file_years=cleaned.file_years(),
-            tables=cleaned.tables, lineage=copy_year_lineage(layout.processed, layout.year_reports(year), year), run_rows=run_rows,
+            tables=cleaned.tables, lineage=write_year_lineage(lineage, layout.year_reports(year), year), run_rows=run_rows,
         )
         for year in years
     ]
@@ -332,7 +333,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     for line in unlogged_files(layout, cleaned):
         progress.detail(line)
     write_processed(layout, cleaned, catalogue, settings.domain, run_summary=recorder.start_summary())
-    run_lineage(layout.processed, cleaned.tables, cleaned.indicators, settings)
+    lineage = run_lineage(layout.processed, cleaned.tables, cleaned.indicators, settings)
     pin_workbooks(layout.processed, recorder.started)  # workbooks carry the run's start time, not the time of writing
     selected = _select_years(years, cleaned.years_of("grants"))
     frozen = publication.frozen_years(layout)  # published years keep their pages (publication.py)
@@ -405,7 +406,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
 
     progress.step("Kirjoitetaan laatusivut")
     quality_layout = staging if publish and report.passed else layout
-    quality_pages = render_quality_pages(quality_layout, cleaned, report, selected, context_for,
+    quality_pages = render_quality_pages(quality_layout, cleaned, report, selected, context_for, lineage,
                                          [("Ajon tunnus", recorder.run_id), *recorder.start_summary()])
     if not publish:
         return RunResult(0 if report.passed else 1, None, [f"Laatusivu: {quality_pages[-1]}" if quality_pages else ""])

@@ -74,6 +74,22 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+def write_columnar_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """write_csv's dialect (';', UTF-8 with BOM, formula-safe) for a large table whose columns
+    are text and numbers only (a million lines of lineage), written by pyarrow: about ten times
+    faster than pandas. Every text value is quoted, and a whole float is written without its
+    '.0'; readers parse both the same."""
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(formula_safe(frame), preserve_index=False)
+    with path.open("wb") as out:
+        out.write("\ufeff".encode())
+        pa_csv.write_csv(table, out, write_options=pa_csv.WriteOptions(delimiter=";"))
+    return path
+
+
 def csv_bytes(frame: pd.DataFrame, decimal: str = ".") -> bytes:
     """The bytes write_csv would write (';', UTF-8 with BOM, formula-safe), for a download
     link; decimal="," for figures that Finnish Excel should read as numbers."""

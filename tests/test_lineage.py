@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from kainuu_metrics.indicators.grants import yearly_grant_indicators
-from kainuu_metrics.indicators.lineage import LINEAGE_COLUMNS, copy_year_lineage, grant_lineage, lineage_table, write_lineage
+from kainuu_metrics.indicators.lineage import LINEAGE_COLUMNS, grant_lineage, lineage_table, write_year_lineage
 from kainuu_metrics.indicators.table import read_indicators
 from kainuu_metrics.settings import Domain
 
@@ -81,12 +81,11 @@ def test_the_years_copy_holds_every_period_its_pages_show_and_nothing_later(tmp_
     # whole-run copy is gone.
     lineage = pd.concat(grant_lineage(_grants(), DOMAIN), ignore_index=True)
     assert set(lineage["period"]) == {"2024", "2025"}
-    write_lineage(tmp_path / "processed", lineage)
-    hrefs = copy_year_lineage(tmp_path / "processed", tmp_path / "reports" / "2025", 2025)
+    hrefs = write_year_lineage(lineage, tmp_path / "reports" / "2025", 2025)
     assert hrefs == {"year": "lineage.csv"}
     year = pd.read_csv(tmp_path / "reports" / "2025" / "lineage.csv", sep=";", encoding="utf-8-sig", dtype=str)
     assert set(year["period"]) == {"2024", "2025"} and len(year) == len(lineage)
-    copy_year_lineage(tmp_path / "processed", tmp_path / "reports" / "2024", 2024)
+    write_year_lineage(lineage, tmp_path / "reports" / "2024", 2024)
     earlier = pd.read_csv(tmp_path / "reports" / "2024" / "lineage.csv", sep=";", encoding="utf-8-sig", dtype=str)
     assert set(earlier["period"]) == {"2024"} and len(earlier) == (lineage["period"] == "2024").sum()
     assert sorted(p.name for p in (tmp_path / "reports").rglob("*")) == ["2024", "2025", "lineage.csv", "lineage.csv"]

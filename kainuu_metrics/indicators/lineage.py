@@ -38,15 +38,18 @@ def _lines(frame: pd.DataFrame, indicator: str, area: str | pd.Series, contribut
     """One lineage line per row of `frame` (its year is the period)."""
     if frame.empty:
         return pd.DataFrame(columns=LINEAGE_COLUMNS)
+    def column(values):  # a Series keeps its array (no round trip through Python objects); a scalar is repeated
+        return values.array if isinstance(values, pd.Series) else values
+
     out = pd.DataFrame({
         "indicator": indicator,
-        "period": frame["year"].astype(int).astype(str).to_numpy(),
-        "area": area.to_numpy() if isinstance(area, pd.Series) else area,
-        "category": category.to_numpy() if isinstance(category, pd.Series) else category,
-        "source_file": frame["source_file"].to_numpy(),
-        "sheet": frame["sheet"].fillna("").to_numpy() if "sheet" in frame else "",
-        "source_row": frame["source_row"].astype(int).to_numpy(),
-        "contribution": (contribution.to_numpy() if isinstance(contribution, pd.Series) else contribution),
+        "period": column(frame["period"] if "period" in frame else frame["year"].astype(int).astype(str)),
+        "area": column(area),
+        "category": column(category),
+        "source_file": column(frame["source_file"]),
+        "sheet": column(frame["sheet"].fillna("")) if "sheet" in frame else "",
+        "source_row": column(frame["source_row"].astype(int)),
+        "contribution": column(contribution),
     })
     return out[LINEAGE_COLUMNS]
 
@@ -55,31 +58,33 @@ def grant_lineage(grants: pd.DataFrame, domain: Domain) -> list[pd.DataFrame]:
     """Lines of the yearly grant sums and counts (indicators/grants.py's yearly_grant_indicators)."""
     if grants.empty:
         return []
-    region, g = domain.region_code, grants
-    eur = g["granted_eur"].astype(float)
+    region = domain.region_code
+    g = grants.assign(period=grants["year"].astype(int).astype(str), granted_eur=grants["granted_eur"].astype(float))
+    eur = g["granted_eur"]
     parts = [
         _lines(g, "grants_total_eur", region, eur),
         _lines(g, "grants_applied_eur", region, g["applied_eur"].astype(float).fillna(0.0)),
         _lines(g, "grants_applications", region, 1.0),
     ]
     home = g.loc[g["municipality_code"].notna() & g["municipality_code"].isin(list(domain.municipalities))]
-    parts.append(_lines(home, "grants_total_eur", home["municipality_code"].map(municipality_area), home["granted_eur"].astype(float)))
+    parts.append(_lines(home, "grants_total_eur", home["municipality_code"].map(municipality_area), home["granted_eur"]))
     unknown_home = g.loc[g["municipality_code"].isna()]
-    parts.append(_lines(unknown_home, "grants_home_municipality_unknown_eur", region, unknown_home["granted_eur"].astype(float)))
+    parts.append(_lines(unknown_home, "grants_home_municipality_unknown_eur", region, unknown_home["granted_eur"]))
     typed = g.loc[g["grant_type"].isin(list(domain.grant_type_labels))]
-    parts += [_lines(typed, "grants_by_type_eur", region, typed["granted_eur"].astype(float), typed["grant_type"].astype(str)),
+    parts += [_lines(typed, "grants_by_type_eur", region, typed["granted_eur"], typed["grant_type"].astype(str)),
               _lines(typed, "grants_applications", region, 1.0, typed["grant_type"].astype(str))]
     for column, indicator in (("network", "grants_by_network_eur"), ("service_area", "grants_by_service_area_eur")):
         named = g.loc[g[column].notna()]
-        parts.append(_lines(named, indicator, region, named["granted_eur"].astype(float), named[column].astype(str).map(slug)))
+        slugs = {value: slug(value) for value in named[column].astype(str).unique()}
+        parts.append(_lines(named, indicator, region, named["granted_eur"], named[column].astype(str).map(slugs)))
     areas = g["activity_municipalities"]
     wide, not_said = g.loc[areas == REGION_WIDE], g.loc[areas.isna()]
-    parts += [_lines(wide, "grants_region_wide_eur", region, wide["granted_eur"].astype(float)),
-              _lines(not_said, "grants_activity_area_unknown_eur", region, not_said["granted_eur"].astype(float))]
+    parts += [_lines(wide, "grants_region_wide_eur", region, wide["granted_eur"]),
+              _lines(not_said, "grants_activity_area_unknown_eur", region, not_said["granted_eur"])]
     listed = g.loc[areas.notna() & (areas != REGION_WIDE)].copy()
     if not listed.empty:
         listed["code"] = listed["activity_municipalities"].str.split(";")
-        listed["share"] = listed["granted_eur"].astype(float) / listed["code"].str.len()
+        listed["share"] = listed["granted_eur"] / listed["code"].str.len()
         split = listed.explode("code")
         parts.append(_lines(split, "grants_by_activity_area_eur", split["code"].map(municipality_area), split["share"]))
     return parts
@@ -162,29 +167,26 @@ def lineage_table(tables: Mapping[str, pd.DataFrame], indicators: pd.DataFrame, 
 
 
 def write_lineage(processed: Path, lineage: pd.DataFrame) -> Path:
-    from kainuu_metrics.store import write_csv
+    from kainuu_metrics.store import write_columnar_csv
 
-    return write_csv(lineage, processed / LINEAGE_CSV)
+    return write_columnar_csv(lineage, processed / LINEAGE_CSV)
 
 
-def copy_year_lineage(processed: Path, year_folder: Path, year: int) -> dict[str, str] | None:
+def write_year_lineage(lineage: pd.DataFrame, year_folder: Path, year: int) -> dict[str, str] | None:
     """reports/<Y>/lineage.csv, beside the year's quality page: the lines of every figure the
     year's pages show, i.e. of every period up to Y (the trend charts show earlier years, and a
     council term's figure on the page is the sum of its grant years up to Y), and nothing later.
-    Returns the page's href to it, or None when the run wrote no lineage.
+    Returns the page's href to it, or None when the run has no lineage.
 
     Size: the year's copy grows with the years in the data (the sample's 2023-2025 give about
     0.3, 0.7 and 1.0 MB), where the old copy of the run's whole file in every year folder cost
     1 MB per year whatever the year; the run's whole file stays in data/processed/ only."""
-    from kainuu_metrics.store import write_csv
+    from kainuu_metrics.store import write_columnar_csv
 
-    source = processed / LINEAGE_CSV
-    if not source.exists():
+    if lineage.empty:
         return None
-    lineage = pd.read_csv(source, sep=";", encoding="utf-8-sig", dtype={"period": str, "category": str, "sheet": str},
-                          keep_default_na=False)
-    ends = pd.to_numeric(lineage["period"].str.rsplit("-", n=1).str[-1], errors="coerce")  # a year, or a term's last year
-    write_csv(lineage.loc[ends.notna() & (ends <= year)], year_folder / "lineage.csv")
+    ends = pd.to_numeric(lineage["period"].astype(str).str[-4:], errors="coerce")  # a year, or a term's last year ("2021-2025")
+    write_columnar_csv(lineage.loc[ends.notna() & (ends <= year)], year_folder / "lineage.csv")
     return {"year": "lineage.csv"}
 
 
@@ -197,6 +199,9 @@ def experience_categories(settings) -> dict[str, tuple[str, object]]:
             **{c: ("service_area", v) for c, v in service_area_categories(config).items()}}
 
 
-def run_lineage(processed: Path, tables: Mapping[str, pd.DataFrame], indicators: pd.DataFrame, settings) -> Path:
-    """Build and write data/processed/lineage.csv for one run (pipeline's one call)."""
-    return write_lineage(processed, lineage_table(tables, indicators, settings.domain, experience_categories(settings)))
+def run_lineage(processed: Path, tables: Mapping[str, pd.DataFrame], indicators: pd.DataFrame, settings) -> pd.DataFrame:
+    """Build and write data/processed/lineage.csv for one run (pipeline's one call); returns the
+    lines, from which each year's copy is written (write_year_lineage)."""
+    lineage = lineage_table(tables, indicators, settings.domain, experience_categories(settings))
+    write_lineage(processed, lineage)
+    return lineage
