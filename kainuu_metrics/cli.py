@@ -10,7 +10,7 @@ from pathlib import Path
 from kainuu_metrics import __version__
 from kainuu_metrics.errors import ConfigError, InputFileError
 from kainuu_metrics.paths import Layout
-from kainuu_metrics.settings import CONFIG_ENV_VAR, load_settings
+from kainuu_metrics.settings import CONFIG_ENV_VAR, load_settings, resolve_config_dir
 
 
 # argparse's own words, in Finnish: everything a user reads is Finnish, help and errors too.
@@ -109,18 +109,20 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     from kainuu_metrics.runs.reuse import rerun_unchanged
 
     layout = Layout(args.data.resolve(), args.reports.resolve())
-    settings = load_settings(args.config)
+    config_dir = resolve_config_dir(args.config)
     years = getattr(args, "year", None)
     publish = args.command == "run"
-    parameters = {**run_parameters(layout, settings.config_dir, years, publish), "data": args.data.as_posix(), "reports": args.reports.as_posix(),
+    parameters = {**run_parameters(layout, config_dir, years, publish), "data": args.data.as_posix(), "reports": args.reports.as_posix(),
                   "config": args.config.as_posix() if args.config else None}
     recorder = RunRecorder(layout.data, layout.reports, argv=sys.argv[1:] if argv is None else argv, parameters=parameters,
-                           config_dir=settings.config_dir)
-    if not getattr(args, "uusi_avain", False) and rerun_unchanged(layout, recorder, settings.config_dir):  # no pandas, kernels or checker
+                           config_dir=config_dir)
+    # Before the configuration is validated: an unchanged configuration passed when the last run read it.
+    if not getattr(args, "uusi_avain", False) and rerun_unchanged(layout, recorder, config_dir):  # no pandas, kernels or checker
         print(f"Ajon tiedot: {layout.relative_to_data(recorder.path)} (ajo {recorder.run_id})")
         return 0
     from kainuu_metrics.pipeline import run
 
+    settings = load_settings(config_dir)
     result = run(layout, settings, years, publish=publish, recorder=recorder,
                  new_key=getattr(args, "uusi_avain", False))
     for message in result.messages:

@@ -163,10 +163,22 @@ def package_versions() -> dict[str, str | None]:
     versions = {}
     for name in PACKAGES:
         try:
-            versions[name] = metadata.version(name)
+            versions[name] = _installed_version(metadata.distribution(name))
         except metadata.PackageNotFoundError:
             versions[name] = None
     return versions
+
+
+def _installed_version(distribution: metadata.Distribution) -> str | None:
+    """The Version header of the package's metadata, read without the email parser that
+    `metadata.version` runs over the whole file (a long description), a third of a no-change
+    rerun's own work."""
+    for line in (distribution.read_text("METADATA") or distribution.read_text("PKG-INFO") or "").splitlines():
+        if line.startswith("Version:"):
+            return line.partition(":")[2].strip()
+        if not line:  # the headers end at the first blank line
+            break
+    return distribution.version
 
 
 def chromium_version() -> str | None:
@@ -235,6 +247,7 @@ class RunRecorder:
         self.reused_from: str | None = None
         self.program: str | None = None
         self.environment: dict[str, Any] = {}  # recorded fields taken as they are (a reused run: git, chromium)
+        self.files: dict[str, dict[str, str]] | None = None  # the file hashes when already known (a reused run: verified equal)
         self._out = out or (lambda text: print(text, flush=True))
         self._err = err or (lambda text: print(text, file=sys.stderr, flush=True))
         self.path: Path | None = None
@@ -259,7 +272,7 @@ class RunRecorder:
 
     def manifest(self, exit_status: int, error: str | None = None, ended: dt.datetime | None = None, *, outputs: bool = True) -> dict[str, Any]:
         ended = (ended or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-        sources = source_hashes(self.config_dir)
+        files = self.files or self._hashed_files(outputs)
         return {
             "run_id": self.run_id,
             "started_at": self.started_at,
@@ -277,13 +290,7 @@ class RunRecorder:
             "chromium": self.environment["chromium"] if "chromium" in self.environment else chromium_version(),
             "checks": self.checks,
             "published_years": sorted(self.published_years),
-            "files": {
-                "inputs": input_hashes(self.data),
-                "config": sources["config"],
-                "suites": sources["suites"],
-                "notebooks": sources["notebooks"],
-                "outputs": output_hashes(self.data, self.reports) if outputs else {},
-            },
+            "files": files,
             "error": error,
             "program": self.program or _program(),
             "page_keys": self.page_keys,
@@ -291,6 +298,11 @@ class RunRecorder:
             "reused_from": self.reused_from,
             "source_date_epoch": self.fixed_clock,
         }
+
+    def _hashed_files(self, outputs: bool) -> dict[str, dict[str, str]]:
+        sources = source_hashes(self.config_dir)
+        return {"inputs": input_hashes(self.data), "config": sources["config"], "suites": sources["suites"],
+                "notebooks": sources["notebooks"], "outputs": output_hashes(self.data, self.reports) if outputs else {}}
 
     def start_summary(self) -> list[tuple[str, str]]:
         """What is known of the run while it runs, as (Finnish label, value) rows for outputs made

@@ -57,22 +57,28 @@ def program_hash(root: Path = PACKAGE_DIR) -> str:
 
 def last_successful(processed: Path, parameters: dict, compared: tuple[str, ...] | None = None) -> dict | None:
     """The newest manifest with exit status 0 and the same parameters (all of them, or the
-    `compared` ones)."""
+    `compared` ones). Run ids begin with their start second, so the folders are read newest
+    first and the search stops at the first second with a match: the history's length does not
+    slow a rerun."""
     folder = Path(processed) / RUNS_DIR
     if not folder.is_dir():
         return None
-    manifests = []
+    by_second: dict[str, list[Path]] = {}
     for path in folder.glob(f"*/{MANIFEST}"):
-        try:
-            manifests.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue
-    # newest first by end time: two runs can start in the same second (a no-change rerun and the next)
-    for manifest in sorted(manifests, key=lambda m: (str(m.get("ended_at", "")), str(m.get("run_id", ""))), reverse=True):
-        recorded = manifest.get("parameters") or {}
-        same = recorded == parameters if compared is None else all(recorded.get(k) == parameters.get(k) for k in compared)
-        if manifest.get("exit_status") == 0 and same:
-            return manifest
+        by_second.setdefault(path.parent.name.split("-", 1)[0], []).append(path)
+    for second in sorted(by_second, reverse=True):
+        matches = []
+        for path in by_second[second]:
+            try:
+                manifest = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            recorded = manifest.get("parameters") or {}
+            same = recorded == parameters if compared is None else all(recorded.get(k) == parameters.get(k) for k in compared)
+            if manifest.get("exit_status") == 0 and same:
+                matches.append(manifest)
+        if matches:  # two runs can start in the same second (a no-change rerun and the next): the later end wins
+            return max(matches, key=lambda m: (str(m.get("ended_at", "")), str(m.get("run_id", ""))))
     return None
 
 
@@ -243,6 +249,7 @@ def rerun_unchanged(layout, recorder, config_dir: Path | None) -> bool:
         recorder.page_keys = previous.get("page_keys") or {}
         recorder.reused_years = sorted(int(year) for year in recorder.page_keys)
         recorder.environment = {"git": previous.get("git"), "chromium": previous.get("chromium")}
+        recorder.files = previous["files"]  # every hash was just found equal to these
         recorder.echo(UNCHANGED_FI.format(run_id=previous["run_id"]))
         recorder.finish(0)
         return True
