@@ -14,8 +14,10 @@ set of any one process in the tree):
   unchanged  `kainuu-metrics run` again with nothing changed
   new year   `kainuu-metrics run` after adding a 2026 grant file (the 2024 CSV with every
              "2024" made "2026")
-  export     a generated 100 000-row grant export: `validate` and a bare calamine read
-             (scripts/bench_large.py: large_export, when it exists)
+  validate   `kainuu-metrics validate` on the sample data (the fixed cost of a validate)
+  export     a generated 100 000-row grant export: a bare calamine read of it, `validate` and
+             a full `run` on the sample data plus it (scripts/bench_large.py measures each
+             command's process tree itself)
 
 Usage: .venv/bin/python scripts/benchmark.py [--skip naive,...]. Not a test: it prints the
 table for README "Performance"."""
@@ -37,7 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "KAINUU_METRICS_PSEUDONYM_KEY": os.environ.get("KAINUU_METRICS_PSEUDONYM_KEY", "benchmark-key-not-secret"),
        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-CASES = ("import", "run", "floor", "naive", "unchanged", "new_year", "export")
+CASES = ("import", "run", "floor", "naive", "unchanged", "new_year", "validate", "export")
+EXPORT_ROWS = 100_000
 LABELS = {
     "import": "bare import (python -c 'import kainuu_metrics.cli')",
     "run": "sample run (kainuu-metrics run, fresh)",
@@ -45,8 +48,10 @@ LABELS = {
     "naive": "naive chain (papermill CLI + nbconvert CLI per page)",
     "unchanged": "rerun, nothing changed",
     "new_year": "rerun after adding a 2026 grant file",
-    "export_validate": "100 000-row export: kainuu-metrics validate",
+    "validate": "kainuu-metrics validate on the sample data",
     "export_calamine": "100 000-row export: bare calamine read",
+    "export_validate": "100 000-row export: kainuu-metrics validate",
+    "export_run": "100 000-row export: kainuu-metrics run",
 }
 
 
@@ -110,7 +115,7 @@ def case_floor(work: Path) -> None:
     run_checks(cleaned.tables, value_sets=config_value_sets(settings))
     specs = load_notebook_specs(ROOT / "config")
     years = cleaned.years_of("grants")
-    stage_shared_files(layout.reports, layout.processed / INDICATORS_XLSX, years)
+    stage_shared_files(layout.reports, years, cleaned.indicators, catalogue, settings.domain)
     shell = InteractiveShell.instance()
     for year in years:
         year_specs = [s for s in specs if year in cleaned.years_of(s.years_from)]
@@ -159,35 +164,11 @@ def case_naive(work: Path) -> None:
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
 
 
-def _large():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        from bench_large import large_export  # another helper's script; optional
-    except ImportError:
-        return None
-    return large_export
-
-
-def case_export_validate(work: Path) -> None:
-    large_export = _large()
-    data = work / "large" / "data"
-    if not (data / "raw").exists():
-        large_export(data / "raw")
-    cli("validate", "--data", str(data), "--reports", str(work / "large" / "reports"))
-
-
-def case_export_calamine(work: Path) -> None:
-    import python_calamine
-
-    large_export = _large()
-    data = work / "large" / "data"
-    if not (data / "raw").exists():
-        large_export(data / "raw")
-    for path in sorted((data / "raw" / "grants").glob("*.xlsx")):
-        with open(path, "rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-            for name in workbook.sheet_names:
-                workbook.get_sheet_by_name(name).to_python()
+def case_validate(work: Path) -> None:
+    """`kainuu-metrics validate` on the sample data: the fixed cost that the export case adds rows to."""
+    shutil.rmtree(work / "validate", ignore_errors=True)
+    shutil.copytree(ROOT / "data" / "raw", work / "validate" / "data" / "raw")
+    cli("validate", "--data", str(work / "validate" / "data"), "--reports", str(work / "validate" / "reports"))
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -217,7 +198,8 @@ def table(rows: list[dict]) -> str:
         if "error" in row:
             lines.append(f"| {label} | – | – | not measured: {row['error']} |")
         else:
-            lines.append(f"| {label} | {row['wall_s']:.1f} | {row['cpu_s']:.1f} | {row['peak_mb']:.0f} |")
+            note = f" ({row['note']})" if row.get("note") else ""
+            lines.append(f"| {label}{note} | {row['wall_s']:.1f} | {row['cpu_s']:.1f} | {row['peak_mb']:.0f} |")
     return "\n".join(lines)
 
 
@@ -238,10 +220,17 @@ def main() -> None:
             if case in skip:
                 continue
             if case == "export":
-                if _large() is None:
-                    rows.append({"case": "export_validate", "error": "scripts/bench_large.py (large_export) is not in this tree"})
-                    continue
-                rows += [measured("export_validate", work), measured("export_calamine", work)]
+                sys.path.insert(0, str(ROOT / "scripts"))
+                from bench_large import large_export  # measures its own subprocesses
+
+                export = large_export(EXPORT_ROWS, work / "large")
+                print(json.dumps(export, ensure_ascii=False), file=sys.stderr, flush=True)
+                rows += [{"case": "export_calamine", "wall_s": export["bare_read_wall_s"], "cpu_s": export["bare_read_cpu_s"],
+                          "peak_mb": max(export["bare_read_peak_rss_mb"].values())},
+                         {"case": "export_validate", "wall_s": export["validate_wall_s"], "cpu_s": export["validate_cpu_s"],
+                          "peak_mb": max(export["validate_peak_rss_mb"].values())},
+                         {"case": "export_run", "wall_s": export["run_wall_s"], "cpu_s": export["run_cpu_s"],
+                          "peak_mb": export["run_max_peak_rss_mb"], "note": f"largest page {export['run_largest_page']}"}]
                 continue
             rows.append(measured(case, work))
             print(f"{rows[-1]}", file=sys.stderr, flush=True)
@@ -256,7 +245,12 @@ def main() -> None:
     print(f"unchanged rerun / bare import (CPU): {ratio('unchanged', 'import')}, wall: {ratio('unchanged', 'import', 'wall_s')} (target at most 1.5x)")
     print(f"naive / run (CPU): {ratio('naive', 'run')}, wall: {ratio('naive', 'run', 'wall_s')} (target at least 10x)")
     print(f"new year / run (CPU): {ratio('new_year', 'run')}")
-    print(f"export validate / calamine (CPU): {ratio('export_validate', 'export_calamine')} (target at most 5x)")
+    print(f"export validate / calamine (CPU): {ratio('export_validate', 'export_calamine')} (target at most 5x), wall: "
+          f"{ratio('export_validate', 'export_calamine', 'wall_s')}")
+    if {"export_validate", "validate", "export_calamine"} <= set(by):
+        added = by["export_validate"]["cpu_s"] - by["validate"]["cpu_s"]
+        print(f"what the export's rows add to validate / calamine (CPU): {added:.1f} s / {by['export_calamine']['cpu_s']:.1f} s = "
+              f"{added / by['export_calamine']['cpu_s']:.1f}x")
 
 
 if __name__ == "__main__":

@@ -246,7 +246,7 @@ class RunRecorder:
         self.reused_years: list[int] = []
         self.reused_from: str | None = None
         self.program: str | None = None
-        self.environment: dict[str, Any] = {}  # recorded fields taken as they are (a reused run: git, chromium)
+        self.environment: dict[str, Any] = {}  # git and chromium, asked once (a reused run: taken from the run it reuses)
         self.files: dict[str, dict[str, str]] | None = None  # the file hashes when already known (a reused run: verified equal)
         self._out = out or (lambda text: print(text, flush=True))
         self._err = err or (lambda text: print(text, file=sys.stderr, flush=True))
@@ -273,6 +273,11 @@ class RunRecorder:
     def manifest(self, exit_status: int, error: str | None = None, ended: dt.datetime | None = None, *, outputs: bool = True) -> dict[str, Any]:
         ended = (ended or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
         files = self.files or self._hashed_files(outputs)
+        # Asked once per run (the manifest is also made for the outputs written while it runs).
+        if "git" not in self.environment:
+            self.environment["git"] = git_state()
+        if "chromium" not in self.environment:
+            self.environment["chromium"] = chromium_version()
         return {
             "run_id": self.run_id,
             "started_at": self.started_at,
@@ -284,10 +289,10 @@ class RunRecorder:
             "user": _user(),
             "host": socket.gethostname(),
             "version": _version(),
-            "git": self.environment["git"] if "git" in self.environment else git_state(),
+            "git": self.environment["git"],
             "python": platform.python_version(),
             "packages": package_versions(),
-            "chromium": self.environment["chromium"] if "chromium" in self.environment else chromium_version(),
+            "chromium": self.environment["chromium"],
             "checks": self.checks,
             "published_years": sorted(self.published_years),
             "files": files,
