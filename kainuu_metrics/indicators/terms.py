@@ -75,7 +75,8 @@ def main_round_date(grants: pd.DataFrame) -> dt.date | None:
     >>> main_round_date(g.assign(granted_eur=0.0))
     datetime.date(2024, 2, 2)
     """
-    days = grants["decision_date"].map(_day)
+    written = grants["decision_date"]
+    days = written.map({value: _day(value) for value in written.dropna().unique()})  # each distinct date once
     dated = grants.loc[days.notna()]
     if dated.empty:
         return None
