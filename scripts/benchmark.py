@@ -185,9 +185,10 @@ def measured(case: str, work: Path) -> dict:
 
 
 def inside(case: str, work: Path) -> None:
+    before = resource.getrusage(resource.RUSAGE_SELF)  # this harness's own start-up is not the case's
     globals()[f"case_{case}"](work)
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({"cpu_s": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
+    print(json.dumps({"cpu_s": own.ru_utime + own.ru_stime - before.ru_utime - before.ru_stime + children.ru_utime + children.ru_stime,
                       "peak_mb": max(own.ru_maxrss, children.ru_maxrss) / 1024}))
 
 

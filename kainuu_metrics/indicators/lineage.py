@@ -33,23 +33,25 @@ LINEAGE_COLUMNS = ["indicator", "period", "area", "category", "source_file", "sh
 SOURCE = ["source_file", "sheet", "source_row"]
 
 
+def _column(values: pd.Series | str | float) -> object:
+    """A Series' own array (no round trip through Python objects); a scalar, repeated by the frame."""
+    return values.array if isinstance(values, pd.Series) else values
+
+
 def _lines(frame: pd.DataFrame, indicator: str, area: str | pd.Series, contribution: pd.Series | float,
            category: str | pd.Series = "") -> pd.DataFrame:
     """One lineage line per row of `frame` (its year is the period)."""
     if frame.empty:
         return pd.DataFrame(columns=LINEAGE_COLUMNS)
-    def column(values):  # a Series keeps its array (no round trip through Python objects); a scalar is repeated
-        return values.array if isinstance(values, pd.Series) else values
-
     out = pd.DataFrame({
         "indicator": indicator,
-        "period": column(frame["period"] if "period" in frame else frame["year"].astype(int).astype(str)),
-        "area": column(area),
-        "category": column(category),
-        "source_file": column(frame["source_file"]),
-        "sheet": column(frame["sheet"].fillna("")) if "sheet" in frame else "",
-        "source_row": column(frame["source_row"].astype(int)),
-        "contribution": column(contribution),
+        "period": _column(frame["period"] if "period" in frame else frame["year"].astype(int).astype(str)),
+        "area": _column(area),
+        "category": _column(category),
+        "source_file": _column(frame["source_file"]),
+        "sheet": _column(frame["sheet"].fillna("")) if "sheet" in frame else "",
+        "source_row": _column(frame["source_row"].astype(int)),
+        "contribution": _column(contribution),
     })
     return out[LINEAGE_COLUMNS]
 
