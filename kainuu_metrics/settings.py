@@ -103,10 +103,15 @@ def _translate(path: Path, error: ValidationError) -> ConfigError:
     )
 
 
+# libyaml's parser when PyYAML was built with it (the wheels are): the same safe loading, about
+# ten times faster than the pure-Python one, and every notebook reads the configuration.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
     except FileNotFoundError:
         raise config_error(path, "", "tiedosto puuttuu", "Kopioi tiedosto esimerkkiasetuksista (config/) ja muokkaa sitä.") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

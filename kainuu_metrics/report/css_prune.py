@@ -22,6 +22,7 @@ template's `<style type="text/css">` blocks only (the project's own site.css is 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
@@ -156,7 +157,14 @@ def _drop_unused_properties(rules: list, outside: str) -> list:
 def prune_css(css: str, classes: set[str], outside_vars_text: str = "") -> str:
     """`css` without the rules no element with `classes` can match and without custom
     properties that neither the kept rules nor `outside_vars_text` (other CSS of the page) read."""
-    rules = _prune_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), classes)
+    return _pruned(css, frozenset(classes), outside_vars_text)
+
+
+@functools.lru_cache(maxsize=64)
+def _pruned(css: str, classes: frozenset[str], outside_vars_text: str) -> str:
+    # A run's pages share JupyterLab's CSS and a page kind has the same classes every year: parsing
+    # the ~256 KB once per kind instead of once per page.
+    rules = _prune_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), set(classes))
     rules = _drop_unused_properties(rules, outside_vars_text)
     return tinycss2.serialize(_with_whitespace(rules)).strip()
 

@@ -210,12 +210,13 @@ def load_deliveries(raw_dir: Path) -> tuple[list[Delivery], bool]:
     import yaml
 
     from kainuu_metrics.errors import InputFileError
+    from kainuu_metrics.settings import SAFE_LOADER
 
     path = raw_dir / DELIVERY_LOG
     if not path.exists():
         return [], False
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
     except (OSError, yaml.YAMLError) as exc:
         raise InputFileError(f"raw/{DELIVERY_LOG}", f"toimituslokia ei voitu lukea ({exc})",
                              "Korjaa tiedoston YAML-muoto (sisennykset, kaksoispisteet).") from exc
