@@ -57,6 +57,28 @@ def test_a_notebook_changes_its_page_and_the_program_every_page():
     assert all(program[y][page] != before[y][page] for y in before for page in before[y])
 
 
+def _manifest(folder: Path, run_id: str, ended_at: str, exit_status: int = 0, command: str = "run") -> None:
+    (folder / run_id).mkdir(parents=True)
+    (folder / run_id / "manifest.json").write_text(json.dumps({"run_id": run_id, "ended_at": ended_at, "exit_status": exit_status,
+                                                               "parameters": {"command": command}}), encoding="utf-8")
+
+
+def test_the_last_successful_run_is_the_newest_matching_one(tmp_path):
+    runs = tmp_path / "runs"
+    _manifest(runs, "20261201T100000Z-aaaa", "2026-12-01T10:01:00Z")
+    (runs / "20261130T090000Z-dead").mkdir(parents=True)
+    (runs / "20261130T090000Z-dead" / "manifest.json").write_text("{broken", encoding="utf-8")  # unreadable: passed over
+    _manifest(runs, "20261202T080000Z-bbbb", "2026-12-02T08:00:30Z", exit_status=1)  # newer but failed
+    _manifest(runs, "20261202T090000Z-cccc", "2026-12-02T09:00:40Z", command="validate")  # newer, another command
+    # Two runs started in the same second (a no-change rerun, then the next run): the later end wins.
+    _manifest(runs, "20261202T070000Z-ffff", "2026-12-02T07:00:01Z")
+    _manifest(runs, "20261202T070000Z-0000", "2026-12-02T07:00:09Z")
+    found = reuse.last_successful(tmp_path, {"command": "run"}, compared=("command",))
+    assert found["run_id"] == "20261202T070000Z-0000"
+    assert reuse.last_successful(tmp_path, {"command": "validate"}, compared=("command",))["run_id"] == "20261202T090000Z-cccc"
+    assert reuse.last_successful(tmp_path, {"command": "publish"}, compared=("command",)) is None
+
+
 def test_the_fast_path_computes_the_key_fingerprint_and_suite_folder_as_the_run_does(tmp_path, monkeypatch):
     from kainuu_metrics import privacy
     from kainuu_metrics.quality.checks import EXPECTATIONS_DIR
