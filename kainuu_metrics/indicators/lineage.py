@@ -141,10 +141,11 @@ def published_only(lineage: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFr
     absent cells, whose lines would give a hidden figure away)."""
     if lineage.empty:
         return lineage
-    shown = indicators.loc[indicators["value"].notna(), ["indicator", "period", "area", "category"]].copy()
-    shown = shown.astype(str).drop_duplicates()
+    key = ["indicator", "period", "area", "category"]
+    shown = indicators.loc[indicators["value"].notna(), key].astype(str).drop_duplicates()
     keyed = lineage.astype({"period": str, "category": str})
-    return keyed.merge(shown, on=["indicator", "period", "area", "category"], how="inner")[LINEAGE_COLUMNS]
+    kept = pd.MultiIndex.from_frame(keyed[key]).isin(pd.MultiIndex.from_frame(shown))
+    return keyed.loc[kept].reset_index(drop=True)[LINEAGE_COLUMNS]
 
 
 def lineage_table(tables: Mapping[str, pd.DataFrame], indicators: pd.DataFrame, domain: Domain,

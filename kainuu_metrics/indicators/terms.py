@@ -198,6 +198,8 @@ def term_figures(
 
     `yearly` is the tidy indicator table (only periods that are years are read)."""
     out = []
+    if not yearly.empty:  # the three indicators read below, so that each lookup scans only them
+        yearly = yearly.loc[yearly["indicator"].isin([total, per_capita, denominator])]
     for status in term_statuses(year_terms, terms, up_to):
         for area in areas if areas is not None else _areas(yearly, total):
             years = [y for y in status.years if lookup(yearly, total, y, area).value is not None]
