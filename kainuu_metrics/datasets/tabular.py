@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kainuu_metrics.settings import ColumnMapping
@@ -189,6 +190,19 @@ def _getter(positions: list[int]) -> Callable[[list[object]], tuple[object, ...]
     return operator.itemgetter(*positions)
 
 
+def _inferred_objects(records: list[tuple[object, ...]], columns: list[str]) -> pd.DataFrame:
+    """pd.DataFrame.from_records(records, columns=columns).astype(object): the values as pandas
+    infers each column (e.g. an integer column with blanks becomes floats, a text column's
+    blanks NaN), as Python objects; a text column keeps the cells' own strings instead of a copy
+    of each (half of a large export's memory)."""
+    inferred = pd.DataFrame.from_records(records, columns=columns)
+    return pd.DataFrame({
+        column: pd.Series([v if isinstance(v, str) else np.nan for v in cells], dtype=object)
+        if isinstance(inferred[column].dtype, pd.StringDtype) else inferred[column].astype(object)
+        for column, cells in zip(columns, zip(*records) if records else [() for _ in columns])
+    }, columns=columns)
+
+
 def map_sheet(
     sheet: RawSheet, mapping: ColumnMapping, file_label: str, *, amounts: tuple[str, ...] = (), ids: tuple[str, ...] = ()
 ) -> MappedSheet:
@@ -245,7 +259,7 @@ def map_sheet(
         running.add(take_amounts(padded))
     columns = [*positions.values(), "source_row"]
     return MappedSheet(
-        records=pd.DataFrame.from_records(records, columns=columns).astype(object),  # dtypes inferred, then raw objects
+        records=_inferred_objects(records, columns),
         skipped=skipped,
         headers=headers,
         totals=tuple(totals),

@@ -404,6 +404,8 @@ def clean_grant_exports(paths: list[Path], layout: Layout, settings: Settings) -
         return sheets[-1].result
 
     combined = clean_files(paths, layout, clean_sheet, dataset=DATASET)
+    for s in sheets:  # their rows are in `combined` now: not kept twice
+        s.result = CleaningResult(cleaned=s.result.cleaned.iloc[0:0], accounts=s.result.accounts)
     grants = add_flags(conform(combined.cleaned, GRANTS))
     excluded = _frame([row for s in sheets for row in s.excluded], EXCLUDED_COLUMNS)
     out_of_scope = _frame([row for s in sheets for row in s.out_of_scope], OUT_OF_SCOPE_COLUMNS)

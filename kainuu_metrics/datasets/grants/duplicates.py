@@ -35,6 +35,9 @@ def _where(source_file: str, sheet: str, row: int) -> str:
     return f"{source_file}" + (f", välilehti '{sheet}'" if sheet else "") + f", rivi {row}"
 
 
+_KEY_COLUMNS = ("year", "organisation", "purpose", "grant_type", "granted_eur", "decision_date", "invalid_decision_date")
+
+
 def duplicate_keys(columns: dict[str, list[Any]]) -> list[tuple[object, ...]]:
     """What makes two grant rows identical, per row of a table given column-wise: year,
     organisation and purpose (case and spacing ignored, normalised once per distinct text),
@@ -44,13 +47,16 @@ def duplicate_keys(columns: dict[str, list[Any]]) -> list[tuple[object, ...]]:
     get = lambda column: columns.get(column, blank)  # noqa: E731
     norm = {text: normalise_key(text) for text in {str(o or "") for o in get("organisation")} | {p for p in get("purpose") if isinstance(p, str)}}
     dates = [d if not parsing.is_blank(d) else invalid for d, invalid in zip(get("decision_date"), get("invalid_decision_date"))]
+    # One object per distinct amount and date: the keys of a whole export are kept (to find copies between files).
+    cents = {g: round(float(g or 0.0), 2) for g in set(get("granted_eur"))}
+    texts = {d: None if parsing.is_blank(d) else str(d) for d in set(dates)}
     return list(zip(
         get("year"),
         [norm[str(o or "")] for o in get("organisation")],
         [norm[p] if isinstance(p, str) else "" for p in get("purpose")],
         get("grant_type"),
-        [round(float(g or 0.0), 2) for g in get("granted_eur")],
-        [None if parsing.is_blank(d) else str(d) for d in dates],
+        [cents[g] for g in get("granted_eur")],
+        [texts[d] for d in dates],
     ))
 
 
@@ -73,9 +79,12 @@ def set_aside_duplicates(parts: GrantSheet, seen: dict[tuple[object, ...], tuple
     updated with the sheet's first occurrences."""
     copies = []
     cleaned = parts.result.cleaned
-    columns = {c: cleaned[c].tolist() for c in cleaned.columns}
-    for i, key in enumerate(duplicate_keys(columns) if len(cleaned) else []):
-        here = (columns["source_file"][i], columns["sheet"][i], int(columns["source_row"][i]))
+    if cleaned.empty:
+        return parts
+    [account] = parts.result.accounts  # one sheet: its file and sheet name
+    columns = {c: cleaned[c].tolist() for c in (*_KEY_COLUMNS, "source_row") if c in cleaned}  # only these: 300 000 rows
+    for i, key in enumerate(duplicate_keys(columns)):
+        here = (account.source_file, account.sheet, int(columns["source_row"][i]))
         original = seen.setdefault(key, here)
         if original == here:
             continue
