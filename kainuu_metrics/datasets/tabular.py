@@ -46,11 +46,13 @@ _PLAIN = (int, dt.date, dt.datetime)  # never blank (bool is an int)
 _BLANK_TEXT = BLANK_TEXT - {"nan"}  # text that is blank ('NaN' is kept: see _cells)
 
 
-def _cells(row: tuple[object, ...]) -> list[object]:
+def _cells(row: tuple[object, ...], seen: dict[str, object] | None = None) -> list[object]:
     """Blank cells as None; the text 'NaN' is kept for the parsers to refuse (an amount written
-    as 'NaN' is not 0 €; a text parser still reads it as blank)."""
+    as 'NaN' is not 0 €; a text parser still reads it as blank). `seen`: the texts of the sheet
+    already looked at (text -> None or itself), for a sheet's rows that repeat their texts."""
+    seen = {} if seen is None else seen
     return [c if c is None or type(c) in _PLAIN else
-            (None if c.strip().casefold() in _BLANK_TEXT else c) if type(c) is str else
+            (seen[c] if c in seen else seen.setdefault(c, None if c.strip().casefold() in _BLANK_TEXT else c)) if type(c) is str else
             None if is_blank(c) and not (isinstance(c, str) and c.strip().casefold() == "nan") else c for c in row]
 
 
@@ -193,13 +195,16 @@ def _getter(positions: list[int]) -> Callable[[list[object]], tuple[object, ...]
 def _inferred_objects(records: list[tuple[object, ...]], columns: list[str]) -> pd.DataFrame:
     """pd.DataFrame.from_records(records, columns=columns).astype(object): the values as pandas
     infers each column (e.g. an integer column with blanks becomes floats, a text column's
-    blanks NaN), as Python objects; a text column keeps the cells' own strings instead of a copy
-    of each (half of a large export's memory)."""
-    inferred = pd.DataFrame.from_records(records, columns=columns)
+    blanks NaN), as Python objects. A text column (only texts and blanks: pandas infers str)
+    keeps the cells' own strings instead of a copy of each (half of a large export's memory)."""
+    cells = dict(zip(columns, zip(*records) if records else [() for _ in columns]))
+    texts = [c for c in columns if str in (kinds := set(map(type, cells[c]))) and kinds <= {str, type(None)}]
+    others = [c for c in columns if c not in texts]
+    inferred = pd.DataFrame.from_records(list(zip(*(cells[c] for c in others))), columns=others) if others else None
     return pd.DataFrame({
-        column: pd.Series([v if isinstance(v, str) else np.nan for v in cells], dtype=object)
-        if isinstance(inferred[column].dtype, pd.StringDtype) else inferred[column].astype(object)
-        for column, cells in zip(columns, zip(*records) if records else [() for _ in columns])
+        column: pd.Series([np.nan if v is None else v for v in cells[column]], dtype=object) if column in texts
+        else inferred[column].astype(object)  # type: ignore[index]
+        for column in columns
     }, columns=columns)
 
 
@@ -225,7 +230,8 @@ def map_sheet(
     skipped.append((header_row_number, "header"))
 
     body = sheet.rows[header_index + 1 :]
-    cleared = [_cells(cells) for _, cells in body]  # once per row: this loop runs for every row of an export
+    texts: dict[str, object] = {}
+    cleared = [_cells(cells, texts) for _, cells in body]  # once per row: this loop runs for every row of an export
     last_data = max((i for i, values in enumerate(cleared) if len(values) - values.count(None) > 1), default=-1)
     records, totals, possible = [], [], []
     running = _RunningSums(amounts)

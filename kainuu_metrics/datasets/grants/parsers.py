@@ -104,12 +104,15 @@ class GrantParsers:
 
     def column(self, name: str, values: list[object]) -> list[tuple[bool, Any]]:
         """_found(name, value) of every value of a column, each distinct value parsed once."""
-        memo = self._memo[name]
-        keys = list(zip(map(type, values), values))
         try:
-            new = [key for key in dict.fromkeys(keys) if key not in memo]
+            if len(set(map(type, values)) - {str, type(None)}) <= 1:
+                # Equal values are then of one type (text equals only text): keyed by the value alone.
+                found = {value: self._found(name, value) for value in dict.fromkeys(values)}
+                return list(map(found.__getitem__, values))
+            memo = self._memo[name]
+            keys = list(zip(map(type, values), values))
+            for key in [key for key in dict.fromkeys(keys) if key not in memo]:
+                self._found(name, key[1])
+            return list(map(memo.__getitem__, keys))
         except TypeError:  # an unhashable cell somewhere: one by one
             return [self._found(name, value) for value in values]
-        for key in new:
-            self._found(name, key[1])
-        return list(map(memo.__getitem__, keys))
