@@ -168,11 +168,12 @@ class _Shape:
         self.positions, self.amounts = positions, amounts
         self.id_positions = [p for p, canonical in positions.items() if canonical in ids]
         self.amount_positions = [p for p, canonical in positions.items() if canonical in amounts]
+        self.ids = _getter(self.id_positions)
 
-    def __call__(self, values: list[object]) -> bool:
+    def __call__(self, values: list[object], padded: list[object]) -> bool:
+        """`padded`: values with blank cells after them up to every mapped position."""
         # The identifier test first: it is cheap and settles almost every data row.
-        width = len(values)
-        if any(values[p] is not None for p in self.id_positions if p < width):
+        if self.ids(padded).count(None) < len(self.id_positions):
             return False
         filled = [(p, c) for p, c in enumerate(values) if c is not None]
         label_position, label = filled[0]
@@ -243,16 +244,17 @@ def map_sheet(
     for i, (number, _) in enumerate(body):
         values = cleared[i]
         cleared[i] = None  # type: ignore[call-overload]  # not kept beside the records
-        non_blank = [c for c in values if c is not None]
-        if not non_blank:
+        filled = len(values) - values.count(None)
+        if not filled:
             skipped.append((number, "blank"))
             continue
-        if i > last_data and len(non_blank) == 1 and isinstance(non_blank[0], str) and _FOOTNOTE.match(non_blank[0]):
+        first = values[0] if values[0] is not None else next(c for c in values if c is not None)
+        if i > last_data and filled == 1 and isinstance(first, str) and _FOOTNOTE.match(first):
             skipped.append((number, "footnote"))
             continue
         padded = values + padding
-        labelled = isinstance(non_blank[0], str) and _TOTALS_LABEL.match(non_blank[0]) is not None
-        shaped = shaped_as_totals(values)
+        labelled = isinstance(first, str) and _TOTALS_LABEL.match(first) is not None
+        shaped = shaped_as_totals(values, padded)
         summed = bool(amounts) and shaped and running.matches(take_amounts(padded))
         if shaped and (labelled or (summed and running.rows >= 2)):
             skipped.append((number, "totals"))

@@ -83,11 +83,13 @@ def set_aside_duplicates(parts: GrantSheet, seen: dict[tuple[object, ...], tuple
         return parts
     [account] = parts.result.accounts  # one sheet: its file and sheet name
     columns = {c: cleaned[c].tolist() for c in (*_KEY_COLUMNS, "source_row") if c in cleaned}  # only these: 300 000 rows
-    for i, key in enumerate(duplicate_keys(columns)):
-        here = (account.source_file, account.sheet, int(columns["source_row"][i]))
-        original = seen.setdefault(key, here)
-        if original == here:
-            continue
+    keys, rows = duplicate_keys(columns), columns["source_row"]
+    first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))  # key -> its first position in this sheet
+    repeated = [i for i, key in enumerate(keys) if key in seen or first[key] != i]
+    for key, i in first.items():
+        seen.setdefault(key, (account.source_file, account.sheet, int(rows[i])))
+    for i in repeated:
+        here, original = (account.source_file, account.sheet, int(rows[i])), seen[keys[i]]
         row = {c: columns[c][i] for c in ("year", "organisation", "granted_eur")}
         copies.append(here[2])
         parts.duplicates.append({"source_row": here[2], "granted_eur": float(row["granted_eur"] or 0.0)})
