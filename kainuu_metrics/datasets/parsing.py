@@ -11,6 +11,7 @@ from numbers import Number
 import pandas as pd
 
 _EMPTY = {"", "-", "–", ".", "..", "…", "nan", "none"}
+BLANK_TEXT = frozenset(_EMPTY)  # text is_blank reads as blank, once stripped and casefolded
 _CURRENCY = re.compile(r"(€|eur(?:oa)?|e)$", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{1,4})$")

@@ -72,9 +72,10 @@ def read_csv_grid(path: Path) -> RawSheet:
     separator = sniff_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     rows: list[tuple[int, tuple[object, ...]]] = []
+    texts: dict[str, str] = {}  # one object per distinct text, as in _row
     try:
         for record in reader:
-            rows.append((reader.line_num, tuple(record)))
+            rows.append((reader.line_num, tuple([texts.setdefault(c, c) for c in record])))
     except csv.Error as exc:
         raise InputFileError(
             path, f"CSV-tiedosto on rikki ({exc})", "Tarkista lainausmerkit ja tallenna tiedosto uudelleen.",
@@ -144,10 +145,14 @@ def read_xlsx_grids(path: Path) -> list[RawSheet]:
         sheets = []
         unreadable = unreadable_cells(path)
         for name in workbook.sheet_names:
-            grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            grid = _with_unreadable(grid, unreadable.get(name, {}))
-            rows = tuple((number, _row(cells)) for number, cells in enumerate(grid, start=1))
-            del grid  # the raw grid is not kept beside the rows
+            sheet, written = workbook.get_sheet_by_name(name), unreadable.get(name, {})
+            if written or sheet.start not in (None, (0, 0)):
+                grid = _with_unreadable(sheet.to_python(skip_empty_area=False), written)
+            else:  # from A1 the rows are the same one by one: a large sheet's grid is never built whole
+                grid = sheet.iter_rows()
+            texts: dict[str, str] = {}
+            rows = tuple((number, _row(cells, texts)) for number, cells in enumerate(grid, start=1))
+            del grid, sheet  # the raw grid is not kept beside the rows
             sheets.append(RawSheet(name=name, rows=_trim_trailing_blank(rows), hidden=name in hidden))
     except (CalamineError, OSError, ValueError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
         raise InputFileError(
@@ -237,9 +242,12 @@ def _with_unreadable(grid: list[list[object]], cells: dict[tuple[int, int], str]
     return grid
 
 
-def _row(cells: list[object]) -> tuple[object, ...]:
-    """_cell of every cell (inlined: this runs for every cell of a workbook)."""
-    return tuple(None if c == "" else int(c) if type(c) is float and c.is_integer() else c for c in cells)
+def _row(cells: list[object], texts: dict[str, str]) -> tuple[object, ...]:
+    """_cell of every cell (inlined: this runs for every cell of a workbook), each text as the
+    first equal text of the sheet (`texts`): an export repeats its names, types and dates, and
+    one object each instead of one per cell is most of a large sheet's memory."""
+    return tuple([None if c == "" else texts.setdefault(c, c) if type(c) is str else int(c) if type(c) is float and c.is_integer() else c
+                  for c in cells])
 
 
 def _cell(value: object) -> object:

@@ -120,9 +120,18 @@ class SheetLedger:
         self.kept: list[dict[str, Any]] = []
         self.rejected: list[dict[str, Any]] = []
         self.skipped: list[dict[str, Any]] = []
+        self.kept_columns: dict[str, list[Any]] | None = None  # rows kept at once, column-wise (keep_columns)
 
     def keep(self, source_row: int, values: dict[str, Any]) -> None:
         self.kept.append({**values, "source_file": self.source_file, "sheet": self.sheet, "source_row": source_row})
+
+    def keep_columns(self, values: dict[str, list[Any]], source_rows: list[int]) -> None:
+        """Keep many rows at once, given column-wise in row order (instead of keep, row by row)."""
+        if self.kept:
+            raise AssertionError("keep_columns: rows were already kept one by one")
+        if source_rows:
+            count = len(source_rows)
+            self.kept_columns = {**values, "source_file": [self.source_file] * count, "sheet": [self.sheet] * count, "source_row": source_rows}
 
     def reject(self, source_row: int, problems: list[RowProblem], record: dict[str, Any], *, shown: Callable[[str, object], str] | None = None) -> None:
         """One line per problem; `shown(column, raw)` may mask a value (personal data)."""
@@ -144,13 +153,14 @@ class SheetLedger:
         if self.per_entry:
             cleaned_count, rejected_count = len(self.kept), len(self.rejected)
         else:
-            kept_rows = {row["source_row"] for row in self.kept}
+            kept_rows = set(self.kept_columns["source_row"]) if self.kept_columns else {row["source_row"] for row in self.kept}
             cleaned_count, rejected_count = len(kept_rows), len(set(rejected["source_row"]) - kept_rows)
         account = account_for(
             dataset=self.dataset, source_file=self.source_file, sheet=self.sheet, sha256=self.sha256,
             rows_read=self.rows_read, cleaned=cleaned_count, rejected=rejected_count, skipped=len(self.skipped),
         )
-        cleaned = pd.DataFrame(self.kept, columns=columns) if columns else pd.DataFrame(self.kept)
+        kept = self.kept_columns or self.kept
+        cleaned = pd.DataFrame(kept, columns=columns) if columns else pd.DataFrame(kept)
         return CleaningResult(cleaned=cleaned, rejected=rejected, skipped=pd.DataFrame(self.skipped, columns=SKIPPED_COLUMNS), accounts=[account])
 
 
@@ -175,6 +185,34 @@ def clean_sheet_records(
             ledger.reject(record["source_row"], problems, record)
         else:
             ledger.keep(record["source_row"], values)
+    return ledger.result()
+
+
+def clean_sheet_columns(
+    mapped: MappedSheet,
+    *,
+    values: dict[str, list[Any]],
+    problems: dict[int, list[RowProblem]],
+    labels: dict[str, str],
+    dataset: str,
+    source_file: str,
+    sheet: RawSheet,
+    sha256: str,
+) -> CleaningResult:
+    """clean_sheet_records for a cleaner that cleans column-wise: `values` the canonical values
+    of every record of the mapped sheet (column -> list in record order), `problems` the
+    problems of each rejected record by its position. Same result, without a dict per row."""
+    ledger = SheetLedger(dataset=dataset, source_file=source_file, sheet=sheet.name, sha256=sha256, rows_read=len(sheet.rows), labels=labels)
+    for number, kind in mapped.skipped:
+        ledger.skip(number, kind)
+    source_rows = mapped.records["source_row"].tolist()
+    for i in sorted(problems):
+        record = dict(zip(mapped.records.columns, mapped.records.iloc[i].tolist()))
+        ledger.reject(record["source_row"], problems[i], record)
+    if problems:
+        kept = [i for i in range(len(source_rows)) if i not in problems]
+        values, source_rows = {c: [v[i] for i in kept] for c, v in values.items()}, [source_rows[i] for i in kept]
+    ledger.keep_columns(values, source_rows)
     return ledger.result()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from pandas.api.types import pandas_dtype
 
 PROVENANCE = ["source_file", "sheet", "source_row"]
 
@@ -65,6 +66,9 @@ def conform(frame: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
     """The schema's columns in order with their dtypes; a column the frame lacks becomes empty."""
     out = {}
     for column, dtype in schema.items():
+        if column in frame and frame[column].dtype == pandas_dtype(dtype):
+            out[column] = frame[column]  # already so (through Python objects and back would give the same, slowly)
+            continue
         if column in frame:
             values = frame[column].astype(object)
         else:

@@ -4,14 +4,18 @@ headers through the configuration, and sorts out title, blank, totals and footno
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kainuu_metrics.settings import ColumnMapping
 from kainuu_metrics.errors import InputFileError
-from kainuu_metrics.datasets.parsing import is_blank, parse_finnish_number
+from kainuu_metrics.datasets.parsing import BLANK_TEXT, is_blank, parse_finnish_number
 from kainuu_metrics.datasets.readers import RawSheet
 
 HEADER_SEARCH_ROWS = 30
@@ -39,12 +43,16 @@ class MappedSheet:
 
 
 _PLAIN = (int, dt.date, dt.datetime)  # never blank (bool is an int)
+_BLANK_TEXT = BLANK_TEXT - {"nan"}  # text that is blank ('NaN' is kept: see _cells)
 
 
-def _cells(row: tuple[object, ...]) -> list[object]:
+def _cells(row: tuple[object, ...], seen: dict[str, object] | None = None) -> list[object]:
     """Blank cells as None; the text 'NaN' is kept for the parsers to refuse (an amount written
-    as 'NaN' is not 0 €; a text parser still reads it as blank)."""
+    as 'NaN' is not 0 €; a text parser still reads it as blank). `seen`: the texts of the sheet
+    already looked at (text -> None or itself), for a sheet's rows that repeat their texts."""
+    seen = {} if seen is None else seen
     return [c if c is None or type(c) in _PLAIN else
+            (seen[c] if c in seen else seen.setdefault(c, None if c.strip().casefold() in _BLANK_TEXT else c)) if type(c) is str else
             None if is_blank(c) and not (isinstance(c, str) and c.strip().casefold() == "nan") else c for c in row]
 
 
@@ -115,6 +123,7 @@ def map_headers(
     return positions
 
 
+@functools.lru_cache(maxsize=1 << 16, typed=True)  # pure, and amounts repeat (typed: 1, 1.0 and True apart)
 def _number(value: object) -> float | None:
     """A cell's amount when it reads as one, else None."""
     try:
@@ -124,46 +133,80 @@ def _number(value: object) -> float | None:
 
 
 class _RunningSums:
-    """The amounts of the data rows since the start or the previous totals row, per column
-    (a column's sum is unknown once one of its amounts cannot be read)."""
+    """The amounts of the data rows since the start or the previous totals row, per amount
+    column (a column's sum is unknown once one of its amounts cannot be read). A row is given
+    as its cells in the amount columns, in order."""
 
     def __init__(self, columns: tuple[str, ...]) -> None:
         self.columns, self.rows = columns, 0
-        self.sums: dict[str, float | None] = {c: 0.0 for c in columns}
+        self.sums: list[float | None] = [0.0] * len(columns)
 
-    def add(self, record: dict[str, object]) -> None:
+    def add(self, cells: tuple[object, ...]) -> None:
         self.rows += 1
-        for column in self.columns:
-            if is_blank(record.get(column)) or self.sums[column] is None:
+        sums = self.sums
+        for k, cell in enumerate(cells):
+            if cell is None or sums[k] is None or is_blank(cell):
                 continue
-            amount = _number(record.get(column))
-            self.sums[column] = None if amount is None else self.sums[column] + amount  # type: ignore[operator]
+            amount = _number(cell)
+            sums[k] = None if amount is None else sums[k] + amount  # type: ignore[operator]
 
-    def matches(self, record: dict[str, object]) -> bool:
+    def matches(self, cells: tuple[object, ...]) -> bool:
         """Every amount written on the row equals its column's sum (at least one is written)."""
-        written = [(c, _number(record.get(c))) for c in self.columns if not is_blank(record.get(c))]
+        written = [(k, _number(c)) for k, c in enumerate(cells) if not is_blank(c)]
         return bool(written) and all(
-            amount is not None and self.sums[c] is not None and abs(amount - self.sums[c]) < 0.005  # type: ignore[operator]
-            for c, amount in written
+            amount is not None and self.sums[k] is not None and abs(amount - self.sums[k]) < 0.005  # type: ignore[operator]
+            for k, amount in written
         )
 
 
-def _totals_shape(values: list[object], positions: dict[int, str], amounts: tuple[str, ...], ids: tuple[str, ...]) -> bool:
-    """A label first, then only amounts: no identifier, every other cell blank or a number in an
-    amount column (or in a column the configuration does not use)."""
-    # The identifier test first: it is cheap and settles almost every data row.
-    if any(values[p] is not None for p, canonical in positions.items() if canonical in ids and p < len(values)):
-        return False
-    filled = [(p, c) for p, c in enumerate(values) if c is not None]
-    label_position, label = filled[0]
-    if not isinstance(label, str) or _number(label) is not None:
-        return False
-    for position, cell in filled[1:]:
-        canonical = positions.get(position)
-        if _number(cell) is None or (amounts and canonical is not None and canonical not in amounts):
+class _Shape:
+    """The totals-row shape test of one sheet's columns: a label first, then only amounts: no
+    identifier, every other cell blank or a number in an amount column (or in a column the
+    configuration does not use)."""
+
+    def __init__(self, positions: dict[int, str], amounts: tuple[str, ...], ids: tuple[str, ...]) -> None:
+        self.positions, self.amounts = positions, amounts
+        self.id_positions = [p for p, canonical in positions.items() if canonical in ids]
+        self.amount_positions = [p for p, canonical in positions.items() if canonical in amounts]
+        self.ids = _getter(self.id_positions)
+
+    def __call__(self, values: list[object], padded: list[object]) -> bool:
+        """`padded`: values with blank cells after them up to every mapped position."""
+        # The identifier test first: it is cheap and settles almost every data row.
+        if self.ids(padded).count(None) < len(self.id_positions):
             return False
-    amount_positions = [p for p, canonical in positions.items() if canonical in amounts]
-    return all(label_position < p for p in amount_positions)
+        filled = [(p, c) for p, c in enumerate(values) if c is not None]
+        label_position, label = filled[0]
+        if not isinstance(label, str) or _number(label) is not None:
+            return False
+        for position, cell in filled[1:]:
+            canonical = self.positions.get(position)
+            if _number(cell) is None or (self.amounts and canonical is not None and canonical not in self.amounts):
+                return False
+        return all(label_position < p for p in self.amount_positions)
+
+
+def _getter(positions: list[int]) -> Callable[[list[object]], tuple[object, ...]]:
+    """The cells at `positions` of a row, as a tuple (operator.itemgetter, also for one position)."""
+    if len(positions) < 2:
+        return lambda row: tuple(row[p] for p in positions)
+    return operator.itemgetter(*positions)
+
+
+def _inferred_objects(records: list[tuple[object, ...]], columns: list[str]) -> pd.DataFrame:
+    """pd.DataFrame.from_records(records, columns=columns).astype(object): the values as pandas
+    infers each column (e.g. an integer column with blanks becomes floats, a text column's
+    blanks NaN), as Python objects. A text column (only texts and blanks: pandas infers str)
+    keeps the cells' own strings instead of a copy of each (half of a large export's memory)."""
+    cells = dict(zip(columns, zip(*records) if records else [() for _ in columns]))
+    texts = [c for c in columns if str in (kinds := set(map(type, cells[c]))) and kinds <= {str, type(None)}]
+    others = [c for c in columns if c not in texts]
+    inferred = pd.DataFrame.from_records(list(zip(*(cells[c] for c in others))), columns=others) if others else None
+    return pd.DataFrame({
+        column: pd.Series([np.nan if v is None else v for v in cells[column]], dtype=object) if column in texts
+        else inferred[column].astype(object)  # type: ignore[index]
+        for column in columns
+    }, columns=columns)
 
 
 def map_sheet(
@@ -188,39 +231,43 @@ def map_sheet(
     skipped.append((header_row_number, "header"))
 
     body = sheet.rows[header_index + 1 :]
-    cleared = [_cells(cells) for _, cells in body]  # once per row: this loop runs for every row of an export
+    texts: dict[str, object] = {}
+    cleared = [_cells(cells, texts) for _, cells in body]  # once per row: this loop runs for every row of an export
     last_data = max((i for i, values in enumerate(cleared) if len(values) - values.count(None) > 1), default=-1)
     records, totals, possible = [], [], []
     running = _RunningSums(amounts)
-    placed = list(positions.items())
+    shaped_as_totals = _Shape(positions, amounts, ids)
+    # A record is its cells at the mapped positions (padded when a row is shorter), then its number.
+    take, where = _getter(list(positions)), {canonical: p for p, canonical in positions.items()}
+    take_amounts = _getter([where.get(c, -1) for c in amounts])  # -1: the padding's last cell, for a column the sheet lacks
+    padding = [None] * (max(positions) + 2)
     for i, (number, _) in enumerate(body):
         values = cleared[i]
         cleared[i] = None  # type: ignore[call-overload]  # not kept beside the records
-        non_blank = [c for c in values if c is not None]
-        width = len(values)
-        record = {canonical: values[p] if p < width else None for p, canonical in placed}
-        record["source_row"] = number
-        if not non_blank:
+        filled = len(values) - values.count(None)
+        if not filled:
             skipped.append((number, "blank"))
             continue
-        if i > last_data and len(non_blank) == 1 and isinstance(non_blank[0], str) and _FOOTNOTE.match(non_blank[0]):
+        first = values[0] if values[0] is not None else next(c for c in values if c is not None)
+        if i > last_data and filled == 1 and isinstance(first, str) and _FOOTNOTE.match(first):
             skipped.append((number, "footnote"))
             continue
-        labelled = isinstance(non_blank[0], str) and _TOTALS_LABEL.match(non_blank[0]) is not None
-        shaped = _totals_shape(values, positions, amounts, ids)
-        summed = bool(amounts) and shaped and running.matches(record)
+        padded = values + padding
+        labelled = isinstance(first, str) and _TOTALS_LABEL.match(first) is not None
+        shaped = shaped_as_totals(values, padded)
+        summed = bool(amounts) and shaped and running.matches(take_amounts(padded))
         if shaped and (labelled or (summed and running.rows >= 2)):
             skipped.append((number, "totals"))
-            totals.append(record)
+            totals.append({**dict(zip(positions.values(), take(padded))), "source_row": number})
             running = _RunningSums(amounts)
             continue
         if labelled or summed:
             possible.append(number)
-        records.append(record)
-        running.add(record)
+        records.append((*take(padded), number))
+        running.add(take_amounts(padded))
     columns = [*positions.values(), "source_row"]
     return MappedSheet(
-        records=pd.DataFrame.from_records(records, columns=columns).astype(object),
+        records=_inferred_objects(records, columns),
         skipped=skipped,
         headers=headers,
         totals=tuple(totals),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kainuu_metrics import formatting
@@ -20,7 +21,7 @@ from kainuu_metrics.datasets.accounting import FLAGGED_COLUMNS, OUT_OF_SCOPE_ORG
 from kainuu_metrics.settings import ColumnMapping, Domain, Settings, normalise_key
 from kainuu_metrics.paths import Layout
 from kainuu_metrics.datasets.readers import RawSheet
-from kainuu_metrics.datasets.rows import RowProblem, cell_text, clean_files, clean_sheet_records, flag_lines, map_distinct
+from kainuu_metrics.datasets.rows import RowProblem, cell_text, clean_files, clean_sheet_columns, flag_lines, map_distinct
 from kainuu_metrics.datasets.schemas import GRANTS, conform
 from kainuu_metrics.datasets.tabular import map_sheet
 from kainuu_metrics.datasets.grants.parsers import GrantParsers, fixes_for  # noqa: F401  (fixes_for: kept importable from here)
@@ -104,106 +105,110 @@ def implausible_date_reason(day: dt.date, domain: Domain, today: dt.date) -> str
     return None
 
 
-def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml",
-                       *, today: dt.date | None = None, parsers: GrantParsers | None = None) -> tuple[dict[str, Any], list[RowProblem]]:
-    """Parse one application. Returns the canonical values and the problems that reject it
-    (`today`: the run's date, for the latest plausible decision date; `parsers`: a GrantParsers
-    of this domain shared by the rows of an export, so that each distinct value is parsed once)."""
-    problems: list[RowProblem] = []
+def clean_grant_columns(columns: dict[str, list[object]], domain: Domain, domain_file: str = "config/domain.yaml", *,
+                        today: dt.date | None = None, parsers: GrantParsers | None = None) -> tuple[dict[str, list[Any]], dict[int, list[RowProblem]]]:
+    """Parse the applications of a sheet column by column (raw cells under canonical names; a
+    missing column is blank). Returns the canonical values of every row and, by position, the
+    problems of each row that has any, which reject it (in the order the rules below raise them).
+    `today`: the run's date, for the latest plausible decision date; `parsers`: a GrantParsers of
+    this domain (each distinct value is parsed once)."""
     parse = parsers or GrantParsers(domain, domain_file)
-    fixes = parse.fixes
-    get = record.get
+    n = max(map(len, columns.values()), default=1)
+    blank: list[object] = [None] * n
+    today = today or dt.date.today()
 
-    def attempt(column: str) -> Any:
-        try:
-            return parse(column, get(column))
-        except RowProblem as problem:
-            problems.append(problem)
-            return None
+    def plain(name: str, column: str) -> list[Any]:  # parsers that refuse nothing
+        return [result for _, result in parse.column(name, columns.get(column, blank))]
 
-    organisation = parse("text", get("organisation"))
-    if organisation is None:
-        problems.append(RowProblem("organisation", "järjestön nimi puuttuu; täydennä hakijan nimi"))
+    def parsed(name: str) -> tuple[list[Any], dict[int, tuple[str, str]]]:
+        """Results (None where refused) and the refused rows' (column, reason)."""
+        found = parse.column(name, columns.get(name, blank))
+        return [r if ok else None for ok, r in found], {i: r for i, (ok, r) in enumerate(found) if not ok}
 
-    grant_type = attempt("grant_type")
-    if grant_type is None and not any(p.column == "grant_type" for p in problems):
-        problems.append(RowProblem("grant_type", "avustuslaji puuttuu (toiminta-, kumppanuus- tai kerta-avustus)"))
+    slots: list[dict[int, tuple[str, str]]] = []  # position -> (column, reason); a row's problems in slot order
+    organisation = plain("text", "organisation")
+    slots.append({i: ("organisation", "järjestön nimi puuttuu; täydennä hakijan nimi") for i, o in enumerate(organisation) if o is None})
 
-    applied = attempt("applied_eur")
-    granted = attempt("granted_eur")
-    for column, amount in (("applied_eur", applied), ("granted_eur", granted)):
-        if amount is not None and amount < 0:
-            problems.append(RowProblem(column, f"summa {amount:g} on negatiivinen; korjaa summa"))
-    granted_missing = granted is None and not any(p.column == "granted_eur" for p in problems)
-    granted = 0.0 if granted_missing else granted
+    grant_type, failed = parsed("grant_type")
+    slots.append({**failed, **{i: ("grant_type", "avustuslaji puuttuu (toiminta-, kumppanuus- tai kerta-avustus)")
+                               for i, g in enumerate(grant_type) if g is None and i not in failed}})
 
-    decision_date, date_problem = None, None
-    try:
-        decision_date = parse("decision_date", get("decision_date"))
-    except RowProblem as problem:
-        date_problem = problem
-    if decision_date is not None and (implausible := implausible_date_reason(decision_date, domain, today or dt.date.today())):
-        date_problem = RowProblem("decision_date", f"{implausible}. {fixes['decision_date']}")
-        decision_date = None
-    position = len(problems)
-    year = attempt("year")
-    invalid_date = None
-    if date_problem is not None:
-        if year is not None:
-            # The grant-year column makes the date redundant for the yearly figures: kept and flagged.
-            invalid_date = cell_text(get("decision_date"))
-        else:
-            problems.insert(position, date_problem)
-    if year is None and decision_date is not None:
-        year = decision_date.year
-    if year is None and not any(p.column in {"year", "decision_date"} for p in problems):
-        problems.append(RowProblem("decision_date", "vuosi puuttuu: täydennä päätöspäivä tai vuosi"))
+    applied, applied_failed = parsed("applied_eur")
+    granted, granted_failed = parsed("granted_eur")
+    slots += [applied_failed, granted_failed]
+    for column, amounts in (("applied_eur", applied), ("granted_eur", granted)):
+        slots.append({i: (column, f"summa {a:g} on negatiivinen; korjaa summa") for i, a in enumerate(amounts) if a is not None and a < 0})
+    granted = [0.0 if g is None and i not in granted_failed else g for i, g in enumerate(granted)]  # a blank amount is 0 €
 
-    decision = attempt("decision")
-    if decision is None and granted is not None:
-        decision = "myönnetty" if granted > 0 else "hylätty"
-    if decision == "hylätty" and granted and granted > 0:
-        problems.append(RowProblem("decision", f"päätös on 'hylätty', mutta myönnetty summa on {granted:g} €"))
+    dates, date_problems = parsed("decision_date")
+    implausible = {d: implausible_date_reason(d, domain, today) for d in set(dates) if d is not None}
+    date_problems.update({i: ("decision_date", f"{implausible[d]}. {parse.fixes['decision_date']}")
+                          for i, d in enumerate(dates) if d is not None and implausible[d] is not None})
+    dates = [None if i in date_problems else d for i, d in enumerate(dates)]
+    given_years, year_failed = parsed("year")
+    # With a grant year the date is not needed for the yearly figures: kept and flagged, else rejected.
+    invalid_date: list[str | None] = [None] * n
+    for i in date_problems:
+        if given_years[i] is not None:
+            invalid_date[i] = cell_text(columns.get("decision_date", blank)[i])
+    slots.append({i: p for i, p in date_problems.items() if given_years[i] is None})
+    slots.append(year_failed)
+    year = [y if y is not None else d.year if d is not None else None for y, d in zip(given_years, dates)]
+    slots.append({i: ("decision_date", "vuosi puuttuu: täydennä päätöspäivä tai vuosi")
+                  for i, y in enumerate(year) if y is None and i not in year_failed and i not in date_problems})
 
-    municipality = attempt("municipality")
-    activity_area = attempt("activity_area")
-    network = attempt("network")
-    lahella = attempt("lahella_registered")
-    linked = attempt("linked_funding")
-    period = attempt("agreement_period")
+    given_decisions, failed = parsed("decision")
+    decision = [d if d is not None or g is None else "myönnetty" if g > 0 else "hylätty" for d, g in zip(given_decisions, granted)]
+    slots.append(failed)
+    slots.append({i: ("decision", f"päätös on 'hylätty', mutta myönnetty summa on {g:g} €")
+                  for i, (d, g) in enumerate(zip(decision, granted)) if d == "hylätty" and g and g > 0})
 
-    business_id, business_id_valid = parse("business_id", get("business_id"))
-    reg_no = parse("association_reg_no", get("association_reg_no"))
+    later = {}
+    for name in ("municipality", "activity_area", "network", "lahella_registered", "linked_funding", "agreement_period"):
+        later[name], failed = parsed(name)
+        slots.append(failed)
 
-    term = None
-    if decision_date is not None:
-        term = next((t.id for t in domain.council_terms if t.contains(decision_date)), None)
+    problems: dict[int, list[RowProblem]] = {}
+    for slot in slots:
+        for i, (column, reason) in slot.items():
+            problems.setdefault(i, []).append(RowProblem(column, reason))
 
+    terms = {d: next((t.id for t in domain.council_terms if t.contains(d)), None) for d in set(dates) if d is not None}
+    business = plain("business_id", "business_id")
+    period = later["agreement_period"]
     values = {
         "year": year,
-        "decision_date": decision_date,
+        "decision_date": dates,
         "invalid_decision_date": invalid_date,
-        "council_term": term,
+        "council_term": [None if d is None else terms[d] for d in dates],
         "organisation": organisation,
-        "business_id": business_id,
-        "business_id_valid": business_id_valid,
-        "association_reg_no": reg_no,
+        "business_id": [b[0] for b in business],
+        "business_id_valid": [b[1] for b in business],
+        "association_reg_no": plain("association_reg_no", "association_reg_no"),
         "grant_type": grant_type,
-        "purpose": parse("text", get("purpose")),
-        "flag_unprintable_text": parse("unprintable", get("organisation")) or parse("unprintable", get("purpose")),
+        "purpose": plain("text", "purpose"),
+        "flag_unprintable_text": [a or b for a, b in zip(plain("unprintable", "organisation"), plain("unprintable", "purpose"))],
         "applied_eur": applied,
         "granted_eur": granted,
         "decision": decision,
-        "municipality_code": municipality,
-        "activity_municipalities": activity_area,
-        "service_area": parse("text", get("service_area")),
-        "network": network,
-        "lahella_registered": lahella,
-        "linked_funding": linked,
-        "agreement_start": period[0] if period else None,
-        "agreement_end": period[1] if period else None,
+        "municipality_code": later["municipality"],
+        "activity_municipalities": later["activity_area"],
+        "service_area": plain("text", "service_area"),
+        "network": later["network"],
+        "lahella_registered": later["lahella_registered"],
+        "linked_funding": later["linked_funding"],
+        "agreement_start": [p[0] if p else None for p in period],
+        "agreement_end": [p[1] if p else None for p in period],
     }
     return values, problems
+
+
+def clean_grant_record(record: dict[str, object], domain: Domain, domain_file: str = "config/domain.yaml",
+                       *, today: dt.date | None = None, parsers: GrantParsers | None = None) -> tuple[dict[str, Any], list[RowProblem]]:
+    """Parse one application (clean_grant_columns of one row): its canonical values and the
+    problems that reject it."""
+    values, problems = clean_grant_columns({c: [v] for c, v in record.items()}, domain, domain_file, today=today, parsers=parsers)
+    return {c: v[0] for c, v in values.items()}, problems.get(0, [])
 
 
 @dataclass
@@ -253,20 +258,12 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
     rows of out-of-scope organisations among them), the readable euros of the rejected rows and
     the export's own total."""
     mapped = map_sheet(sheet, mapping, source_file, amounts=AMOUNT_COLUMNS, ids=ID_COLUMNS)
-    # Per row only what the accounts below need (year, organisation, granted, problems): the
-    # whole values dict of every row would double the sheet's memory beside the kept rows.
-    outcomes: dict[int, tuple[Any, Any, Any, list[RowProblem]]] = {}
-    parsers = GrantParsers(domain, domain_file)
-    today = dt.date.today()
-
-    def clean_record(record: dict[str, Any]) -> tuple[dict[str, Any], list[RowProblem]]:
-        values, problems = clean_grant_record(record, domain, domain_file, today=today, parsers=parsers)
-        outcomes[int(record["source_row"])] = (values["year"], values["organisation"], values["granted_eur"], problems)
-        return values, problems
-
-    result = clean_sheet_records(
+    records = mapped.records
+    values, problems = clean_grant_columns({c: records[c].tolist() for c in records.columns if c != "source_row"}, domain, domain_file)
+    result = clean_sheet_columns(
         mapped,
-        clean_record=clean_record,
+        values=values,
+        problems=problems,
         labels={**mapping.labels, **mapped.headers},
         dataset=DATASET,
         source_file=source_file,
@@ -274,26 +271,28 @@ def clean_grant_sheet_parts(sheet: RawSheet, *, source_file: str, sha256: str, d
         sha256=sha256,
     )
     parts = GrantSheet(result)
-    scopes: dict[object, Any] = {}  # organisation -> domain.out_of_scope(organisation), once per name
-    for row, (year, organisation, granted, problems) in outcomes.items():
-        values = {"year": year, "organisation": organisation, "granted_eur": granted}
-        base = {"source_file": source_file, "sheet": sheet.name, "source_row": row, "year": values["year"], "organisation": values["organisation"]}
-        if problems:
-            # Rejected first: a row that cannot be read is fixed at the source, whoever it is for.
-            parts.excluded.append({**base, "granted_eur": readable_amount(values, problems), "reason": "; ".join(p.reason for p in problems)})
-        elif (scope := scopes[values["organisation"]] if values["organisation"] in scopes
-              else scopes.setdefault(values["organisation"], domain.out_of_scope(values["organisation"]))) is not None:
+    rows, years, organisations, granted = records["source_row"].tolist(), values["year"], values["organisation"], values["granted_eur"]
+
+    def base(i: int) -> dict[str, Any]:
+        return {"source_file": source_file, "sheet": sheet.name, "source_row": rows[i], "year": years[i], "organisation": organisations[i]}
+
+    # Rejected first: a row that cannot be read is fixed at the source, whoever it is for.
+    for i in sorted(problems):
+        parts.excluded.append({**base(i), "granted_eur": readable_amount({"granted_eur": granted[i]}, problems[i]),
+                               "reason": "; ".join(p.reason for p in problems[i])})
+    scopes = {o: domain.out_of_scope(o) for o in set(organisations)}  # once per name
+    for i, organisation in enumerate(organisations):
+        if (scope := scopes[organisation]) is not None and i not in problems:
             entry, word = scope
-            parts.out_of_scope.append({**base, "kind": entry.kind, "granted_eur": values["granted_eur"],
+            parts.out_of_scope.append({**base(i), "kind": entry.kind, "granted_eur": granted[i],
                                        "reason": _scope_reason(entry.label, word, domain_file)})
     parts.result = set_aside(result, [r["source_row"] for r in parts.out_of_scope], OUT_OF_SCOPE_ORGANISATION)
     scoped = {r["source_row"] for r in parts.out_of_scope}
-    for row in mapped.possible_totals:
-        year, organisation, granted, problems = outcomes[row]
-        values = {"year": year, "organisation": organisation, "granted_eur": granted}
-        if not problems and row not in scoped:
-            parts.flagged.append(flag_line(source_file, sheet.name, row, values["year"], FLAG_POSSIBLE_TOTALS,
-                                            f"{FLAG_REASONS_SET_ASIDE[FLAG_POSSIBLE_TOTALS]} ({values['organisation']}, {formatting.eur(values['granted_eur'], 2)})"))
+    position = {row: i for i, row in enumerate(rows)} if mapped.possible_totals else {}
+    for i in (position[row] for row in mapped.possible_totals):
+        if i not in problems and rows[i] not in scoped:
+            parts.flagged.append(flag_line(source_file, sheet.name, rows[i], years[i], FLAG_POSSIBLE_TOTALS,
+                                            f"{FLAG_REASONS_SET_ASIDE[FLAG_POSSIBLE_TOTALS]} ({organisations[i]}, {formatting.eur(granted[i], 2)})"))
     if (reported := reported_total(mapped.totals)) is not None:
         parts.reported = {"source_file": source_file, "sheet": sheet.name, **reported}
     return parts
@@ -313,9 +312,11 @@ def add_flags(grants: pd.DataFrame) -> pd.DataFrame:
     org_key = out["business_id"].where(out["business_id"].notna(), map_distinct(out["organisation"], normalise_key))
     purpose_key = map_distinct(out["purpose"], lambda p: normalise_key(p) if isinstance(p, str) else "")
     key = out["year"].astype(str) + "|" + org_key.astype(str) + "|" + purpose_key
-    # A key with both an operating and a partnership grant (vectorised: no per-group Python).
-    both = key.isin(key[out["grant_type"] == "toiminta"]) & key.isin(key[out["grant_type"] == "kumppanuus"])
-    out["flag_operating_and_partnership"] = both & out["grant_type"].isin(["toiminta", "kumppanuus"])
+    # A key with both an operating and a partnership grant (vectorised, on the keys' codes: no per-group Python).
+    codes = pd.factorize(key)[0]
+    operating, partnership = ((out["grant_type"] == kind).to_numpy(dtype=bool) for kind in ("toiminta", "kumppanuus"))
+    both = np.isin(codes, codes[operating]) & np.isin(codes, codes[partnership]) & (operating | partnership)
+    out["flag_operating_and_partnership"] = pd.Series(both, index=out.index)
     out["flag_invalid_decision_date"] = out["invalid_decision_date"].notna().astype(bool)
     return out
 
@@ -403,6 +404,8 @@ def clean_grant_exports(paths: list[Path], layout: Layout, settings: Settings) -
         return sheets[-1].result
 
     combined = clean_files(paths, layout, clean_sheet, dataset=DATASET)
+    for s in sheets:  # their rows are in `combined` now: not kept twice
+        s.result = CleaningResult(cleaned=s.result.cleaned.iloc[0:0], accounts=s.result.accounts)
     grants = add_flags(conform(combined.cleaned, GRANTS))
     excluded = _frame([row for s in sheets for row in s.excluded], EXCLUDED_COLUMNS)
     out_of_scope = _frame([row for s in sheets for row in s.out_of_scope], OUT_OF_SCOPE_COLUMNS)

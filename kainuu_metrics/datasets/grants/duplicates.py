@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from kainuu_metrics import formatting
 from kainuu_metrics.datasets import parsing
 from kainuu_metrics.datasets.accounting import set_aside
-from kainuu_metrics.datasets.rows import records
 from kainuu_metrics.settings import normalise_key
 
 if TYPE_CHECKING:
@@ -36,9 +35,33 @@ def _where(source_file: str, sheet: str, row: int) -> str:
     return f"{source_file}" + (f", välilehti '{sheet}'" if sheet else "") + f", rivi {row}"
 
 
-def duplicate_key(row: dict[str, Any], normalised: dict[object, str] | None = None) -> tuple[object, ...]:
-    """What makes two grant rows identical: year, organisation and purpose (case and spacing
-    ignored), grant type, granted amount to the cent and decision date (as written when invalid).
+_KEY_COLUMNS = ("year", "organisation", "purpose", "grant_type", "granted_eur", "decision_date", "invalid_decision_date")
+
+
+def duplicate_keys(columns: dict[str, list[Any]]) -> list[tuple[object, ...]]:
+    """What makes two grant rows identical, per row of a table given column-wise: year,
+    organisation and purpose (case and spacing ignored, normalised once per distinct text),
+    grant type, granted amount to the cent and decision date (as written when invalid)."""
+    n = max(map(len, columns.values()), default=1)
+    blank: list[Any] = [None] * n
+    get = lambda column: columns.get(column, blank)  # noqa: E731
+    norm = {text: normalise_key(text) for text in {str(o or "") for o in get("organisation")} | {p for p in get("purpose") if isinstance(p, str)}}
+    dates = [d if not parsing.is_blank(d) else invalid for d, invalid in zip(get("decision_date"), get("invalid_decision_date"))]
+    # One object per distinct amount and date: the keys of a whole export are kept (to find copies between files).
+    cents = {g: round(float(g or 0.0), 2) for g in set(get("granted_eur"))}
+    texts = {d: None if parsing.is_blank(d) else str(d) for d in set(dates)}
+    return list(zip(
+        get("year"),
+        [norm[str(o or "")] for o in get("organisation")],
+        [norm[p] if isinstance(p, str) else "" for p in get("purpose")],
+        get("grant_type"),
+        [cents[g] for g in get("granted_eur")],
+        [texts[d] for d in dates],
+    ))
+
+
+def duplicate_key(row: dict[str, Any]) -> tuple[object, ...]:
+    """duplicate_keys of one row.
 
     >>> import datetime as dt
     >>> a = {"year": 2024, "organisation": "Kerho  ry", "purpose": "Retket", "grant_type": "toiminta", "granted_eur": 700.0,
@@ -46,17 +69,7 @@ def duplicate_key(row: dict[str, Any], normalised: dict[object, str] | None = No
     >>> duplicate_key(a) == duplicate_key({**a, "organisation": "KERHO RY", "purpose": "retket "})
     True
     """
-    date = row.get("decision_date")
-    date = date if not parsing.is_blank(date) else row.get("invalid_decision_date")
-    purpose = row.get("purpose")
-    memo = {} if normalised is None else normalised  # `normalised`: a memo shared by the rows of a sheet
-
-    def norm(text: str) -> str:
-        found = memo.get(text)
-        return found if found is not None else memo.setdefault(text, normalise_key(text))
-
-    return (row.get("year"), norm(str(row.get("organisation") or "")), norm(purpose) if isinstance(purpose, str) else "",
-            row.get("grant_type"), round(float(row.get("granted_eur") or 0.0), 2), None if parsing.is_blank(date) else str(date))
+    return duplicate_keys({column: [value] for column, value in row.items()})[0]
 
 
 def set_aside_duplicates(parts: GrantSheet, seen: dict[tuple[object, ...], tuple[str, str, int]],
@@ -65,12 +78,19 @@ def set_aside_duplicates(parts: GrantSheet, seen: dict[tuple[object, ...], tuple
     file) skipped as probable duplicates, each with a flag line naming the original; `seen` is
     updated with the sheet's first occurrences."""
     copies = []
-    keys: dict[object, str] = {}  # normalise_key once per distinct organisation or purpose
-    for row in records(parts.result.cleaned):
-        key, here = duplicate_key(row, keys), (row["source_file"], row["sheet"], int(row["source_row"]))
-        original = seen.setdefault(key, here)
-        if original == here:
-            continue
+    cleaned = parts.result.cleaned
+    if cleaned.empty:
+        return parts
+    [account] = parts.result.accounts  # one sheet: its file and sheet name
+    columns = {c: cleaned[c].tolist() for c in (*_KEY_COLUMNS, "source_row") if c in cleaned}  # only these: 300 000 rows
+    keys, rows = duplicate_keys(columns), columns["source_row"]
+    first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))  # key -> its first position in this sheet
+    repeated = [i for i, key in enumerate(keys) if key in seen or first[key] != i]
+    for key, i in first.items():
+        seen.setdefault(key, (account.source_file, account.sheet, int(rows[i])))
+    for i in repeated:
+        here, original = (account.source_file, account.sheet, int(rows[i])), seen[keys[i]]
+        row = {c: columns[c][i] for c in ("year", "organisation", "granted_eur")}
         copies.append(here[2])
         parts.duplicates.append({"source_row": here[2], "granted_eur": float(row["granted_eur"] or 0.0)})
         parts.flagged.append(flag_line(

@@ -76,9 +76,9 @@ class GrantParsers:
         }
         self._memo: dict[str, dict[tuple[type, object], tuple[bool, Any]]] = {name: {} for name in self.parsers}
 
-    def __call__(self, name: str, value: object) -> Any:
-        """parsers[name](value), from the memo when this value was parsed before; a RowProblem
-        is raised anew each time (same column, same reason)."""
+    def _found(self, name: str, value: object) -> tuple[bool, Any]:
+        """(True, result) or (False, (column, reason)) of parsers[name](value), from the memo
+        when this value was parsed before."""
         memo = self._memo[name]
         key = (type(value), value)  # 1, 1.0 and True are equal keys otherwise
         try:
@@ -92,7 +92,27 @@ class GrantParsers:
                 found = (False, (problem.column, problem.reason))
             if memo is not None:
                 memo[key] = found
-        ok, result = found
+        return found
+
+    def __call__(self, name: str, value: object) -> Any:
+        """parsers[name](value), from the memo when this value was parsed before; a RowProblem
+        is raised anew each time (same column, same reason)."""
+        ok, result = self._found(name, value)
         if ok:
             return result
         raise RowProblem(*result)
+
+    def column(self, name: str, values: list[object]) -> list[tuple[bool, Any]]:
+        """_found(name, value) of every value of a column, each distinct value parsed once."""
+        try:
+            if len(set(map(type, values)) - {str, type(None)}) <= 1:
+                # Equal values are then of one type (text equals only text): keyed by the value alone.
+                found = {value: self._found(name, value) for value in dict.fromkeys(values)}
+                return list(map(found.__getitem__, values))
+            memo = self._memo[name]
+            keys = list(zip(map(type, values), values))
+            for key in [key for key in dict.fromkeys(keys) if key not in memo]:
+                self._found(name, key[1])
+            return list(map(memo.__getitem__, keys))
+        except TypeError:  # an unhashable cell somewhere: one by one
+            return [self._found(name, value) for value in values]

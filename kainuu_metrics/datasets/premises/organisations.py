@@ -70,19 +70,23 @@ def _network_lookups(grants: pd.DataFrame) -> tuple[dict[str, str], dict[str, st
     g = grants.loc[grants["network"].notna()].copy()
     g["_date"] = g["decision_date"] if "decision_date" in g else pd.NaT
     g = g.sort_values(["year", "_date", "network"], na_position="first", kind="stable")
-    by_id: dict[str, str] = {}
-    by_name: dict[str, str] = {}
+    with_id = g["business_id"].notna().tolist()
+    # In grant order, so that the latest grant's network wins (as a dict keeps the last value).
+    by_id = {str(raw_id): network for raw_id, network, known in zip(g["business_id"].tolist(), g["network"].tolist(), with_id)
+             if known and str(raw_id)}
+    by_name = dict(zip(_name_keys(g["organisation"]), g["network"].tolist()))
     ids_by_name: dict[str, set[str]] = {}
-    for organisation, raw_id, network in zip(g["organisation"].tolist(), g["business_id"].tolist(), g["network"].tolist()):
-        name = _name_key(str(organisation))
-        business_id = None if pd.isna(raw_id) else str(raw_id)
-        if business_id:
-            by_id[business_id] = network
-        by_name[name] = network
-    for organisation, raw_id in zip(grants["organisation"].tolist(), grants["business_id"].tolist()):
-        if not pd.isna(raw_id):
-            ids_by_name.setdefault(_name_key(str(organisation)), set()).add(str(raw_id))
+    pairs = zip(_name_keys(grants["organisation"]), grants["business_id"].tolist(), grants["business_id"].notna().tolist())
+    for name, raw_id in {(name, str(raw_id)) for name, raw_id, known in pairs if known}:
+        ids_by_name.setdefault(name, set()).add(raw_id)
     return by_id, by_name, ids_by_name
+
+
+def _name_keys(organisations: pd.Series) -> list[str]:
+    """_name_key of each organisation (as text), once per distinct name."""
+    names = organisations.tolist()
+    keys = {name: _name_key(str(name)) for name in set(names)}
+    return [keys[name] for name in names]
 
 
 def organisation_networks(premises: pd.DataFrame, grants: pd.DataFrame) -> pd.Series:
