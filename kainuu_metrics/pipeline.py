@@ -165,12 +165,14 @@ def write_processed(layout: Layout, cleaned: Cleaned, catalogue: Catalogue, doma
 
 def check(cleaned: Cleaned, layout: Layout, settings: Settings, checker, *, run_id: str | None = None,
           started: dt.datetime | None = None) -> Callable[[], tuple[QualityReport, Path]]:
-    """Start the checks in the checker process; the returned function waits for the report
-    and saves it (named by the run id, timed by the run's start)."""
-    from kainuu_metrics.quality.checks import run_checks, save_report
+    """Start the checks of the written tables (write_processed) in the checker process; the
+    returned function waits for the report and saves it (named by the run id, timed by the
+    run's start)."""
+    from kainuu_metrics.quality.checks import run_checks_on_files, save_report
     from kainuu_metrics.quality.value_sets import config_value_sets
 
-    pending = checker.submit(run_checks, cleaned.tables, value_sets=config_value_sets(settings), run_id=run_id, started_at=started)
+    pending = checker.submit(run_checks_on_files, layout.processed, list(cleaned.tables), value_sets=config_value_sets(settings),
+                             run_id=run_id, started_at=started)
 
     def report() -> tuple[QualityReport, Path]:
         result = pending.result()

@@ -60,6 +60,10 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out.columns = [f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in out.columns]
     for column in out.columns:
         values = out[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # text as categories: the categories are the values
+            if not any(isinstance(c, str) and c.startswith(FORMULA_STARTS) for c in values.cat.categories):
+                continue
+            values = out[column] = values.astype(object)
         if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
             if not pd.api.types.is_object_dtype(values) and not values.str.startswith(FORMULA_STARTS).fillna(False).any():
                 continue  # a text column with nothing to escape: the same column (vectorised test, no per-cell call)

@@ -39,3 +39,9 @@ def test_a_columnar_csv_reads_back_as_written_and_is_formula_safe(tmp_path):
     back = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype={"period": str})
     assert back["sheet"].tolist() == ["A;B", 'sanoi "x"'] and back["contribution"].tolist() == [1234.5, 1.0]
     assert back["indicator"].tolist() == ["grants_total_eur", "'=1+1"]
+
+
+def test_text_held_as_categories_is_written_as_text_and_made_formula_safe(tmp_path):
+    frame = pd.DataFrame({"area": pd.Categorical(["MK18", "=x", "MK18"]), "n": [1, 2, 3]})
+    lines = write_columnar_csv(frame, tmp_path / "c.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines == ['"area";"n"', '"MK18";1', '"\'=x";2', '"MK18";3']
