@@ -34,7 +34,7 @@ test: install ## Aja kaikki testit
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -n 2
 
-benchmark: install ## Mittaa ajo, sen yhden prosessin alaraja, suoraviivainen papermill+nbconvert-ketju, muuttumaton uusinta-ajo ja uuden vuoden lisäys (README: Performance)
+benchmark: install ## Mittaa ajo, sen yhden prosessin alaraja, suoraviivainen papermill+nbconvert-ketju, muuttumaton uusinta-ajo, uuden vuoden lisäys ja 100 000 rivin avustusvienti (README: Performance)
 	$(BIN)/python scripts/benchmark.py
 
 samples: install ## Tuota esimerkkiaineisto uudelleen (kiinteä siemenluku)
