@@ -223,19 +223,14 @@ def main(argv: list[str] | None = None) -> int:
 
     handlers = {"fetch-population": _fetch, "template": _template, "verify": _verify, "publish": _publish,
                 "run": lambda a: _run(a, argv), "validate": lambda a: _run(a, argv)}
+    # What the user can put right: a Finnish heading, the Finnish message and exit status 2.
+    fixable = ((RunLocked, "AJO ESTETTY"), (StorageError, "VIRHE TALLENNUKSESSA"), (InputFileError, "VIRHE AINEISTOSSA"),
+               (ConfigError, "VIRHE ASETUKSISSA"))
     try:
         return handlers[args.command](args)
-    except RunLocked as error:
-        print(f"AJO ESTETTY\n{error.message}", file=sys.stderr)
-        return 2
-    except StorageError as error:
-        print(f"VIRHE TALLENNUKSESSA\n{error.message}", file=sys.stderr)
-        return 2
-    except InputFileError as error:
-        print(f"VIRHE AINEISTOSSA\n{error.message}", file=sys.stderr)
-        return 2
-    except ConfigError as error:
-        print(f"VIRHE ASETUKSISSA\n{error}", file=sys.stderr)
+    except tuple(kind for kind, _ in fixable) as error:
+        heading = next(heading for kind, heading in fixable if isinstance(error, kind))
+        print(f"{heading}\n{getattr(error, 'message', error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Keskeytetty.", file=sys.stderr)

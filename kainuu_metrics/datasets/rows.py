@@ -164,6 +164,15 @@ class SheetLedger:
         return CleaningResult(cleaned=cleaned, rejected=rejected, skipped=pd.DataFrame(self.skipped, columns=SKIPPED_COLUMNS), accounts=[account])
 
 
+def _sheet_ledger(mapped: MappedSheet, *, labels: dict[str, str], dataset: str, source_file: str, sheet: RawSheet,
+                  sha256: str) -> SheetLedger:
+    """The sheet's ledger with the mapped sheet's skipped rows (title, header, totals ...) entered."""
+    ledger = SheetLedger(dataset=dataset, source_file=source_file, sheet=sheet.name, sha256=sha256, rows_read=len(sheet.rows), labels=labels)
+    for number, kind in mapped.skipped:
+        ledger.skip(number, kind)
+    return ledger
+
+
 def clean_sheet_records(
     mapped: MappedSheet,
     *,
@@ -176,9 +185,7 @@ def clean_sheet_records(
 ) -> CleaningResult:
     """Clean every record of a mapped sheet: kept rows with provenance, rejected lines with
     reasons, skipped rows, and the sheet's balanced row account."""
-    ledger = SheetLedger(dataset=dataset, source_file=source_file, sheet=sheet.name, sha256=sha256, rows_read=len(sheet.rows), labels=labels)
-    for number, kind in mapped.skipped:
-        ledger.skip(number, kind)
+    ledger = _sheet_ledger(mapped, labels=labels, dataset=dataset, source_file=source_file, sheet=sheet, sha256=sha256)
     for record in records(mapped.records):
         values, problems = clean_record(record)
         if problems:
@@ -202,9 +209,7 @@ def clean_sheet_columns(
     """clean_sheet_records for a cleaner that cleans column-wise: `values` the canonical values
     of every record of the mapped sheet (column -> list in record order), `problems` the
     problems of each rejected record by its position. Same result, without a dict per row."""
-    ledger = SheetLedger(dataset=dataset, source_file=source_file, sheet=sheet.name, sha256=sha256, rows_read=len(sheet.rows), labels=labels)
-    for number, kind in mapped.skipped:
-        ledger.skip(number, kind)
+    ledger = _sheet_ledger(mapped, labels=labels, dataset=dataset, source_file=source_file, sheet=sheet, sha256=sha256)
     source_rows = mapped.records["source_row"].tolist()
     for i in sorted(problems):
         record = dict(zip(mapped.records.columns, mapped.records.iloc[i].tolist()))

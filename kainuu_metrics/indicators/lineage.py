@@ -198,10 +198,9 @@ def write_year_lineage(lineage: pd.DataFrame, year_folder: Path, year: int) -> d
 
     if lineage.empty:
         return None
-    periods = lineage["period"].astype("category")
-    last_year = {p: int(str(p)[-4:]) if str(p)[-4:].isdigit() else None for p in periods.cat.categories}  # a year, or a term's ("2021-2025")
-    ends = pd.to_numeric(periods.map(last_year).astype(object), errors="coerce")
-    write_columnar_csv(lineage.loc[ends.notna() & (ends <= year)], year_folder / "lineage.csv")
+    ends = {p: str(p)[-4:] for p in lineage["period"].unique()}  # a year, or a term's last year ("2021-2025")
+    shown = [p for p, end in ends.items() if end.isdigit() and int(end) <= year]
+    write_columnar_csv(lineage.loc[lineage["period"].isin(shown)], year_folder / "lineage.csv")
     return {"year": "lineage.csv"}
 
 
