@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 INDICATOR_COLUMNS = ["indicator", "period", "area", "category", "value", "unit", "provisional", "suppression"]
@@ -121,15 +122,20 @@ def select(indicators: pd.DataFrame, indicator: str, *, period: object = None, a
 
 def lookup(indicators: pd.DataFrame, indicator: str, period: object, area: str, category: str = "") -> Cell:
     """One cell of the table, or MISSING_CELL."""
-    hit = select(indicators, indicator, period=period, area=area, category=category)
-    if hit.empty:
+    if indicators.empty:
         return MISSING_CELL
-    row = hit.iloc[0]
-    value = row["value"]
+    # The pages ask for ~1 600 cells a run: comparing plain arrays costs a fifth of
+    # select()'s boolean-indexed frame and its row Series (the table is not cached or indexed,
+    # so a changed table is always read as it is).
+    key = {"indicator": indicator, "period": str(period), "area": area, "category": category}
+    hits = np.flatnonzero(np.logical_and.reduce([indicators[column].to_numpy(dtype=object) == value for column, value in key.items()]))
+    if not len(hits):
+        return MISSING_CELL
+    value, provisional, suppression = (indicators[column].iat[hits[0]] for column in ("value", "provisional", "suppression"))
     return Cell(
         None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value),
-        bool(row["provisional"]),
-        str(row["suppression"] or ""),
+        bool(provisional),
+        str(suppression or ""),
     )
 
 

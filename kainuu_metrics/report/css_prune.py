@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
 import tinycss2
+from tinycss2.serializer import serialize_identifier
 
 _LAB_STYLE = re.compile(r'(<style type="text/css">)(.*?)(</style>)', re.DOTALL)
 _ANY_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
@@ -84,89 +86,130 @@ def _split_selectors(prelude: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _selector_may_match(selector: str, classes: set[str]) -> bool:
+@dataclass(frozen=True)
+class _Block:
+    """A qualified rule, parsed once: its selectors with the classes each needs, and its
+    declarations (custom property name or None, text, the properties its value reads)."""
+
+    selectors: tuple[tuple[str, frozenset[str] | None], ...]  # None: kept whatever the classes
+    content: str  # the declarations as written
+    items: tuple[tuple[str | None, str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class _Group:
+    """@media, @supports and the like: a head and the rules inside."""
+
+    head: str
+    rules: tuple
+
+
+def _needed_classes(selector: str) -> frozenset[str] | None:
     if "\\" in selector or _OPAQUE.search(selector):
-        return True
-    return all(name in classes for name in _CLASS.findall(_strip_not(selector)))
+        return None
+    return frozenset(_CLASS.findall(_strip_not(selector)))
 
 
-def _prune_rules(rules: Iterable, classes: set[str]) -> list:
-    kept = []
+def _parsed_rules(rules: Iterable) -> tuple:
+    """Rules as _Block, _Group or (kept whole) their text; anything else is dropped."""
+    parsed: list = []
     for rule in rules:
         if rule.type == "qualified-rule":
-            selectors = [s for s in _split_selectors(tinycss2.serialize(rule.prelude)) if _selector_may_match(s, classes)]
-            if selectors:
-                rule.prelude = tinycss2.parse_component_value_list(", ".join(selectors) + " ")
-                kept.append(rule)
+            selectors = tuple((s, _needed_classes(s)) for s in _split_selectors(tinycss2.serialize(rule.prelude)))
+            items = []
+            for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+                text = tinycss2.serialize([item]).strip().rstrip(";")
+                if item.type != "declaration":
+                    items.append((None, text, ()))
+                    continue
+                custom = item.name if item.name.startswith("--") else None
+                items.append((custom, text, tuple(_VAR.findall(tinycss2.serialize(item.value)))))
+            parsed.append(_Block(selectors, tinycss2.serialize(rule.content), tuple(items)))
         elif rule.type == "at-rule" and rule.lower_at_keyword in _GROUPING and rule.content is not None:
-            inner = _prune_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), classes)
+            head = "@" + serialize_identifier(rule.at_keyword) + tinycss2.serialize(rule.prelude) + "{"
+            parsed.append(_Group(head, _parsed_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))))
+        elif rule.type == "at-rule":
+            parsed.append(tinycss2.serialize([rule]))
+    return tuple(parsed)
+
+
+@functools.lru_cache(maxsize=4)
+def _stylesheet(css: str) -> tuple:
+    # A run's pages share JupyterLab's ~256 KB of CSS: it is tokenised once, and each page's
+    # pruning is then set lookups and joins.
+    return _parsed_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
+def _kept(rules: tuple, classes: frozenset[str]) -> list:
+    """The rules some element with `classes` may match: (block, its matching selectors), a
+    group with its kept rules, or an at-rule's text."""
+    kept: list = []
+    for rule in rules:
+        if isinstance(rule, _Block):
+            selectors = [s for s, needed in rule.selectors if needed is None or needed <= classes]
+            if selectors:
+                kept.append((rule, selectors))
+        elif isinstance(rule, _Group):
+            inner = _kept(rule.rules, classes)
             if inner:
-                rule.content = _with_whitespace(inner)
-                kept.append(rule)
-        elif rule.type in ("at-rule",):
+                kept.append((rule, inner))
+        else:
             kept.append(rule)
     return kept
 
 
-def _with_whitespace(rules: list) -> list:
-    out: list = []
-    for rule in rules:
-        out += [rule, tinycss2.ast.WhitespaceToken(0, 0, " ")]
-    return out
-
-
-def _definitions(rules: Iterable) -> Iterable:
-    """Every declaration block of `rules` (recursing into @media and the like)."""
-    for rule in rules:
-        if rule.type == "qualified-rule":
-            yield rule
-        elif rule.type == "at-rule" and rule.lower_at_keyword in _GROUPING and rule.content is not None:
-            yield from _definitions([r for r in rule.content if getattr(r, "type", "") in ("qualified-rule", "at-rule")])
-
-
-def _drop_unused_properties(rules: list, outside: str) -> list:
-    """Remove `--name: value` declarations that nothing reads via var(), transitively."""
-    blocks = list(_definitions(rules))
-    parsed = {id(b): tinycss2.parse_blocks_contents(b.content, skip_comments=True, skip_whitespace=True) for b in blocks}
-    defined: dict[str, list[str]] = {}
-    used = set(_VAR.findall(outside))
-    for block in blocks:
-        for item in parsed[id(block)]:
-            if item.type != "declaration":
-                continue
-            value = tinycss2.serialize(item.value)
-            if item.name.startswith("--"):
-                defined.setdefault(item.name, []).append(value)
+def _blocks(kept: list) -> Iterable[_Block]:
+    for rule in kept:
+        if isinstance(rule, tuple):
+            if isinstance(rule[0], _Block):
+                yield rule[0]
             else:
-                used.update(_VAR.findall(value))
+                yield from _blocks(rule[1])
+
+
+def _read_properties(kept: list, outside: str) -> set[str]:
+    """The custom properties read via var() by the kept declarations or `outside`, transitively."""
+    defined: dict[str, list[tuple[str, ...]]] = {}
+    used = set(_VAR.findall(outside))
+    for block in _blocks(kept):
+        for custom, _, reads in block.items:
+            if custom is None:
+                used.update(reads)
+            else:
+                defined.setdefault(custom, []).append(reads)
     queue = list(used)
     while queue:
-        for value in defined.get(queue.pop(), []):
-            for name in _VAR.findall(value):
+        for reads in defined.get(queue.pop(), []):
+            for name in reads:
                 if name not in used:
                     used.add(name)
                     queue.append(name)
-    for block in blocks:
-        items = [i for i in parsed[id(block)] if not (i.type == "declaration" and i.name.startswith("--") and i.name not in used)]
-        if len(items) != len(parsed[id(block)]):
-            text = "; ".join(tinycss2.serialize([item]).strip().rstrip(";") for item in items)
-            block.content = tinycss2.parse_component_value_list(f" {text} " if text else " ")
-    return rules
+    return used
+
+
+def _serialized(kept: list, used: set[str]) -> str:
+    out = []
+    for rule in kept:
+        if isinstance(rule, str):
+            out.append(rule)
+        elif isinstance(rule[0], _Group):
+            out.append(rule[0].head + _serialized(rule[1], used) + "}")
+        else:
+            block, selectors = rule
+            items = [text for custom, text, _ in block.items if custom is None or custom in used]
+            if len(items) == len(block.items):
+                content = block.content
+            else:
+                content = f" {'; '.join(items)} " if items else " "
+            out.append(", ".join(selectors) + " {" + content + "}")
+    return "".join(part + " " for part in out)
 
 
 def prune_css(css: str, classes: set[str], outside_vars_text: str = "") -> str:
     """`css` without the rules no element with `classes` can match and without custom
     properties that neither the kept rules nor `outside_vars_text` (other CSS of the page) read."""
-    return _pruned(css, frozenset(classes), outside_vars_text)
-
-
-@functools.lru_cache(maxsize=64)
-def _pruned(css: str, classes: frozenset[str], outside_vars_text: str) -> str:
-    # A run's pages share JupyterLab's CSS and a page kind has the same classes every year: parsing
-    # the ~256 KB once per kind instead of once per page.
-    rules = _prune_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), set(classes))
-    rules = _drop_unused_properties(rules, outside_vars_text)
-    return tinycss2.serialize(_with_whitespace(rules)).strip()
+    kept = _kept(_stylesheet(css), frozenset(classes))
+    return _serialized(kept, _read_properties(kept, outside_vars_text)).strip()
 
 
 def prune_page_css(html: str) -> str:
