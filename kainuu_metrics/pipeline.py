@@ -7,6 +7,7 @@ import datetime as dt
 import shutil
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -335,12 +336,15 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
     for line in unlogged_files(layout, cleaned):
         progress.detail(line)
     write_processed(layout, cleaned, catalogue, settings.domain, run_summary=recorder.start_summary())
-    lineage = run_lineage(layout.processed, cleaned.tables, cleaned.indicators, settings)
+    checks = check(cleaned, layout, settings, checker, run_id=recorder.run_id, started=recorder.started)
+    # Only the quality pages read the lineage: it is built while the checks and notebooks run.
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lineage")
+    lineage = background.submit(run_lineage, layout.processed, cleaned.tables, cleaned.indicators, settings)
+    background.shutdown(wait=False)  # its thread ends when the lineage is written; .result() waits for it
     pin_workbooks(layout.processed, recorder.started)  # workbooks carry the run's start time, not the time of writing
     selected = _select_years(years, cleaned.years_of("grants"))
     frozen = publication.frozen_years(layout)  # published years keep their pages (publication.py)
     selected = [year for year in selected if year not in frozen]
-    checks = check(cleaned, layout, settings, checker, run_id=recorder.run_id, started=recorder.started)
 
     sample = is_sample_data(layout)
     generated = run_time_text(recorder.started_at)  # the manifest's start time, on every page
@@ -408,7 +412,7 @@ def _run(layout: Layout, settings: Settings, years: list[int] | None, *, publish
 
     progress.step("Kirjoitetaan laatusivut")
     quality_layout = staging if publish and report.passed else layout
-    quality_pages = render_quality_pages(quality_layout, cleaned, report, selected, context_for, lineage,
+    quality_pages = render_quality_pages(quality_layout, cleaned, report, selected, context_for, lineage.result(),
                                          [("Ajon tunnus", recorder.run_id), *recorder.start_summary()])
     if not publish:
         return RunResult(0 if report.passed else 1, None, [f"Laatusivu: {quality_pages[-1]}" if quality_pages else ""])

@@ -25,8 +25,11 @@ from pathlib import Path
 import pandas as pd
 
 from kainuu_metrics.datasets.parsing import REGION_WIDE
+from kainuu_metrics.datasets.premises.organisations import with_organisations
+from kainuu_metrics.indicators.experience import load_experience_config, role_categories, service_area_categories
 from kainuu_metrics.indicators.table import municipality_area, slug
 from kainuu_metrics.settings import Domain
+from kainuu_metrics.store import write_columnar_csv
 
 LINEAGE_CSV = "lineage.csv"
 LINEAGE_COLUMNS = ["indicator", "period", "area", "category", "source_file", "sheet", "source_row", "contribution"]
@@ -161,8 +164,6 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
 def lineage_table(tables: Mapping[str, pd.DataFrame], indicators: pd.DataFrame, domain: Domain,
                   experience_categories: Mapping[str, tuple[str, object]] | None = None) -> pd.DataFrame:
     """Every covered figure's lines, sorted by indicator, period, area, category and source row."""
-    from kainuu_metrics.datasets.premises.organisations import with_organisations
-
     empty = pd.DataFrame()
     grants = tables.get("grants", empty)
     parts = grant_lineage(grants, domain)
@@ -180,8 +181,6 @@ def lineage_table(tables: Mapping[str, pd.DataFrame], indicators: pd.DataFrame, 
 
 
 def write_lineage(processed: Path, lineage: pd.DataFrame) -> Path:
-    from kainuu_metrics.store import write_columnar_csv
-
     return write_columnar_csv(lineage, processed / LINEAGE_CSV)
 
 
@@ -194,8 +193,6 @@ def write_year_lineage(lineage: pd.DataFrame, year_folder: Path, year: int) -> d
     Size: the year's copy grows with the years in the data (the sample's 2023-2025 give about
     0.3, 0.7 and 1.0 MB), where the old copy of the run's whole file in every year folder cost
     1 MB per year whatever the year; the run's whole file stays in data/processed/ only."""
-    from kainuu_metrics.store import write_columnar_csv
-
     if lineage.empty:
         return None
     ends = {p: str(p)[-4:] for p in lineage["period"].unique()}  # a year, or a term's last year ("2021-2025")
@@ -206,8 +203,6 @@ def write_year_lineage(lineage: pd.DataFrame, year_folder: Path, year: int) -> d
 
 def experience_categories(settings) -> dict[str, tuple[str, object]]:
     """The experience breakdowns' categories -> (column, value), from the experience configuration."""
-    from kainuu_metrics.indicators.experience import load_experience_config, role_categories, service_area_categories
-
     config = load_experience_config(settings)
     return {**{c: ("role", v) for c, v in role_categories(config).items()},
             **{c: ("service_area", v) for c, v in service_area_categories(config).items()}}
