@@ -11,6 +11,8 @@ set of any one process in the tree):
              each notebook's code cells executed in-process (IPython, outputs captured) and
              exported to HTML (no PDFs: Chromium is a process of its own in any design)
   naive      papermill CLI then nbconvert CLI, per notebook and year, on the run's processed data
+  pages      the naive chain's work (the same pages, from the same processed data) done by the
+             run's own machinery: warm kernels, papermill with a kernel manager, in-process export
   unchanged  `kainuu-metrics run` again with nothing changed
   new year   `kainuu-metrics run` after adding a 2026 grant file (the 2024 CSV with every
              "2024" made "2026")
@@ -42,13 +44,14 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "KAINUU_METRICS_PSEUDONYM_KEY": os.environ.get("KAINUU_METRICS_PSEUDONYM_KEY", "benchmark-key-not-secret"),
        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-CASES = ("import", "run", "floor", "naive", "unchanged", "new_year", "validate", "export")
+CASES = ("import", "run", "floor", "naive", "pages", "unchanged", "new_year", "validate", "export")
 EXPORT_ROWS = 100_000
 LABELS = {
     "import": "bare import (python -c 'import kainuu_metrics.cli')",
     "run": "sample run (kainuu-metrics run, fresh)",
     "floor": "one-process floor (no kernels, no PDFs)",
     "naive": "naive chain (papermill CLI + nbconvert CLI per page)",
+    "pages": "the same pages by the run's machinery (warm kernels, in-process export)",
     "unchanged": "rerun, nothing changed",
     "new_year": "rerun after adding a 2026 grant file",
     "validate": "kainuu-metrics validate on the sample data",
@@ -145,26 +148,52 @@ def case_floor(work: Path) -> None:
                 site_name=settings.domain.site_name, workbook_href=INDICATORS_XLSX))
 
 
-def case_naive(work: Path) -> None:
-    """What an analyst would do by hand: papermill CLI, then nbconvert CLI, per notebook and year,
-    on the processed tables of the sample run."""
+def made_pages(work: Path) -> dict[int, list]:
+    """The notebook pages the sample run made, by year (the work the naive chain and the pages
+    case repeat)."""
     sys.path.insert(0, str(ROOT))
     from kainuu_metrics.report.notebooks import load_notebook_specs
 
-    data, reports = work / "data", work / "reports"
-    out = work / "naive"
-    out.mkdir(exist_ok=True)
+    reports, specs = work / "reports", load_notebook_specs(ROOT / "config")
     years = sorted(int(p.name) for p in reports.iterdir() if p.is_dir() and p.name.isdigit())
-    for year in years:
-        for spec in load_notebook_specs(ROOT / "config"):
-            if not (reports / str(year) / spec.page).exists():
-                continue  # the run made no such page (no data of that kind that year)
+    return {year: [spec for spec in specs if (reports / str(year) / spec.page).exists()] for year in years}
+
+
+def case_naive(work: Path) -> None:
+    """What an analyst would do by hand: papermill CLI, then nbconvert CLI, per notebook and year,
+    on the processed tables of the sample run."""
+    data, out = work / "data", work / "naive"
+    out.mkdir(exist_ok=True)
+    for year, specs in made_pages(work).items():
+        for spec in specs:
             executed = out / f"{year}-{spec.notebook}"
             subprocess.run([str(BIN / "papermill"), str(ROOT / "notebooks" / spec.notebook), str(executed), "-p", "year", str(year),
                             "-p", "data_dir", str(data), "-p", "config_dir", str(ROOT / "config"), "--no-progress-bar"],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT / "notebooks", env=ENV)
             subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+
+
+def case_pages(work: Path) -> None:
+    """The naive chain's work done by the run's own machinery: the same pages, executed on warm
+    kernels and exported (report/notebooks.py run_notebooks), from the same processed tables;
+    like the naive chain, no cleaning, checks or PDFs."""
+    from kainuu_metrics.startup import skip_unused_slow_imports
+
+    skip_unused_slow_imports()
+    from kainuu_metrics.paths import Layout
+    from kainuu_metrics.pipeline import page_nav
+    from kainuu_metrics.report.html_export import PageContext, write_assets
+    from kainuu_metrics.report.notebooks import PageJob, run_notebooks
+
+    pages, out = made_pages(work), work / "pages"
+    shutil.rmtree(out, ignore_errors=True)
+    write_assets(out)
+    jobs = [PageJob(spec, year) for year, specs in pages.items() for spec in specs]
+    outcomes = run_notebooks(jobs, Layout(work / "data", out), lambda job: PageContext(
+        title=f"{job.spec.title} {job.year}", year=job.year, sample_data=True, nav=page_nav(pages[job.year])), config_dir=ROOT / "config")
+    if failed := [o.error for o in outcomes if o.error]:
+        raise RuntimeError(failed[0])
 
 
 def case_validate(work: Path) -> None:
@@ -286,6 +315,7 @@ def main() -> None:
     print(f"run / floor (CPU): {ratio('run', 'floor')} (target at most 2x); run / floor (wall): {ratio('run', 'floor', 'wall_s')}")
     print(f"unchanged rerun / bare import (CPU): {ratio('unchanged', 'import', 'cpu_s')}, wall: {ratio('unchanged', 'import', 'wall_s')} (target at most 1.5x)")
     print(f"naive / run (CPU): {ratio('naive', 'run')}, wall: {ratio('naive', 'run', 'wall_s')} (target at least 10x)")
+    print(f"naive / pages, the same pages from the same data (CPU): {ratio('naive', 'pages')}, wall: {ratio('naive', 'pages', 'wall_s')}")
     print(f"new year / run (CPU): {ratio('new_year', 'run')}")
     print(f"export validate / calamine (CPU): {ratio('export_validate', 'export_calamine')} (target at most 5x), wall: "
           f"{ratio('export_validate', 'export_calamine', 'wall_s')}")
