@@ -1,15 +1,15 @@
 """`make benchmark`: the run's cost side by side with its floor and a naive chain, one run.
 
-Cases (each measured in a subprocess of its own, so that its CPU is that of its whole process
-tree: resource.getrusage of the case process itself plus RUSAGE_CHILDREN, every kernel,
-checker, nbconvert and Chromium process it waited for; peak memory is the largest resident
-set of any one process in the tree):
+Cases (each measured in a subprocess of its own; its CPU is the time the machine was busy
+while the case ran (bench_large.machine_busy_s: every kernel, checker, nbconvert and Chromium
+process, including those nobody waits for; so nothing else may run meanwhile), its peak memory
+the largest resident set of any one process in the tree):
 
   import     `python -c "import kainuu_metrics.cli"`: what the command line loads before work
   run        `kainuu-metrics run` on a fresh copy of data/raw (the sample data)
   floor      the same work in one process without kernels: imports, cleaning, the checks,
              each notebook's code cells executed in-process (IPython, outputs captured) and
-             exported to HTML (no PDFs: Chromium is a process of its own in any design)
+             exported to HTML, and the three summary PDFs printed as the run prints them
   naive      papermill CLI then nbconvert CLI, per notebook and year, on the run's processed data
   pages      the naive chain's work (the same pages, from the same processed data) done by the
              run's own machinery: warm kernels, papermill with a kernel manager, in-process export
@@ -19,7 +19,7 @@ set of any one process in the tree):
   validate   `kainuu-metrics validate` on the sample data (the fixed cost of a validate)
   export     a generated 100 000-row grant export: a bare calamine read of it, `validate` and
              a full `run` on the sample data plus it (scripts/bench_large.py measures each
-             command's process tree itself)
+             command itself)
 
 Every case but the naive chain is measured in --rounds alternated rounds (default 3; the
 bare import and the no-change rerun five times a round) and reported as the median: the
@@ -40,6 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_large import machine_busy_s  # scripts/ is on the path when this script runs
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "KAINUU_METRICS_PSEUDONYM_KEY": os.environ.get("KAINUU_METRICS_PSEUDONYM_KEY", "benchmark-key-not-secret"),
@@ -49,7 +51,7 @@ EXPORT_ROWS = 100_000
 LABELS = {
     "import": "bare import (python -c 'import kainuu_metrics.cli')",
     "run": "sample run (kainuu-metrics run, fresh)",
-    "floor": "one-process floor (no kernels, no PDFs)",
+    "floor": "one-process floor (no kernels; the same PDFs)",
     "naive": "naive chain (papermill CLI + nbconvert CLI per page)",
     "pages": "the same pages by the run's machinery (warm kernels, in-process export)",
     "unchanged": "rerun, nothing changed",
@@ -106,6 +108,7 @@ def case_floor(work: Path) -> None:
     from kainuu_metrics.quality.value_sets import config_value_sets
     from kainuu_metrics.report.html_export import PageContext, stage_shared_files
     from kainuu_metrics.report.notebooks import load_notebook_specs
+    from kainuu_metrics.report.pdf import print_pdfs
     from kainuu_metrics.settings import load_settings
     from kainuu_metrics.store import INDICATORS_XLSX
 
@@ -123,6 +126,7 @@ def case_floor(work: Path) -> None:
     years = cleaned.years_of("grants")
     stage_shared_files(layout.reports, years, cleaned.indicators, catalogue, settings.domain)
     shell = InteractiveShell.instance()
+    summaries: list[Path] = []
     for year in years:
         year_specs = [s for s in specs if year in cleaned.years_of(s.years_from)]
         for spec in year_specs:
@@ -143,9 +147,14 @@ def case_floor(work: Path) -> None:
             nbformat.write(nb, executed)
             from kainuu_metrics.report.html_export import export_notebook_html
 
+            if spec.page == "summary.html":
+                summaries.append(layout.year_reports(year) / spec.page)
             export_notebook_html(executed, layout.year_reports(year) / spec.page, PageContext(
                 title=f"{spec.title} {year}", year=year, sample_data=True, nav=pipeline.page_nav(year_specs),
                 site_name=settings.domain.site_name, workbook_href=INDICATORS_XLSX))
+    printed = print_pdfs([(html, html.with_name("summary.pdf")) for html in summaries])  # the run's PDFs, as the run prints them
+    if printed.note:
+        raise RuntimeError(printed.note)
 
 
 def made_pages(work: Path) -> dict[int, list]:
@@ -217,13 +226,13 @@ def measured(case: str, work: Path) -> dict:
 
 
 def inside(case: str, work: Path) -> None:
-    before = resource.getrusage(resource.RUSAGE_SELF)  # this harness's own start-up is not the case's
+    busy = machine_busy_s()  # this harness's own start-up is not the case's
     globals()[f"case_{case}"](work)
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy = machine_busy_s() - busy
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     # Own peak from VmHWM: RUSAGE_SELF's maxrss starts from the forking parent's high-water mark.
     own_peak_kb = int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0])
-    print(json.dumps({"cpu_s": own.ru_utime + own.ru_stime - before.ru_utime - before.ru_stime + children.ru_utime + children.ru_stime,
-                      "peak_mb": max(own_peak_kb, children.ru_maxrss) / 1024}))
+    print(json.dumps({"cpu_s": busy, "peak_mb": max(own_peak_kb, children.ru_maxrss) / 1024}))
 
 
 def table(rows: list[dict]) -> str:
