@@ -43,3 +43,14 @@ def test_only_the_lab_template_style_blocks_are_pruned():
     assert out.count('<style type="text/css">') == 1 and ".jp-A { a: 1 }" in out and ".jp-Gone2" not in out
     assert "<style>.vieritys-vihje { d: 4 } .jp-Gone { e: 5 }</style>" in out
     assert prune_page_css(out) == out  # pruning twice changes nothing
+
+
+def test_one_parsed_stylesheet_serves_every_page_without_carrying_one_page_into_the_next():
+    # The stylesheet is tokenised once per run (a cache keyed by its text); each page's pruning
+    # must start from the whole of it, whatever the pages before it kept or dropped.
+    css = ":root { --a: 1px; --b: 2px } .a { margin: var(--a) } .b { padding: var(--b) } @media print { .b { x: 1 } }"
+    only_a = ":root { --a: 1px } .a { margin: var(--a) }"
+    assert prune_css(css, {"a"}) == only_a
+    both = prune_css(css, {"a", "b"})
+    assert both == ":root { --a: 1px; --b: 2px } .a { margin: var(--a) } .b { padding: var(--b) } @media print {.b { x: 1 } }"
+    assert prune_css(css, {"a"}) == only_a and prune_css(css, {"a", "b"}) == both

@@ -270,3 +270,18 @@ def test_municipality_table_shows_both_views_side_by_side_with_their_methods(are
     assert "300\u00a0€ on riveillä, joiden viennissä ei ole toiminta-aluetta" in views.municipality_notes(areas, 2024, DOMAIN)
     chart = views.municipality_chart_data(areas, 2025, DOMAIN)
     assert set(chart["näkökulma"]) == {"toiminta-alueen mukaan (laskennallinen)"}  # no home view in 2025
+
+
+def test_lookup_reads_one_cell_as_pages_show_it():
+    from kainuu_metrics.indicators.table import EUR, MISSING_CELL, PERSONS, Cell, lookup, rows, tidy
+
+    table = tidy(rows("grants_total_eur", 2024, {"MK18": 1250.5, "KU205": None}, EUR, {"MK18": True})
+                 + rows("experts", 2024, {"MK18": 3.0}, PERSONS, suppression={"MK18": "<5"})
+                 + rows("grants_by_type_eur", "2021-2025", {"MK18": 40.0}, EUR, category="kerta"))
+    assert lookup(table, "grants_total_eur", 2024, "MK18") == Cell(1250.5, True, "")
+    assert lookup(table, "grants_total_eur", "2024", "KU205") == Cell(None, False, "")  # a row without a value
+    assert lookup(table, "experts", 2024, "MK18") == Cell(None, False, "<5")  # suppressed: the marker, never the count
+    assert lookup(table, "grants_by_type_eur", "2021-2025", "MK18", "kerta").value == 40.0
+    assert lookup(table, "grants_by_type_eur", "2021-2025", "MK18") is MISSING_CELL  # the category is part of the key
+    assert lookup(table, "grants_total_eur", 2025, "MK18") is MISSING_CELL
+    assert lookup(tidy([]), "grants_total_eur", 2024, "MK18") is MISSING_CELL
