@@ -1,9 +1,10 @@
 """`make benchmark`: the run's cost side by side with its floor and a naive chain, one run.
 
-Cases (each measured in a subprocess of its own; its CPU is the time the machine was busy
-while the case ran (bench_large.machine_busy_s: every kernel, checker, nbconvert and Chromium
-process, including those nobody waits for; so nothing else may run meanwhile), its peak memory
-the largest resident set of any one process in the tree):
+Cases (each measured in a subprocess of its own; its CPU two ways: the time the machine was
+busy while the case ran (bench_large.machine_busy_s: every kernel, checker, nbconvert and
+Chromium process, including those nobody waits for; so nothing else may run meanwhile), and
+getrusage of the case process and the children it waited for (which misses Chromium's); its
+peak memory the largest resident set of any one process in the tree):
 
   import     `python -c "import kainuu_metrics.cli"`: what the command line loads before work
   run        `kainuu-metrics run` on a fresh copy of data/raw (the sample data)

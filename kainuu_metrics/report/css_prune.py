@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import tinycss2
