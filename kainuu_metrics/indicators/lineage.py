@@ -22,7 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from kainuu_metrics.datasets.parsing import REGION_WIDE
 from kainuu_metrics.datasets.premises.organisations import with_organisations
@@ -39,9 +41,11 @@ TEXT_COLUMNS = ["indicator", "period", "area", "category", "source_file", "sheet
 SOURCE = ["source_file", "sheet", "source_row"]
 
 
-def _column(values: pd.Series | str | float) -> object:
-    """A Series' own array (no round trip through Python objects); a scalar, repeated by the frame."""
-    return values.array if isinstance(values, pd.Series) else values
+def _text(values: pd.Series | str, size: int) -> pd.Categorical:
+    """A text column as categories: a scalar repeated by codes alone, a Series factorised once."""
+    if isinstance(values, pd.Series):
+        return pd.Categorical(values.array)
+    return pd.Categorical.from_codes(np.zeros(size, dtype=np.int8), categories=[values])
 
 
 def _lines(frame: pd.DataFrame, indicator: str, area: str | pd.Series, contribution: pd.Series | float,
@@ -49,17 +53,20 @@ def _lines(frame: pd.DataFrame, indicator: str, area: str | pd.Series, contribut
     """One lineage line per row of `frame` (its year is the period)."""
     if frame.empty:
         return pd.DataFrame(columns=LINEAGE_COLUMNS)
-    out = pd.DataFrame({
+    size = len(frame)
+    texts = {
         "indicator": indicator,
-        "period": _column(frame["period"] if "period" in frame else frame["year"].astype(int).astype(str)),
-        "area": _column(area),
-        "category": _column(category),
-        "source_file": _column(frame["source_file"]),
-        "sheet": _column(frame["sheet"].fillna("")) if "sheet" in frame else "",
-        "source_row": _column(frame["source_row"].astype(int)),
-        "contribution": _column(contribution),
-    })
-    return out[LINEAGE_COLUMNS].astype(dict.fromkeys(TEXT_COLUMNS, "category"))
+        "period": frame["period"] if "period" in frame else frame["year"].astype(int).astype(str),
+        "area": area,
+        "category": category,
+        "source_file": frame["source_file"],
+        "sheet": frame["sheet"].fillna("") if "sheet" in frame else "",
+    }
+    numbers = {
+        "source_row": frame["source_row"].to_numpy(dtype=np.int64),
+        "contribution": contribution.to_numpy(dtype=float) if isinstance(contribution, pd.Series) else np.full(size, float(contribution)),
+    }
+    return pd.DataFrame({**{c: _text(v, size) for c, v in texts.items()}, **numbers}, columns=LINEAGE_COLUMNS)
 
 
 def grant_lineage(grants: pd.DataFrame, domain: Domain) -> list[pd.DataFrame]:
@@ -156,9 +163,9 @@ def published_only(lineage: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFr
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """The parts in one table whose text columns share one sorted set of categories (so that
     they stay categories, and sort as the text does)."""
-    dtypes = {c: pd.CategoricalDtype(sorted(set().union(*(p[c].astype("category").cat.categories for p in parts))))
-              for c in TEXT_COLUMNS}
-    return pd.concat([p.astype(dtypes) for p in parts], ignore_index=True)
+    columns = {c: union_categoricals([p[c].array for p in parts], sort_categories=True) for c in TEXT_COLUMNS}
+    columns |= {c: np.concatenate([p[c].to_numpy() for p in parts]) for c in ("source_row", "contribution")}
+    return pd.DataFrame(columns, columns=LINEAGE_COLUMNS)
 
 
 def lineage_table(tables: Mapping[str, pd.DataFrame], indicators: pd.DataFrame, domain: Domain,

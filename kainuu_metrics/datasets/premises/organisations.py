@@ -61,11 +61,13 @@ def organisation_table(premises: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+_LOOKUP_COLUMNS = ("organisation", "business_id", "network", "year")
+
+
 def _network_lookups(grants: pd.DataFrame) -> tuple[dict[str, str], dict[str, str], dict[str, set[str]]]:
     """Y-tunnus -> network, name key -> network (the latest grant with a network wins) and the
     Y-tunnukset seen with each name."""
-    needed = {"organisation", "business_id", "network", "year"}
-    if grants.empty or not needed <= set(grants.columns):
+    if grants.empty or not set(_LOOKUP_COLUMNS) <= set(grants.columns):
         return {}, {}, {}
     g = grants.loc[grants["network"].notna()].copy()
     g["_date"] = g["decision_date"] if "decision_date" in g else pd.NaT
@@ -98,6 +100,8 @@ def organisation_networks(premises: pd.DataFrame, grants: pd.DataFrame) -> pd.Se
     names = premises["organisation"].map(organisation_name_key)
     networks = pd.Series(UNKNOWN_NETWORK, index=premises.index, dtype=object)
     years = premises["year"] if "year" in premises else pd.Series(0, index=premises.index)
+    # The lookups read only these columns, and a large export repeats them row after row.
+    grants = grants[[c for c in (*_LOOKUP_COLUMNS, "decision_date") if c in grants]].drop_duplicates()
     for year in years.dropna().unique():
         known = grants.loc[grants["year"] <= year] if "year" in grants else grants
         by_id, by_name, ids_by_name = _network_lookups(known)
