@@ -194,7 +194,7 @@ def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport
                          lineage: pd.DataFrame, run_rows: list[tuple[str, str]] | None = None) -> list[Path]:
     """Each year's quality page (the year's own files' rows, the run's totals apart) and its
     copy of the run's `lineage` (the periods up to the year)."""
-    from kainuu_metrics.indicators.lineage import write_year_lineage
+    from kainuu_metrics.indicators.lineage import LINEAGE_CSV, write_year_lineage
     from kainuu_metrics.report.pages import render_quality_page
 
     rejected, flagged, skipped = (cleaned.concat(attribute) for attribute in ("rejected", "flagged", "skipped"))
@@ -203,7 +203,8 @@ def render_quality_pages(layout: Layout, cleaned: Cleaned, report: QualityReport
             layout.year_reports(year) / "quality.html", year=year, report=report, accounts=cleaned.accounts,
             rejected=rejected, flagged=flagged, skipped=skipped, context=context_for(year, "Tietojen laatu"),
             reconciliation=cleaned.tables.get("grants_reconciliation"), refused=cleaned.refused, file_years=cleaned.file_years(),
-            tables=cleaned.tables, lineage=write_year_lineage(lineage, layout.year_reports(year), year), run_rows=run_rows,
+            tables=cleaned.tables, lineage=write_year_lineage(lineage, layout.year_reports(year), year, layout.processed / LINEAGE_CSV),
+            run_rows=run_rows,
         )
         for year in years
     ]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from kainuu_metrics.indicators.grants import yearly_grant_indicators
-from kainuu_metrics.indicators.lineage import LINEAGE_COLUMNS, grant_lineage, lineage_table, write_year_lineage
+from kainuu_metrics.indicators.lineage import LINEAGE_COLUMNS, grant_lineage, lineage_table, write_lineage, write_year_lineage
 from kainuu_metrics.indicators.table import read_indicators
 from kainuu_metrics.settings import Domain
 
@@ -115,3 +115,15 @@ def test_every_additive_figure_of_the_sample_run_is_re_added_from_the_lineage(sa
     missing = covered.merge(sums, on=KEY, how="left", indicator=True)
     assert (missing["_merge"] == "both").all(), missing.loc[missing["_merge"] != "both", KEY]
     assert (sample_run.reports / "2024" / "lineage.csv").exists()
+
+
+def test_a_year_that_shows_every_period_copies_the_runs_file_and_an_earlier_year_still_filters(tmp_path):
+    lineage = pd.concat(grant_lineage(_grants(), DOMAIN), ignore_index=True)
+    written = write_lineage(tmp_path / "processed", lineage)
+    write_year_lineage(lineage, tmp_path / "2025", 2025, written)
+    assert (tmp_path / "2025" / "lineage.csv").read_bytes() == written.read_bytes()
+    write_year_lineage(lineage, tmp_path / "2024", 2024, written)
+    earlier = pd.read_csv(tmp_path / "2024" / "lineage.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    # 2024: 3 rows x (total, applied, count) + 2 home + 1 home unknown + 2 x 2 typed + 1 network
+    # + 1 region-wide + 1 area unknown + 3 area shares = 22
+    assert set(earlier["period"]) == {"2024"} and len(earlier) == 22

@@ -149,3 +149,17 @@ def test_a_name_that_starts_with_a_totals_word_is_never_a_totals_row(word, rest,
     mapped = map_sheet(sheet(SHAPE_HEADER, ("A ry", None, "TA", amount + 1, amount + 1), (name, None, "TA", amount, amount)),
                        MAPPING, "x.csv", amounts=AMOUNTS, ids=IDS)
     assert mapped.records["organisation"].tolist() == ["A ry", name] and mapped.totals == ()
+
+
+def test_each_sum_row_adds_the_rows_since_the_previous_totals_row_and_an_unreadable_amount_leaves_its_sum_unknown():
+    mapped = map_sheet(
+        sheet(SHAPE_HEADER, ("A ry", None, "TA", 500, 500), ("B ry", None, "TA", 1000, 1000),
+              ("Ryhmä 1", None, None, 1500, 1500),  # 500 + 1 000: totals
+              ("C ry", None, "TA", 200, 200), ("D ry", None, "TA", "-", "-"), ("E ry", None, "TA", "100,50", "100,50"),
+              ("Ryhmä 2", None, None, "300,50", "300,50"),  # 200 + blank + 100,50 since row 4, not 1 800,50: totals
+              ("F ry", None, "TA", "ei tiedossa", 100), ("G ry", None, "TA", 100, 100),
+              ("Ryhmä 3", None, None, 100, 200)),  # applied unknown above (F): not a sum, kept as data
+        MAPPING, "x.csv", amounts=AMOUNTS, ids=IDS)
+    assert mapped.skipped == [(1, "header"), (4, "totals"), (8, "totals")]
+    assert mapped.records["source_row"].tolist() == [2, 3, 5, 6, 7, 9, 10, 11]
+    assert mapped.possible_totals == ()

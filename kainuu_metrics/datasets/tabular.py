@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import operator
 import re
 from collections.abc import Callable
@@ -46,14 +47,26 @@ _PLAIN = (int, dt.date, dt.datetime)  # never blank (bool is an int)
 _BLANK_TEXT = BLANK_TEXT - {"nan"}  # text that is blank ('NaN' is kept: see _cells)
 
 
-def _cells(row: tuple[object, ...], seen: dict[str, object] | None = None) -> list[object]:
-    """Blank cells as None; the text 'NaN' is kept for the parsers to refuse (an amount written
-    as 'NaN' is not 0 €; a text parser still reads it as blank). `seen`: the texts of the sheet
-    already looked at (text -> None or itself), for a sheet's rows that repeat their texts."""
-    seen = {} if seen is None else seen
-    return [c if c is None or type(c) in _PLAIN else
-            (seen[c] if c in seen else seen.setdefault(c, None if c.strip().casefold() in _BLANK_TEXT else c)) if type(c) is str else
-            None if is_blank(c) and not (isinstance(c, str) and c.strip().casefold() == "nan") else c for c in row]
+def _blank(value: object) -> bool:
+    """Whether a cell is blank; the text 'NaN' is not (the parsers refuse it: an amount written
+    as 'NaN' is not 0 €, and a text parser still reads it as blank)."""
+    if value is None or type(value) in _PLAIN:
+        return value is None
+    if type(value) is str:
+        return value.strip().casefold() in _BLANK_TEXT
+    return is_blank(value) and not (isinstance(value, str) and value.strip().casefold() == "nan")
+
+
+def _cells(row: tuple[object, ...]) -> list[object]:
+    """The row with its blank cells as None."""
+    return [None if _blank(c) else c for c in row]
+
+
+def _cleared(rows: list[tuple[object, ...]]) -> list[list[object]]:
+    """_cells of every row, each distinct value tested once (an export repeats its values, and
+    most rows hold no blank text at all: those are copied as they are)."""
+    blank = {c for c in set(itertools.chain.from_iterable(rows)) if c is not None and _blank(c)}
+    return [list(row) if blank.isdisjoint(row) else [None if c in blank else c for c in row] for row in rows]
 
 
 def _header_score(row: tuple[object, ...], mapping: ColumnMapping) -> int:
@@ -123,6 +136,11 @@ def map_headers(
     return positions
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a row's first cell is mostly a name, and names repeat
+def _totals_label(text: str) -> bool:
+    return _TOTALS_LABEL.match(text) is not None
+
+
 @functools.lru_cache(maxsize=1 << 16, typed=True)  # pure, and amounts repeat (typed: 1, 1.0 and True apart)
 def _number(value: object) -> float | None:
     """A cell's amount when it reads as one, else None."""
@@ -134,26 +152,39 @@ def _number(value: object) -> float | None:
 
 class _RunningSums:
     """The amounts of the data rows since the start or the previous totals row, per amount
-    column (a column's sum is unknown once one of its amounts cannot be read). A row is given
-    as its cells in the amount columns, in order."""
+    column (a column's sum is unknown once one of its amounts cannot be read). The rows are the
+    records from `start` on; they are summed only when a row shaped as a totals row asks (most
+    sheets have one such row, at the end), each distinct amount read once."""
 
-    def __init__(self, columns: tuple[str, ...]) -> None:
-        self.columns, self.rows = columns, 0
+    def __init__(self, records: list[tuple[object, ...]], columns: list[int | None], start: int = 0) -> None:
+        self.records, self.columns, self.start, self.done = records, columns, start, start
         self.sums: list[float | None] = [0.0] * len(columns)
 
-    def add(self, cells: tuple[object, ...]) -> None:
-        self.rows += 1
-        sums = self.sums
-        for k, cell in enumerate(cells):
-            if cell is None or sums[k] is None or is_blank(cell):
+    @property
+    def rows(self) -> int:
+        return len(self.records) - self.start
+
+    def _catch_up(self) -> None:
+        rows, end = self.records[self.done:], len(self.records)
+        self.done = end
+        for k, index in enumerate(self.columns):
+            if index is None or self.sums[k] is None or not rows:
                 continue
-            amount = _number(cell)
-            sums[k] = None if amount is None else sums[k] + amount  # type: ignore[operator]
+            cells = list(map(operator.itemgetter(index), rows))
+            amounts = {cell: _number(cell) for cell in set(cells) if not is_blank(cell)}
+            if None in amounts.values():
+                self.sums[k] = None
+            else:
+                self.sums[k] += sum(map(amounts.get, cells, itertools.repeat(0.0)))  # type: ignore[operator]
 
     def matches(self, cells: tuple[object, ...]) -> bool:
-        """Every amount written on the row equals its column's sum (at least one is written)."""
+        """Every amount written on the row (its cells in the amount columns, in order) equals
+        its column's sum (at least one is written)."""
         written = [(k, _number(c)) for k, c in enumerate(cells) if not is_blank(c)]
-        return bool(written) and all(
+        if not written:
+            return False
+        self._catch_up()
+        return all(
             amount is not None and self.sums[k] is not None and abs(amount - self.sums[k]) < 0.005  # type: ignore[operator]
             for k, amount in written
         )
@@ -231,11 +262,13 @@ def map_sheet(
     skipped.append((header_row_number, "header"))
 
     body = sheet.rows[header_index + 1 :]
-    texts: dict[str, object] = {}
-    cleared = [_cells(cells, texts) for _, cells in body]  # once per row: this loop runs for every row of an export
+    cleared = _cleared([cells for _, cells in body])
     last_data = max((i for i, values in enumerate(cleared) if len(values) - values.count(None) > 1), default=-1)
-    records, totals, possible = [], [], []
-    running = _RunningSums(amounts)
+    records: list[tuple[object, ...]] = []
+    totals, possible = [], []
+    in_record = {canonical: j for j, canonical in enumerate(positions.values())}
+    amount_indices = [in_record.get(c) for c in amounts]
+    running = _RunningSums(records, amount_indices)
     shaped_as_totals = _Shape(positions, amounts, ids)
     # A record is its cells at the mapped positions (padded when a row is shorter), then its number.
     take, where = _getter(list(positions)), {canonical: p for p, canonical in positions.items()}
@@ -253,18 +286,17 @@ def map_sheet(
             skipped.append((number, "footnote"))
             continue
         padded = values + padding
-        labelled = isinstance(first, str) and _TOTALS_LABEL.match(first) is not None
+        labelled = isinstance(first, str) and _totals_label(first)
         shaped = shaped_as_totals(values, padded)
         summed = bool(amounts) and shaped and running.matches(take_amounts(padded))
         if shaped and (labelled or (summed and running.rows >= 2)):
             skipped.append((number, "totals"))
             totals.append({**dict(zip(positions.values(), take(padded))), "source_row": number})
-            running = _RunningSums(amounts)
+            running = _RunningSums(records, amount_indices, start=len(records))
             continue
         if labelled or summed:
             possible.append(number)
         records.append((*take(padded), number))
-        running.add(take_amounts(padded))
     columns = [*positions.values(), "source_row"]
     return MappedSheet(
         records=_inferred_objects(records, columns),

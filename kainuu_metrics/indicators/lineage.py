@@ -19,6 +19,7 @@ names it). A council term's total is the sum of its grant years' yearly figures 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -191,11 +192,12 @@ def write_lineage(processed: Path, lineage: pd.DataFrame) -> Path:
     return write_columnar_csv(lineage, processed / LINEAGE_CSV)
 
 
-def write_year_lineage(lineage: pd.DataFrame, year_folder: Path, year: int) -> dict[str, str] | None:
+def write_year_lineage(lineage: pd.DataFrame, year_folder: Path, year: int, written: Path | None = None) -> dict[str, str] | None:
     """reports/<Y>/lineage.csv, beside the year's quality page: the lines of every figure the
     year's pages show, i.e. of every period up to Y (the trend charts show earlier years, and a
     council term's figure on the page is the sum of its grant years up to Y), and nothing later.
-    Returns the page's href to it, or None when the run has no lineage.
+    Returns the page's href to it, or None when the run has no lineage. `written`: the run's
+    lineage.csv as write_lineage wrote these lines, copied when the year shows every period.
 
     Size: the year's copy grows with the years in the data (the sample's 2023-2025 give about
     0.3, 0.7 and 1.0 MB), where the old copy of the run's whole file in every year folder cost
@@ -204,7 +206,11 @@ def write_year_lineage(lineage: pd.DataFrame, year_folder: Path, year: int) -> d
         return None
     ends = {p: str(p)[-4:] for p in lineage["period"].unique()}  # a year, or a term's last year ("2021-2025")
     shown = [p for p, end in ends.items() if end.isdigit() and int(end) <= year]
-    write_columnar_csv(lineage.loc[lineage["period"].isin(shown)], year_folder / "lineage.csv")
+    if written is not None and len(shown) == len(ends):
+        year_folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(written, year_folder / "lineage.csv")
+    else:
+        write_columnar_csv(lineage.loc[lineage["period"].isin(shown)], year_folder / "lineage.csv")
     return {"year": "lineage.csv"}
 
 
