@@ -214,9 +214,10 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kainuu_metrics.startup import skip_unused_slow_imports
+    from kainuu_metrics.startup import prefer_jemalloc_for_arrow, skip_unused_slow_imports
 
     skip_unused_slow_imports()
+    prefer_jemalloc_for_arrow()
     args = build_parser().parse_args(argv)
     from kainuu_metrics.runs.faults import StorageError
     from kainuu_metrics.runs.lock import RunLocked
