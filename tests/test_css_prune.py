@@ -54,3 +54,16 @@ def test_one_parsed_stylesheet_serves_every_page_without_carrying_one_page_into_
     both = prune_css(css, {"a", "b"})
     assert both == ":root { --a: 1px; --b: 2px } .a { margin: var(--a) } .b { padding: var(--b) } @media print {.b { x: 1 } }"
     assert prune_css(css, {"a"}) == only_a and prune_css(css, {"a", "b"}) == both
+
+
+def test_two_export_threads_share_one_parse_of_the_stylesheet():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kainuu_metrics.report import css_prune
+
+    css = " ".join(f".c{i} {{ margin: {i}px }}" for i in range(3000))  # long enough that both threads ask at once
+    before = css_prune._parsed_stylesheet.cache_info().misses
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        pruned = list(threads.map(lambda classes: prune_css(css, classes), [{"c1"}, {"c2"}]))
+    assert pruned == [".c1 { margin: 1px }", ".c2 { margin: 2px }"]
+    assert css_prune._parsed_stylesheet.cache_info().misses - before == 1

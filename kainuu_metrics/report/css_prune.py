@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -133,10 +134,19 @@ def _parsed_rules(rules: Iterable) -> tuple:
     return tuple(parsed)
 
 
-@functools.lru_cache(maxsize=4)
+_PARSING = threading.Lock()
+
+
 def _stylesheet(css: str) -> tuple:
     # A run's pages share JupyterLab's ~256 KB of CSS: it is tokenised once, and each page's
-    # pruning is then set lookups and joins.
+    # pruning is then set lookups and joins. The lock makes the run's two export threads share
+    # that one parse instead of both parsing at once (about half a second each).
+    with _PARSING:
+        return _parsed_stylesheet(css)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_stylesheet(css: str) -> tuple:
     return _parsed_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
 
 
