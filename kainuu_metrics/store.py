@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -162,25 +161,35 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+class _PinnedZip(zipfile.ZipFile):
+    """A new zip whose every entry has the time `when` and mode 0600, for openpyxl's
+    ExcelWriter to write a workbook into (it calls writestr, and write for each sheet)."""
+
+    def __init__(self, file: io.BytesIO, when: dt.datetime) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
+        self._when = when.timetuple()[:6]
+
+    def writestr(self, name, data, *args, **kwargs) -> None:  # type: ignore[override]
+        entry = zipfile.ZipInfo(name.filename if isinstance(name, zipfile.ZipInfo) else name, date_time=self._when)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o600 << 16
+        super().writestr(entry, data)
+
+    def write(self, filename, arcname=None, *args, **kwargs) -> None:  # type: ignore[override]
+        self.writestr(arcname or Path(filename).name, Path(filename).read_bytes())
+
+
 def workbook_bytes(workbook: Workbook, when: dt.datetime | None = None) -> bytes:
     """The workbook as .xlsx bytes that depend only on its contents and `when` (default
-    WORKBOOK_TIME): created/modified properties and every zip entry's time are pinned."""
+    WORKBOOK_TIME): the created and modified properties and every zip entry's time are `when`
+    (written once, straight into a zip that pins them; openpyxl's own save stamps the clock)."""
+    from openpyxl.writer.excel import ExcelWriter
+
     when = (when or WORKBOOK_TIME).replace(tzinfo=None, microsecond=0)
-    workbook.properties.created = when
+    workbook.properties.created = workbook.properties.modified = when
     workbook.properties.creator = "kainuu-metrics"
-    buffer = io.BytesIO()
-    workbook.save(buffer)  # openpyxl stamps 'modified' with the clock; reset below
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
-            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, data)
+    ExcelWriter(workbook, _PinnedZip(out, when)).save()
     return out.getvalue()
 
 
