@@ -278,6 +278,9 @@ def _get_exporter() -> HTMLExporter:
         config.HTMLExporter.theme = "light"
         config.HTMLExporter.embed_images = True
         config.HTMLExporter.sanitize_html = False
+        # The notebook is validated once, after the last preprocessor, not after each of the
+        # dozen (the same check: the preprocessors only add metadata and resources).
+        config.HTMLExporter.optimistic_validation = True
         _exporter = HTMLExporter(config=config)
     return _exporter
 
