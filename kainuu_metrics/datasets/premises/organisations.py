@@ -66,21 +66,23 @@ _LOOKUP_COLUMNS = ("organisation", "business_id", "network", "year")
 
 def _network_lookups(grants: pd.DataFrame) -> tuple[dict[str, str], dict[str, str], dict[str, set[str]]]:
     """Y-tunnus -> network, name key -> network (the latest grant with a network wins) and the
-    Y-tunnukset seen with each name."""
+    Y-tunnukset seen with each name. A large export repeats its organisations row after row, so
+    each distinct (Y-tunnus or name, network) is looked at once, at its latest grant: keeping
+    the last of each in grant order keeps the order of the lasts, and the last of those wins."""
     if grants.empty or not set(_LOOKUP_COLUMNS) <= set(grants.columns):
         return {}, {}, {}
     g = grants.loc[grants["network"].notna()].copy()
     g["_date"] = g["decision_date"] if "decision_date" in g else pd.NaT
     g = g.sort_values(["year", "_date", "network"], na_position="first", kind="stable")
-    with_id = g["business_id"].notna().tolist()
-    # In grant order, so that the latest grant's network wins (as a dict keeps the last value).
-    by_id = {str(raw_id): network for raw_id, network, known in zip(g["business_id"].tolist(), g["network"].tolist(), with_id)
-             if known and str(raw_id)}
-    by_name = dict(zip(_name_keys(g["organisation"]), g["network"].tolist()))
+    latest_ids = g.loc[g["business_id"].notna(), ["business_id", "network"]].drop_duplicates(keep="last")
+    by_id = {str(raw_id): network for raw_id, network in zip(latest_ids["business_id"].tolist(), latest_ids["network"].tolist())
+             if str(raw_id)}
+    latest_names = g[["organisation", "network"]].drop_duplicates(keep="last")
+    by_name = dict(zip(_name_keys(latest_names["organisation"]), latest_names["network"].tolist()))
     ids_by_name: dict[str, set[str]] = {}
-    pairs = zip(_name_keys(grants["organisation"]), grants["business_id"].tolist(), grants["business_id"].notna().tolist())
-    for name, raw_id in {(name, str(raw_id)) for name, raw_id, known in pairs if known}:
-        ids_by_name.setdefault(name, set()).add(raw_id)
+    pairs = grants.loc[grants["business_id"].notna(), ["organisation", "business_id"]].drop_duplicates()
+    for name, raw_id in zip(_name_keys(pairs["organisation"]), pairs["business_id"].tolist()):
+        ids_by_name.setdefault(name, set()).add(str(raw_id))
     return by_id, by_name, ids_by_name
 
 
@@ -100,8 +102,7 @@ def organisation_networks(premises: pd.DataFrame, grants: pd.DataFrame) -> pd.Se
     names = premises["organisation"].map(organisation_name_key)
     networks = pd.Series(UNKNOWN_NETWORK, index=premises.index, dtype=object)
     years = premises["year"] if "year" in premises else pd.Series(0, index=premises.index)
-    # The lookups read only these columns, and a large export repeats them row after row.
-    grants = grants[[c for c in (*_LOOKUP_COLUMNS, "decision_date") if c in grants]].drop_duplicates()
+    grants = grants[[c for c in (*_LOOKUP_COLUMNS, "decision_date") if c in grants]]  # not every column, once per year
     for year in years.dropna().unique():
         known = grants.loc[grants["year"] <= year] if "year" in grants else grants
         by_id, by_name, ids_by_name = _network_lookups(known)
