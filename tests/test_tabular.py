@@ -163,3 +163,12 @@ def test_each_sum_row_adds_the_rows_since_the_previous_totals_row_and_an_unreada
     assert mapped.skipped == [(1, "header"), (4, "totals"), (8, "totals")]
     assert mapped.records["source_row"].tolist() == [2, 3, 5, 6, 7, 9, 10, 11]
     assert mapped.possible_totals == ()
+
+
+def test_a_boolean_above_a_sum_row_is_no_amount_even_beside_a_one():
+    mapped = map_sheet(
+        sheet(SHAPE_HEADER, ("A ry", None, "TA", 1, 1), ("B ry", None, "TA", True, 1), ("Ryhmä 1", None, None, 2, 2)),
+        MAPPING, "x.csv", amounts=AMOUNTS, ids=IDS)
+    # applied: 1 + TRUE is no sum (TRUE is not 1 €), so the row is not skipped as totals; granted 1 + 1 = 2 alone
+    # does not make it one either, since every amount written on the row must equal its column's sum
+    assert mapped.skipped == [(1, "header")] and mapped.records["source_row"].tolist() == [2, 3, 4]

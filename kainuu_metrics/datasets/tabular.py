@@ -171,6 +171,9 @@ class _RunningSums:
             if index is None or self.sums[k] is None or not rows:
                 continue
             cells = list(map(operator.itemgetter(index), rows))
+            if bool in set(map(type, cells)):  # TRUE is no amount (and the set below would take it for 1)
+                self.sums[k] = None
+                continue
             amounts = {cell: _number(cell) for cell in set(cells) if not is_blank(cell)}
             if None in amounts.values():
                 self.sums[k] = None
