@@ -115,7 +115,7 @@ def case_floor(work: Path) -> None:
     from kainuu_metrics.paths import Layout
     from kainuu_metrics.quality.checks import run_checks
     from kainuu_metrics.quality.value_sets import config_value_sets
-    from kainuu_metrics.report.html_export import PageContext, stage_shared_files
+    from kainuu_metrics.report.html_export import PageContext, export_notebook_html, stage_shared_files
     from kainuu_metrics.report.notebooks import load_notebook_specs
     from kainuu_metrics.report.pdf import print_pdfs
     from kainuu_metrics.settings import load_settings
@@ -154,8 +154,6 @@ def case_floor(work: Path) -> None:
             executed = layout.year_reports(year) / "notebooks" / spec.notebook
             executed.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, executed)
-            from kainuu_metrics.report.html_export import export_notebook_html
-
             if spec.page == "summary.html":
                 summaries.append(layout.year_reports(year) / spec.page)
             export_notebook_html(executed, layout.year_reports(year) / spec.page, PageContext(
