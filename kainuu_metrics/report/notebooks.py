@@ -82,7 +82,12 @@ def warm_up_code() -> str:
         "import gc\ngc.collect()\ngc.freeze()"
     )
 RESET = "get_ipython().run_line_magic('reset', '-f')"
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]  # no transport warnings on our stderr
+KERNEL_ARGUMENTS = [
+    "--IPKernelApp.log_level=CRITICAL",  # no transport warnings on our stderr
+    # A batch run keeps no input history: no writes to the user's IPython history database,
+    # which the two kernels would otherwise share (and lock) for every cell.
+    "--HistoryManager.enabled=False",
+]
 
 
 class KernelPool:
