@@ -13,7 +13,9 @@ from kainuu_metrics.settings import load_domain
 from kainuu_metrics.report.html_export import (
     ASSETS_MISSING_FI,
     SAMPLE_BANNER,
+    IMAGE_ALT_MISSING_FI,
     PageContext,
+    accessible_markup,
     export_notebook_html,
     find_external_references,
     plotly_asset_name,
@@ -108,6 +110,24 @@ def test_code_is_hidden(page):
     assert "jp-InputPrompt" not in classes and "jp-OutputPrompt" not in classes
 
 
+def test_outputs_are_focusable_as_nbconvert_makes_them(page):
+    outputs = re.findall(r'<div class="[^"]*jp-OutputArea-output[^"]*"[^>]*>', page)
+    assert outputs and all('tabindex="0"' in tag for tag in outputs)
+
+
+def test_accessible_markup_adds_what_nbconvert_adds_once():
+    page = ('<div class="jp-Cell-inputWrapper">a</div><div class="jp-RenderedHTML jp-OutputArea-output " data-mime-type="text/html">b</div>'
+            '<div class="jp-OutputArea-output" tabindex="-1">c</div><div class="jp-OutputArea-output-x">d</div>'
+            '<img src="data:image/png;base64,AA"\nclass="">'
+            '<img alt="Kaavio" src="x.png">')
+    assert accessible_markup(page) == (
+        '<div class="jp-Cell-inputWrapper" tabindex="0">a</div>'
+        '<div class="jp-RenderedHTML jp-OutputArea-output " data-mime-type="text/html" tabindex="0">b</div>'
+        '<div class="jp-OutputArea-output" tabindex="-1">c</div><div class="jp-OutputArea-output-x">d</div>'
+        f'<img alt="{IMAGE_ALT_MISSING_FI}" src="data:image/png;base64,AA"\nclass="">'
+        '<img alt="Kaavio" src="x.png">')
+
+
 def test_stderr_and_removed_cells_are_dropped(page):
     assert "tätä ei näytetä" not in page
     assert "SISÄINEN_TARKISTUS" not in page
@@ -120,7 +140,7 @@ def test_page_is_finnish_with_one_h1_and_chrome(page):
     assert '<h2 id="Avustukset-kunnittain">' in page  # the notebook's "# " became <h2>
     assert "<title>Avustukset 2025 – Kainuun hyvinvointialue – järjestöyhteistyön seuranta</title>" in page
     assert "Kainuun hyvinvointialue – järjestöyhteistyön seuranta" in page
-    assert '<a aria-current="page" href="grants.html">Avustukset</a>' in page
+    assert '<a href="grants.html" aria-current="page">Avustukset</a>' in page
     assert "Sivu koottu 29.11.2026 klo 19.12." in page
     assert SAMPLE_BANNER in page
 
