@@ -149,6 +149,70 @@ def test_renderer_emits_only_html_without_plotlyjs_or_cdn(plotly_setup):
     assert "sendChartToCloud" in markup  # removed from the mode bar: no upload button
 
 
+def _gaps_as_none(values: list) -> list:
+    return [None if isinstance(v, float) and math.isnan(v) else v for v in values]
+
+
+def _express_view(fig: go.Figure) -> tuple[list, dict]:
+    """What a reader sees of a figure (and the downloads read): its traces' kind, name, legend,
+    orientation, mode, colour and data, and its layout without the template and axis anchors."""
+    from kainuu_metrics.report.chart_data import decode_array
+
+    layout = {k: v for k, v in fig.to_dict()["layout"].items() if k != "template"}
+    for axis in ("xaxis", "yaxis"):
+        layout[axis] = {k: v for k, v in layout.get(axis, {}).items() if k not in ("anchor", "domain")}
+    traces = [
+        {
+            "type": t["type"], "name": t.get("name"), "showlegend": t.get("showlegend"), "legendgroup": t.get("legendgroup"),
+            "orientation": t.get("orientation"), "mode": t.get("mode"),
+            "colour": (t.get("marker") or {}).get("color") if t["type"] == "bar" else (t.get("line") or {}).get("color"),
+            "x": _gaps_as_none(decode_array(t.get("x"))), "y": _gaps_as_none(decode_array(t.get("y"))),
+        }
+        for t in (trace.to_plotly_json() for trace in fig.data)
+    ]
+    return traces, layout
+
+
+ROLES = pd.DataFrame({"Tunteja": [12.5, 3.0, 40.0], "Rooli": ["Kouluttaja", "Kehittäjä", "Vertaistukija"]})
+SUPPORT = pd.DataFrame({"Vuosi": ["2024", "2025"], "Avustukset (€)": [1000.0, 1200.0], "Tilojen käyttö (€)": [300.0, 250.0]})
+ANSWERS = pd.DataFrame({"Lukumäärä": [2, 1, 3, 4], "Kriteeri": ["Luottamus", "Tieto", "Luottamus", "Tieto"],
+                        "Vastaus": ["Vaihe 1", "Vaihe 1", "Vaihe 2", "Vaihe 2"]})
+TERMS = pd.DataFrame({"kunta": ["Kajaani", "Kuhmo", "Kajaani", "Kuhmo"], "arvo": [10.0, 12.5, 11.0, None],
+                      "kausi": ["2021–2025", "2021–2025", "2025–2029", "2025–2029"]})
+
+
+@pytest.mark.parametrize(
+    ("kind", "frame", "arguments"),
+    [
+        ("bar", ROLES, dict(x="Tunteja", y="Rooli", orientation="h", title="Tunnit rooleittain 2025")),
+        ("bar", TERMS, dict(x="kunta", y="arvo", color="kausi", barmode="group", labels={"kunta": "Kotikunta", "arvo": "€ / asukas", "kausi": "Valtuustokausi"})),
+        ("bar", TERMS, dict(x="kunta", y="arvo", color="kausi", title="Pinottu")),
+        ("bar", SUPPORT, dict(x="Vuosi", y=["Avustukset (€)", "Tilojen käyttö (€)"], labels={"value": "Euroa", "variable": ""}, height=380)),
+        ("bar", ANSWERS, dict(x="Lukumäärä", y="Kriteeri", color="Vastaus", orientation="h",
+                              category_orders={"Vastaus": ["Vaihe 2", "Vaihe 1"], "Kriteeri": ["Tieto", "Luottamus"]},
+                              color_discrete_map={"Vaihe 1": "#111111", "Vaihe 2": "#222222"})),
+        ("bar", ROLES, dict(x="Rooli", y="Tunteja", range_y=[0, 50])),
+        ("line", SUPPORT, dict(x="Vuosi", y=["Avustukset (€)", "Tilojen käyttö (€)"], markers=True, labels={"value": "€", "variable": ""})),
+        ("line", TERMS, dict(x="kunta", y="arvo", color="kausi")),
+        ("line", SUPPORT, dict(x="Vuosi", y="Avustukset (€)", markers=True, range_y=[0, 2000], title="Avustukset")),
+    ],
+)
+def test_charts_draw_what_plotly_express_draws(plotly_setup, kind, frame, arguments):
+    import plotly.express as px
+
+    assert _express_view(getattr(charts, kind)(frame, **arguments)) == _express_view(getattr(px, kind)(frame, **arguments))
+
+
+def test_a_bar_chart_by_hand(plotly_setup):
+    fig = charts.bar(TERMS, x="kunta", y="arvo", color="kausi", barmode="group", labels={"arvo": "€ / asukas", "kausi": "Kausi"})
+    assert [trace.name for trace in fig.data] == ["2021–2025", "2025–2029"]
+    assert list(fig.data[0].x) == ["Kajaani", "Kuhmo"] and list(fig.data[0].y) == [10.0, 12.5]
+    assert list(fig.data[1].y[:1]) == [11.0] and math.isnan(fig.data[1].y[1])  # a missing value stays a gap
+    assert [trace.marker.color for trace in fig.data] == OKABE_ITO[:2]
+    assert fig.data[1].hovertemplate == "Kausi: 2025–2029<br>kunta: %{x}<br>€ / asukas: %{y}<extra></extra>"
+    assert (fig.layout.barmode, fig.layout.legend.title.text, fig.layout.xaxis.title.text) == ("group", "Kausi", "kunta")
+
+
 def test_figure_ids_count_up():
     first = charts._next_figure_id()
     second = charts._next_figure_id()

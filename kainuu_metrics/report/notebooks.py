@@ -74,7 +74,7 @@ def warm_up_code() -> str:
     return (
         "from kainuu_metrics.startup import skip_unused_slow_imports\n"
         "skip_unused_slow_imports()\n"
-        "import pandas, pyarrow, plotly.express, plotly.graph_objects\n"
+        "import pandas, pyarrow, plotly.graph_objects\n"
         f"import {', '.join(dict.fromkeys(modules))}\n"
         "kainuu_metrics.report.charts.setup_plotly()\n"
         # The warmed modules never become garbage: freezing them keeps every later collection
