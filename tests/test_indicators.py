@@ -285,3 +285,21 @@ def test_lookup_reads_one_cell_as_pages_show_it():
     assert lookup(table, "grants_by_type_eur", "2021-2025", "MK18") is MISSING_CELL  # the category is part of the key
     assert lookup(table, "grants_total_eur", 2025, "MK18") is MISSING_CELL
     assert lookup(tidy([]), "grants_total_eur", 2024, "MK18") is MISSING_CELL
+
+
+def test_cells_answer_as_lookup_does_for_one_period_and_area():
+    from kainuu_metrics.indicators.table import EUR, PERSONS, Cell, cells, lookup, rows, tidy
+
+    table = tidy(rows("grants_total_eur", 2024, {"MK18": 1250.5, "KU205": None}, EUR, {"MK18": True})
+                 + rows("experts", 2024, {"MK18": 3.0}, PERSONS, suppression={"MK18": "<5"})
+                 + rows("grants_by_type_eur", 2024, {"MK18": 40.0}, EUR, category="kerta")
+                 + rows("grants_by_type_eur", 2024, {"MK18": 99.0}, EUR, category="kerta")  # a repeated key: the first counts
+                 + rows("grants_total_eur", 2025, {"MK18": 7.0}, EUR))
+    assert cells(table, 2024, "MK18") == {
+        ("grants_total_eur", ""): Cell(1250.5, True, ""),
+        ("experts", ""): Cell(None, False, "<5"),
+        ("grants_by_type_eur", "kerta"): Cell(40.0, False, ""),
+    }
+    assert all(cell == lookup(table, indicator, 2024, "MK18", category) for (indicator, category), cell in cells(table, "2024", "MK18").items())
+    assert cells(table, 2024, "KU205") == {("grants_total_eur", ""): Cell(None, False, "")}
+    assert cells(tidy([]), 2024, "MK18") == {}

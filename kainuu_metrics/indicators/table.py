@@ -131,7 +131,22 @@ def lookup(indicators: pd.DataFrame, indicator: str, period: object, area: str, 
     hits = np.flatnonzero(np.logical_and.reduce([indicators[column].to_numpy(dtype=object) == value for column, value in key.items()]))
     if not len(hits):
         return MISSING_CELL
-    value, provisional, suppression = (indicators[column].iat[hits[0]] for column in ("value", "provisional", "suppression"))
+    return _cell(*(indicators[column].iat[hits[0]] for column in ("value", "provisional", "suppression")))
+
+
+def cells(indicators: pd.DataFrame, period: object, area: str) -> dict[tuple[str, str], Cell]:
+    """Every cell of one period and area by (indicator, category), the first where a key repeats:
+    what `lookup` answers, read in one pass for a page part that asks for hundreds."""
+    if indicators.empty:
+        return {}
+    rows = indicators.loc[(indicators["period"] == str(period)) & (indicators["area"] == area)]
+    found: dict[tuple[str, str], Cell] = {}
+    for key in zip(rows["indicator"], rows["category"], rows["value"], rows["provisional"], rows["suppression"]):
+        found.setdefault(key[:2], _cell(*key[2:]))
+    return found
+
+
+def _cell(value: object, provisional: object, suppression: object) -> Cell:
     return Cell(
         None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value),
         bool(provisional),

@@ -11,7 +11,7 @@ import pandas as pd
 
 from kainuu_metrics.datasets.experience.config import ExperienceConfig
 from kainuu_metrics.indicators.experience import AREA_PREFIX, MEASURES, UNKNOWN_AREA, role_categories, service_area_categories
-from kainuu_metrics.indicators.table import Cell, lookup, select
+from kainuu_metrics.indicators.table import MISSING_CELL, Cell, cells, lookup, select
 from kainuu_metrics.privacy import key_change_note
 from kainuu_metrics.report.charts import MISSING, format_change, format_eur, format_number
 from kainuu_metrics.settings import Domain, PrivacyEntry
@@ -126,11 +126,11 @@ def category_labels(dimension: str, config: ExperienceConfig) -> dict[str, str]:
 
 
 def _breakdown_cells(indicators: pd.DataFrame, dimension: str, year: int, region: str, config: ExperienceConfig) -> list[tuple[str, dict[str, Cell]]]:
-    out = []
+    out, year_cells = [], cells(indicators, year, region)
     for category, label in category_labels(dimension, config).items():
-        cells = {m: lookup(indicators, indicator, year, region, category) for m, (indicator, _) in MEASURES.items()}
-        if any(c.present for c in cells.values()):
-            out.append((label, cells))
+        measures = {m: year_cells.get((indicator, category), MISSING_CELL) for m, (indicator, _) in MEASURES.items()}
+        if any(c.present for c in measures.values()):
+            out.append((label, measures))
     return out
 
 
@@ -143,9 +143,9 @@ def breakdown_values(indicators: pd.DataFrame, dimension: str, year: int, region
     label says "(salattu)", so that a missing bar is explained on the axis."""
     column = _label_column(dimension)
     rows = []
-    for label, cells in _breakdown_cells(indicators, dimension, year, region, config):
-        shown = f"{label} (salattu)" if any(c.suppression for c in cells.values()) else label
-        rows.append({column: shown, **{MEASURE_LABELS[m]: chart_value(c) for m, c in cells.items()}})
+    for label, measures in _breakdown_cells(indicators, dimension, year, region, config):
+        shown = f"{label} (salattu)" if any(c.suppression for c in measures.values()) else label
+        rows.append({column: shown, **{MEASURE_LABELS[m]: chart_value(c) for m, c in measures.items()}})
     return pd.DataFrame(rows, columns=[column, *MEASURE_LABELS.values()])
 
 
@@ -153,8 +153,8 @@ def breakdown_display(indicators: pd.DataFrame, dimension: str, year: int, regio
     """The same breakdown as Finnish text for a table, suppression markers kept."""
     column = _label_column(dimension)
     rows = [
-        {column: label, **{MEASURE_LABELS[m]: display(c, _formatter(m)) for m, c in cells.items()}}
-        for label, cells in _breakdown_cells(indicators, dimension, year, region, config)
+        {column: label, **{MEASURE_LABELS[m]: display(c, _formatter(m)) for m, c in measures.items()}}
+        for label, measures in _breakdown_cells(indicators, dimension, year, region, config)
     ]
     return pd.DataFrame(rows, columns=[column, *MEASURE_LABELS.values()])
 
