@@ -124,7 +124,7 @@ def lookup(indicators: pd.DataFrame, indicator: str, period: object, area: str, 
     """One cell of the table, or MISSING_CELL."""
     if indicators.empty:
         return MISSING_CELL
-    # The pages ask for ~1 600 cells a run: comparing plain arrays costs a fifth of
+    # The pages ask for ~900 single cells a run: comparing plain arrays costs a fifth of
     # select()'s boolean-indexed frame and its row Series (the table is not cached or indexed,
     # so a changed table is always read as it is).
     key = {"indicator": indicator, "period": str(period), "area": area, "category": category}
