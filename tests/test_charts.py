@@ -213,6 +213,12 @@ def test_a_bar_chart_by_hand(plotly_setup):
     assert (fig.layout.barmode, fig.layout.legend.title.text, fig.layout.xaxis.title.text) == ("group", "Kausi", "kunta")
 
 
+def test_a_row_without_its_series_is_drawn_not_dropped(plotly_setup):
+    frame = pd.DataFrame({"kunta": ["Kajaani", "Kuhmo", "Sotkamo"], "arvo": [1.0, 2.0, 3.0], "kausi": ["2021–2025", None, "2021–2025"]})
+    fig = charts.bar(frame, x="kunta", y="arvo", color="kausi")
+    assert [(trace.name, list(trace.x)) for trace in fig.data] == [("2021–2025", ["Kajaani", "Sotkamo"]), ("–", ["Kuhmo"])]
+
+
 def test_figure_ids_count_up():
     first = charts._next_figure_id()
     second = charts._next_figure_id()

@@ -241,7 +241,7 @@ def _express(
     color_discrete_map: dict[str, str] | None = None,
 ) -> go.Figure:
     """The figure plotly express would make (one trace per `color` value, in `category_orders`
-    and then in order of appearance; colours from the template's colorway unless mapped; axis
+    and then in order of appearance, a missing value as "–"; colours from the template's colorway unless mapped; axis
     and legend titles from `labels`), built directly: express builds each one through
     make_subplots and a dozen validated updates, about twenty times the work, and the report
     notebooks draw some seventy charts a run."""
@@ -255,12 +255,14 @@ def _express(
 
     groups: list = [None]
     if color is not None:
-        present = list(dict.fromkeys(frame[color]))
+        # A row without its series is drawn as the series "–" (express would leave it out).
+        keys = frame[color].astype(object).where(frame[color].notna(), MISSING)
+        present = list(dict.fromkeys(keys))
         groups = [g for g in orders.get(color, []) if g in present] + [g for g in present if g not in orders.get(color, [])]
     colorway = list(pio.templates[pio.templates.default].layout.colorway or OKABE_ITO)
     traces = []
     for n, group in enumerate(groups):
-        part = frame if group is None else frame[frame[color] == group]
+        part = frame if group is None else frame[(keys == group).to_numpy()]
         name = "" if group is None else str(group)
         hover = f"{label(x)}: %{{x}}<br>{label(y)}: %{{y}}<extra></extra>"
         trace: dict[str, Any] = {
