@@ -24,8 +24,9 @@ peak memory the largest resident set of any one process in the tree):
 
 Every case is measured in --rounds alternated rounds (default 3; the bare import and the
 no-change rerun five times a round) and reported as the median: the machine's speed drifts, so
-the naive chain's comparison with the same pages is also given round by round. Usage: .venv/bin/python scripts/benchmark.py [--rounds N] [--skip
-naive,...]. Not a test: it prints the table for README "Performance"."""
+the naive chain's comparison with the same pages is also given round by round. Usage:
+.venv/bin/python scripts/benchmark.py [--rounds N] [--skip naive,...]. Not a test: it prints
+the table for README "Performance"."""
 
 from __future__ import annotations
 

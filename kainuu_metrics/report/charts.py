@@ -260,11 +260,11 @@ def _express(
         present = list(dict.fromkeys(keys))
         groups = [g for g in orders.get(color, []) if g in present] + [g for g in present if g not in orders.get(color, [])]
     colorway = list(pio.templates[pio.templates.default].layout.colorway or OKABE_ITO)
+    hover = f"{label(x)}: %{{x}}<br>{label(y)}: %{{y}}<extra></extra>"
     traces = []
     for n, group in enumerate(groups):
         part = frame if group is None else frame[(keys == group).to_numpy()]
         name = "" if group is None else str(group)
-        hover = f"{label(x)}: %{{x}}<br>{label(y)}: %{{y}}<extra></extra>"
         trace: dict[str, Any] = {
             "type": kind, "name": name, "legendgroup": name, "showlegend": group is not None, "orientation": orientation,
             "x": part[x].to_numpy(), "y": part[y].to_numpy(),
